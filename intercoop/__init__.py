@@ -1,0 +1,1 @@
+"""Intercoop: the software of the sixth co-operative principle."""

@@ -1,0 +1,58 @@
+"""The `intercoop` console script: Django's management commands under one name.
+
+Our own commands are spelled with hyphens (`intercoop import-orgs`); Django's keep their
+names (`intercoop migrate`). `intercoop --help` lists both.
+"""
+
+import os
+import sys
+
+# Intercoop's commands, in the order `--help` lists them: CLI name → management command.
+COMMANDS = {
+    "import-orgs": "import_orgs",
+    "export-orgs": "export_orgs",
+    "demo": "demo",
+    "create-token": "create_token",
+}
+
+
+def _usage() -> str:
+    from django.core.management import get_commands, load_command_class
+
+    lines = [
+        "usage: intercoop COMMAND [options]   (intercoop COMMAND --help for a command's options)",
+        "",
+        "Intercoop commands:",
+    ]
+    available = get_commands()
+    for cli_name, command in COMMANDS.items():
+        help_text = load_command_class(available[command], command).help.split("\n")[0]
+        lines.append(f"  {cli_name:<16} {help_text}")
+    lines += ["", "Django commands:"]
+    ours = set(COMMANDS.values())
+    names = sorted(name for name in available if name not in ours)
+    lines += [f"  {' '.join(names[i : i + 6])}" for i in range(0, len(names), 6)]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intercoop.config.settings")
+    import django
+    from django.core.management import execute_from_command_line
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or (args[0] in {"-h", "--help", "help"} and len(args) == 1):
+        django.setup()
+        print(_usage())
+        return
+    if args[0] == "help" and len(args) > 1:
+        args = [COMMANDS.get(args[1], args[1]), "--help"]
+    args[0] = COMMANDS.get(args[0], args[0])
+    try:
+        execute_from_command_line(["intercoop", *args])
+    except BrokenPipeError:  # `intercoop export-orgs ... | head`
+        sys.stderr.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from intercoop.core.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("intercoop.core.urls")),
+    path("", include("intercoop.directory.urls")),
+]

@@ -1,0 +1,32 @@
+"""One exception family for domain errors, rendered by one handler per surface."""
+
+from dataclasses import dataclass
+
+
+class DomainError(Exception):
+    """A request that the rules refuse. `field` names the input at fault, when there is one."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True)
+class RowError:
+    """What is wrong with one row of an imported file."""
+
+    line: int
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, {self.field}: {self.reason}"
+
+
+class ImportFailed(DomainError):
+    """An all-or-nothing import refused: nothing was written. Carries every bad row."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} bad row(s); nothing was imported")
+        self.errors = errors

@@ -1,0 +1,149 @@
+"""Who may see or change what. Every view, API handler and service caller asks here.
+
+Roles: per organisation (admin, editor, member) and per network (coordinator, member);
+Django staff may do everything. Role look-ups are cached on the user object for the
+request, so a list page asks the database once, not once per row.
+"""
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from intercoop.directory.models import (
+    Network,
+    NetworkMembership,
+    NetworkRole,
+    Organization,
+    OrganizationRole,
+)
+
+AnyUser = User | AnonymousUser
+
+EDITING_ROLES = {OrganizationRole.Role.ADMIN, OrganizationRole.Role.EDITOR}
+
+
+def authenticated_user(request: HttpRequest) -> User:
+    """The signed-in user acting on a request (views behind login_required or API auth)."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied("Sign in first")
+    return request.user
+
+
+def is_staff(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and getattr(user, "is_staff", False))
+
+
+def organization_roles(user: AnyUser) -> dict[int, str]:
+    """organization id → the user's role there."""
+    if not user.is_authenticated:
+        return {}
+    cached: dict[int, str] | None = getattr(user, "_org_roles", None)
+    if cached is None:
+        cached = dict(
+            OrganizationRole.objects.filter(user=user).values_list("organization_id", "role")
+        )
+        setattr(user, "_org_roles", cached)  # noqa: B010 - a per-request cache
+    return cached
+
+
+def coordinated_network_ids(user: AnyUser) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    cached: set[int] | None = getattr(user, "_coordinated", None)
+    if cached is None:
+        cached = set(
+            NetworkRole.objects.filter(user=user, role=NetworkRole.Role.COORDINATOR).values_list(
+                "network_id", flat=True
+            )
+        )
+        setattr(user, "_coordinated", cached)  # noqa: B010 - a per-request cache
+    return cached
+
+
+def is_coordinator(user: AnyUser) -> bool:
+    return bool(coordinated_network_ids(user))
+
+
+def _coordinates_organization(user: AnyUser, organization: Organization) -> bool:
+    networks = coordinated_network_ids(user)
+    if not networks:
+        return False
+    return NetworkMembership.objects.filter(
+        organization=organization, network_id__in=networks
+    ).exists()
+
+
+def can_view_organization(user: AnyUser, organization: Organization) -> bool:
+    if organization.approval == Organization.Approval.APPROVED:
+        return True
+    return can_review_organization(user, organization) or organization.pk in organization_roles(
+        user
+    )
+
+
+def can_edit_organization(user: AnyUser, organization: Organization) -> bool:
+    if is_staff(user):
+        return True
+    if organization_roles(user).get(organization.pk) in EDITING_ROLES:
+        return True
+    return _coordinates_organization(user, organization)
+
+
+def can_see_private_fields(user: AnyUser, organization: Organization) -> bool:
+    if is_staff(user) or organization.pk in organization_roles(user):
+        return True
+    return _coordinates_organization(user, organization)
+
+
+def can_review_organization(user: AnyUser, organization: Organization) -> bool:
+    """Approve or reject a pending organisation: staff, or a coordinator of a network it
+    applied to; one that applied to no network may be reviewed by any coordinator."""
+    if is_staff(user):
+        return True
+    if not is_coordinator(user):
+        return False
+    if not organization.network_memberships.exists():
+        return True
+    return _coordinates_organization(user, organization)
+
+
+def can_manage_network(user: AnyUser, network: Network) -> bool:
+    return is_staff(user) or network.pk in coordinated_network_ids(user)
+
+
+def can_create_organization(user: AnyUser) -> bool:
+    return bool(user.is_authenticated)
+
+
+def private_field_organization_ids(user: AnyUser) -> set[int] | None:
+    """Ids of organisations whose private fields the user may see; None means all."""
+    if is_staff(user):
+        return None
+    ids = set(organization_roles(user))
+    if networks := coordinated_network_ids(user):
+        ids |= set(
+            NetworkMembership.objects.filter(network_id__in=networks).values_list(
+                "organization_id", flat=True
+            )
+        )
+    return ids
+
+
+def access_organization(user: AnyUser, *, slug: str, for_edit: bool = False) -> Organization:
+    """The organisation named by `slug` if the user may see it (else 404, so that pending
+    records do not leak) and, with `for_edit`, change it (else 403)."""
+    organization = Organization.objects.filter(slug=slug).first()
+    if organization is None or not can_view_organization(user, organization):
+        raise Http404("No such organisation")
+    if for_edit and not can_edit_organization(user, organization):
+        raise PermissionDenied("You may not edit this organisation")
+    return organization
+
+
+def access_network(user: AnyUser, *, slug: str, for_manage: bool = False) -> Network:
+    network = Network.objects.filter(slug=slug).first()
+    if network is None:
+        raise Http404("No such network")
+    if for_manage and not can_manage_network(user, network):
+        raise PermissionDenied("Only the network's coordinators may do this")
+    return network

@@ -1,0 +1,282 @@
+"""The writable fields of an organisation and the one place that checks them.
+
+Every write path (form, API, importers) passes its values through `clean_organization`,
+so a rule about a field is stated once. Values may arrive typed (API) or as text (CSV).
+Pure: no database access.
+"""
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django_countries import countries
+
+from intercoop.directory import vocab
+
+Cleaner = Callable[[Any], Any]
+
+_TRUE = {"1", "true", "yes", "y", "on", "t"}
+_FALSE = {"0", "false", "no", "n", "off", "f", ""}
+_url = URLValidator(schemes=["http", "https"])
+_email = EmailValidator()
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+
+
+class FieldError(ValueError):
+    pass
+
+
+def _text(max_length: int, *, required: bool = False, multiline: bool = False) -> Cleaner:
+    def clean(value: Any) -> str:
+        text = "" if value is None else str(value).strip()
+        if not multiline:
+            text = re.sub(r"\s*\n\s*", ", ", text)
+        if required and not text:
+            raise FieldError("is required")
+        if len(text) > max_length:
+            raise FieldError(f"is longer than {max_length} characters")
+        return text
+
+    return clean
+
+
+def _code(scheme: vocab.Scheme) -> Cleaner:
+    def clean(value: Any) -> str:
+        text = "" if value is None else str(value).strip()
+        if not text:
+            return ""
+        code = vocab.parse_code(scheme, text)
+        if code is None:
+            raise FieldError(f"unknown ESSGlobal {scheme.replace('_', ' ')} code {text!r}")
+        return code
+
+    return clean
+
+
+def _codes(scheme: vocab.Scheme) -> Cleaner:
+    one = _code(scheme)
+
+    def clean(value: Any) -> str:
+        items = _split(value)
+        return " ".join(dict.fromkeys(code for code in map(one, items) if code))
+
+    return clean
+
+
+def _split(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return [str(item).strip() for item in value if str(item).strip()]
+    return [item.strip() for item in re.split(r"[;,|\n]| (?=\S+://)", str(value)) if item.strip()]
+
+
+def _bool(default: bool) -> Cleaner:
+    def clean(value: Any) -> bool:
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text == "":
+            return default
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise FieldError(f"{value!r} is not yes/no (true/false)")
+
+    return clean
+
+
+def _date(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        if re.fullmatch(r"\d{4}", text):
+            return dt.date(int(text), 1, 1)
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        raise FieldError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _count(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = int(str(value).strip().replace(",", ""))
+    except ValueError:
+        raise FieldError(f"{value!r} is not a whole number") from None
+    if number < 0:
+        raise FieldError("must not be negative")
+    return number
+
+
+def _coordinate(limit: float) -> Cleaner:
+    def clean(value: Any) -> float | None:
+        if value in (None, ""):
+            return None
+        try:
+            number = float(str(value).strip())
+        except ValueError:
+            raise FieldError(f"{value!r} is not a number") from None
+        if not -limit <= number <= limit:
+            raise FieldError(f"{number} is outside -{limit:g}..{limit:g}")
+        return round(number, 6)
+
+    return clean
+
+
+def _website(value: Any) -> str:
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return ""
+    if "://" not in text:
+        text = "http://" + text
+    try:
+        _url(text)
+    except ValidationError:
+        raise FieldError(f"{value!r} is not a web address") from None
+    if len(text) > 500:
+        raise FieldError("is longer than 500 characters")
+    return text
+
+
+def _email_address(value: Any) -> str:
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return ""
+    try:
+        _email(text)
+    except ValidationError:
+        raise FieldError(f"{text!r} is not an e-mail address") from None
+    return text
+
+
+def _country(value: Any) -> str:
+    text = "" if value is None else str(value).strip().upper()
+    if not text:
+        return ""
+    if text == "UK":
+        text = "GB"
+    if text not in countries:
+        raise FieldError(f"{text!r} is not an ISO 3166 country code")
+    return text
+
+
+def _status(value: Any) -> str:
+    text = "" if value is None else str(value).strip().lower()
+    if not text:
+        return "active"
+    if text not in {"active", "forming", "dissolved"}:
+        raise FieldError(f"{value!r} is not one of active, forming, dissolved")
+    return text
+
+
+def _languages(value: Any) -> list[str]:
+    items = [item.lower() for item in _split(value)]
+    for item in items:
+        if not _LANGUAGE.match(item):
+            raise FieldError(f"{item!r} is not an ISO 639 language code")
+    return list(dict.fromkeys(items))
+
+
+def _tags(value: Any) -> list[str]:
+    items = _split(value)
+    for item in items:
+        if len(item) > 100:
+            raise FieldError("a tag is longer than 100 characters")
+    return list(dict.fromkeys(items))
+
+
+# field name → cleaner. The order is the column order of the plain CSV layout.
+FIELDS: dict[str, Cleaner] = {
+    "external_id": _text(200),
+    "slug": _text(120),
+    "name": _text(200, required=True),
+    "description": _text(5000, multiline=True),
+    "is_cooperative": _bool(True),
+    "organisational_structure": _code("organisational_structure"),
+    "base_membership_type": _code("base_membership_type"),
+    "primary_activity": _code("activity"),
+    "other_activities": _codes("activity"),
+    "legal_form": _text(100),
+    "registrar": _text(100),
+    "registration_number": _text(50),
+    "founded_on": _date,
+    "dissolved_on": _date,
+    "status": _status,
+    "number_of_members": _count,
+    "employees": _count,
+    "website": _website,
+    "website_public": _bool(True),
+    "email": _email_address,
+    "email_public": _bool(False),
+    "phone": _text(50),
+    "phone_public": _bool(False),
+    "street": _text(255),
+    "locality": _text(100),
+    "region": _text(100),
+    "postcode": _text(20),
+    "country": _country,
+    "latitude": _coordinate(90),
+    "longitude": _coordinate(180),
+    "languages": _languages,
+    "tags": _tags,
+}
+PRIVATE_CONTACTS = {"website": "website_public", "email": "email_public", "phone": "phone_public"}
+
+
+def clean_organization(
+    values: Mapping[str, Any], *, partial: bool = False
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Returns (clean values, {field: reason}). With `partial`, only the given fields are
+    cleaned (an update); otherwise every field gets a value (a full record)."""
+    clean: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for field, cleaner in FIELDS.items():
+        if partial and field not in values:
+            continue
+        try:
+            clean[field] = cleaner(values.get(field))
+        except FieldError as error:
+            errors[field] = str(error)
+    unknown = set(values) - set(FIELDS)
+    for field in sorted(unknown):
+        errors[field] = "is not a field of an organisation"
+    if not errors:
+        errors.update(_check_record(clean))
+    return clean, errors
+
+
+def _check_record(clean: Mapping[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if (clean.get("latitude") is None) != (clean.get("longitude") is None) and (
+        "latitude" in clean and "longitude" in clean
+    ):
+        errors["longitude" if clean.get("longitude") is None else "latitude"] = (
+            "latitude and longitude go together"
+        )
+    founded, dissolved = clean.get("founded_on"), clean.get("dissolved_on")
+    if founded and dissolved and dissolved < founded:
+        errors["dissolved_on"] = "is before the founding date"
+    return errors
+
+
+def search_text(values: Mapping[str, Any]) -> str:
+    """What full-text search indexes: name, description, tags, locality."""
+    parts = [
+        values.get("name", ""),
+        values.get("description", ""),
+        " ".join(values.get("tags") or []),
+        values.get("locality", ""),
+    ]
+    return "\n".join(part for part in parts if part)

@@ -1,0 +1,89 @@
+"""The organisation form: presentation only. Its values go to the services, which apply
+the field rules (fields.clean_organization) and report errors back per field."""
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from intercoop.directory import vocab
+from intercoop.directory.models import Network, Organization
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+def _coded(scheme: vocab.Scheme, label: "StrOrPromise") -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label, required=False, choices=lambda: [("", "—"), *vocab.choices(scheme)]
+    )
+
+
+class OrganizationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
+    is_cooperative = forms.BooleanField(
+        label=_("This organisation is a co-operative"), required=False, initial=True
+    )
+    organisational_structure = _coded("organisational_structure", _("Organisational structure"))
+    base_membership_type = _coded("base_membership_type", _("Base membership type"))
+    primary_activity = _coded("activity", _("Primary activity"))
+    other_activities = forms.MultipleChoiceField(
+        label=_("Other activities"),
+        required=False,
+        choices=lambda: vocab.choices("activity"),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    legal_form = forms.CharField(label=_("Legal form"), required=False)
+    registrar = forms.CharField(label=_("Registrar"), required=False)
+    registration_number = forms.CharField(label=_("Registration number"), required=False)
+    founded_on = forms.DateField(
+        label=_("Founded on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=Organization.Status.choices)
+    number_of_members = forms.IntegerField(
+        label=_("Number of members"), required=False, min_value=0
+    )
+    employees = forms.IntegerField(label=_("Employees"), required=False, min_value=0)
+    website = forms.CharField(label=_("Website"), required=False)
+    website_public = forms.BooleanField(label=_("Show the website publicly"), required=False)
+    email = forms.CharField(label=_("E-mail"), required=False)
+    email_public = forms.BooleanField(label=_("Show the e-mail publicly"), required=False)
+    phone = forms.CharField(label=_("Phone"), required=False)
+    phone_public = forms.BooleanField(label=_("Show the phone publicly"), required=False)
+    street = forms.CharField(label=_("Street address"), required=False)
+    locality = forms.CharField(label=_("Locality"), required=False)
+    region = forms.CharField(label=_("Region"), required=False)
+    postcode = forms.CharField(label=_("Postcode"), required=False)
+    country = forms.ChoiceField(
+        label=_("Country"), required=False, choices=lambda: [("", "—"), *countries]
+    )
+    latitude = forms.FloatField(label=_("Latitude"), required=False)
+    longitude = forms.FloatField(label=_("Longitude"), required=False)
+    languages = forms.CharField(
+        label=_("Languages"), required=False, help_text=_("ISO codes, e.g. en, es")
+    )
+    tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separated by commas"))
+
+    @classmethod
+    def initial_for(cls, organization: Organization) -> dict[str, Any]:
+        initial = {name: getattr(organization, name) for name in cls.base_fields}
+        initial["other_activities"] = organization.other_activity_codes
+        initial["languages"] = ", ".join(organization.languages)
+        initial["tags"] = ", ".join(organization.tags)
+        return initial
+
+
+class AddOrganizationForm(OrganizationForm):
+    network = forms.ModelChoiceField(
+        label=_("Apply to join a network"),
+        queryset=Network.objects.all(),
+        required=False,
+        empty_label=_("No network for now"),
+    )
+
+    def organization_values(self) -> dict[str, Any]:
+        values = dict(self.cleaned_data)
+        values.pop("network", None)
+        return values

@@ -1,0 +1,26 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from intercoop.directory.demo import DEMO_PASSWORD, demo_build
+from intercoop.directory.models import Organization
+
+
+class Command(BaseCommand):
+    help = "Build the demo region (about 150 organisations, two networks, demo accounts)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-empty", action="store_true", help="do nothing when organisations exist"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if Organization.objects.exists():
+            if options["if_empty"]:
+                return
+            raise CommandError("the directory is not empty; the demo loads into an empty one")
+        summary = demo_build()
+        self.stdout.write(
+            f"Demo region: {summary.organizations} organisations, {summary.networks} networks. "
+            f"Sign in as coordinator, manager or member with password {DEMO_PASSWORD!r}."
+        )

@@ -1,0 +1,74 @@
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from intercoop.core.errors import ImportFailed
+from intercoop.core.progress import progress_bar
+from intercoop.directory.importers import FORMATS
+from intercoop.directory.models import Network
+from intercoop.directory.services import organizations_import
+
+MAX_REPORTED = 50
+
+
+def _count_records(path: Path, format: str) -> int | None:
+    if format == "murmurations":
+        return None
+    with path.open("rb") as stream:
+        return max(sum(1 for _ in stream) - 1, 0)  # lines; a bar estimate only
+
+
+class Command(BaseCommand):
+    help = "Import organisations from a CSV (SEA standard or plain layout) or Murmurations JSON."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--format", choices=sorted(FORMATS), required=True)
+        parser.add_argument("--network", help="slug of a network to admit every imported one to")
+        parser.add_argument(
+            "--skip-bad-rows",
+            action="store_true",
+            help="import the good rows and report the bad ones (default: all or nothing)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        network = None
+        if options["network"]:
+            network = Network.objects.filter(slug=options["network"]).first()
+            if network is None:
+                raise CommandError(f"no network with slug {options['network']!r}")
+        parse = FORMATS[options["format"]]
+        try:
+            with (
+                path.open(encoding="utf-8-sig", newline="") as stream,
+                progress_bar(
+                    total=_count_records(path, options["format"]), description="Importing"
+                ) as advance,
+            ):
+                report = organizations_import(
+                    records=parse(stream),
+                    format=options["format"],
+                    filename=path.name,
+                    network=network,
+                    skip_bad_rows=options["skip_bad_rows"],
+                    advance=advance,
+                )
+        except ImportFailed as failure:
+            self._report(failure.errors)
+            raise CommandError(f"{failure.message} ({path.name})") from None
+        if report.skipped:
+            self._report(report.skipped)
+        self.stdout.write(
+            f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
+            f"{len({e.line for e in report.skipped})} bad row(s) skipped"
+        )
+
+    def _report(self, errors: list[Any]) -> None:
+        for error in errors[:MAX_REPORTED]:
+            self.stderr.write(str(error))
+        if len(errors) > MAX_REPORTED:
+            self.stderr.write(f"... and {len(errors) - MAX_REPORTED} more")

@@ -1,0 +1,53 @@
+"""Full-text search over Organization.search_text: an FTS5 index kept in step by triggers
+on SQLite, a GIN index on to_tsvector('simple', search_text) on PostgreSQL."""
+
+from django.db import migrations
+
+SQLITE_FORWARD = [
+    """CREATE VIRTUAL TABLE directory_organization_fts USING fts5(
+        search_text, content='directory_organization', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2')""",
+    """CREATE TRIGGER directory_organization_fts_ai AFTER INSERT ON directory_organization BEGIN
+        INSERT INTO directory_organization_fts(rowid, search_text) VALUES (new.id, new.search_text);
+    END""",
+    """CREATE TRIGGER directory_organization_fts_ad AFTER DELETE ON directory_organization BEGIN
+        INSERT INTO directory_organization_fts(directory_organization_fts, rowid, search_text)
+        VALUES ('delete', old.id, old.search_text);
+    END""",
+    """CREATE TRIGGER directory_organization_fts_au AFTER UPDATE OF search_text ON directory_organization BEGIN
+        INSERT INTO directory_organization_fts(directory_organization_fts, rowid, search_text)
+        VALUES ('delete', old.id, old.search_text);
+        INSERT INTO directory_organization_fts(rowid, search_text) VALUES (new.id, new.search_text);
+    END""",
+    "INSERT INTO directory_organization_fts(directory_organization_fts) VALUES ('rebuild')",
+]
+SQLITE_BACKWARD = [
+    "DROP TRIGGER IF EXISTS directory_organization_fts_ai",
+    "DROP TRIGGER IF EXISTS directory_organization_fts_ad",
+    "DROP TRIGGER IF EXISTS directory_organization_fts_au",
+    "DROP TABLE IF EXISTS directory_organization_fts",
+]
+POSTGRES_FORWARD = [
+    "CREATE INDEX directory_organization_search ON directory_organization "
+    "USING gin (to_tsvector('simple', search_text))",
+]
+POSTGRES_BACKWARD = ["DROP INDEX IF EXISTS directory_organization_search"]
+
+
+def _run(statements: dict[str, list[str]]):
+    def run(apps, schema_editor):
+        for statement in statements.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(statement)
+
+    return run
+
+
+class Migration(migrations.Migration):
+    dependencies = [("directory", "0001_initial")]
+
+    operations = [
+        migrations.RunPython(
+            _run({"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD}),
+            _run({"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD}),
+        )
+    ]

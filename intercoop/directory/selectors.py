@@ -1,0 +1,253 @@
+"""Reads of the directory: search with filters, geography and the map's clusters."""
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import Avg, Count, F, FloatField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import ASin, Cos, Floor, Power, Radians, Sin, Sqrt
+from django_countries import countries
+
+from intercoop.core.errors import DomainError
+from intercoop.core.permissions import coordinated_network_ids, is_staff
+from intercoop.directory import vocab
+from intercoop.directory.models import Network, NetworkMembership, Organization
+
+EARTH_RADIUS_KM = 6371.0088
+MAX_RADIUS_KM = 20000.0
+# Above this many organisations in the viewport the map gets clusters, not points.
+MAP_MAX_POINTS = 800
+MAP_CELLS_PER_TILE = 2  # cluster grid: about 128 screen pixels a cell
+
+
+@dataclass(frozen=True)
+class OrganizationFilters:
+    q: str = ""
+    structure: str = ""
+    activity: str = ""
+    membership_type: str = ""
+    country: str = ""
+    network: str = ""
+    is_cooperative: bool | None = None
+    near: tuple[float, float] | None = None
+    radius_km: float = 25.0
+    bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
+
+    def is_empty(self) -> bool:
+        return self == OrganizationFilters()
+
+
+def _floats(text: str, count: int, field: str) -> list[float]:
+    try:
+        numbers = [float(part) for part in text.split(",")]
+    except ValueError:
+        numbers = []
+    if len(numbers) != count or not all(map(math.isfinite, numbers)):
+        raise DomainError(f"expects {count} comma-separated numbers", field=field)
+    return numbers
+
+
+def parse_filters(params: Mapping[str, Any]) -> OrganizationFilters:
+    """Filters from query parameters (page and API share them). Bad values raise a
+    DomainError naming the parameter."""
+
+    def text(name: str) -> str:
+        return str(params.get(name) or "").strip()
+
+    def coded(name: str, scheme: vocab.Scheme) -> str:
+        value = text(name)
+        if value and (code := vocab.parse_code(scheme, value)) is None:
+            raise DomainError(f"unknown code {value!r}", field=name)
+        return code or ""
+
+    country = text("country").upper()
+    if country and country not in countries:
+        raise DomainError(f"{country!r} is not an ISO 3166 country code", field="country")
+    near = None
+    if value := text("near"):
+        lat, lon = _floats(value, 2, "near")
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise DomainError("latitude or longitude out of range", field="near")
+        near = (lat, lon)
+    radius = 25.0
+    if value := text("radius_km"):
+        (radius,) = _floats(value, 1, "radius_km")
+        if not 0 < radius <= MAX_RADIUS_KM:
+            raise DomainError(f"must be between 0 and {MAX_RADIUS_KM:g}", field="radius_km")
+    bbox = None
+    if value := text("bbox"):
+        west, south, east, north = _floats(value, 4, "bbox")
+        if not (-90 <= south <= north <= 90):
+            raise DomainError("expects west,south,east,north", field="bbox")
+        bbox = (max(west, -180.0), south, min(east, 180.0), north)
+    cooperative = {"": None, "true": True, "1": True, "false": False, "0": False}.get(
+        text("is_cooperative").lower()
+    )
+    return OrganizationFilters(
+        q=text("q")[:200],
+        structure=coded("structure", "organisational_structure"),
+        activity=coded("activity", "activity"),
+        membership_type=coded("membership_type", "base_membership_type"),
+        country=country,
+        network=text("network"),
+        is_cooperative=cooperative,
+        near=near,
+        radius_km=radius,
+        bbox=bbox,
+    )
+
+
+def _full_text(queryset: QuerySet[Organization], q: str) -> QuerySet[Organization]:
+    """FTS5 on SQLite, tsvector on PostgreSQL; every word must match (as a prefix)."""
+    words = re.findall(r"\w+", q.lower())
+    if not words:
+        return queryset
+    if connection.vendor == "postgresql":
+        return queryset.extra(
+            where=["to_tsvector('simple', search_text) @@ to_tsquery('simple', %s)"],
+            params=[" & ".join(f"{word}:*" for word in words)],
+        )
+    match = " ".join(f'"{word}"*' for word in words)
+    return queryset.filter(
+        pk__in=RawSQL(
+            "SELECT rowid FROM directory_organization_fts"
+            " WHERE directory_organization_fts MATCH %s",
+            [match],
+        )
+    )
+
+
+def _within_km(
+    queryset: QuerySet[Organization], lat: float, lon: float, radius_km: float
+) -> QuerySet[Organization]:
+    """A bounding box the indexes can use, then the exact great-circle distance."""
+    dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
+    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
+    queryset = queryset.filter(
+        latitude__range=(lat - dlat, lat + dlat),
+        longitude__range=(lon - dlon, lon + dlon),
+    )
+    half_chord = Power(Sin((Radians(F("latitude")) - math.radians(lat)) / 2), 2) + Cos(
+        math.radians(lat)
+    ) * Cos(Radians(F("latitude"))) * Power(
+        Sin((Radians(F("longitude")) - math.radians(lon)) / 2), 2
+    )
+    return queryset.annotate(
+        distance_km=2 * EARTH_RADIUS_KM * ASin(Sqrt(half_chord, output_field=FloatField()))
+    ).filter(distance_km__lte=radius_km)
+
+
+def organization_search(*, filters: OrganizationFilters) -> QuerySet[Organization]:
+    """Approved organisations matching the filters; nearest first with `near`, else by name."""
+    queryset = Organization.objects.filter(approval=Organization.Approval.APPROVED)
+    if filters.q:
+        queryset = _full_text(queryset, filters.q)
+    if filters.structure:
+        queryset = queryset.filter(organisational_structure=filters.structure)
+    if filters.activity:
+        queryset = queryset.filter(
+            Q(primary_activity=filters.activity)
+            | Q(other_activities__regex=rf"(^| ){filters.activity}( |$)")
+        )
+    if filters.membership_type:
+        queryset = queryset.filter(base_membership_type=filters.membership_type)
+    if filters.country:
+        queryset = queryset.filter(country=filters.country)
+    if filters.is_cooperative is not None:
+        queryset = queryset.filter(is_cooperative=filters.is_cooperative)
+    if filters.network:
+        queryset = queryset.filter(
+            pk__in=NetworkMembership.objects.filter(
+                network__slug=filters.network, status=NetworkMembership.Status.MEMBER
+            ).values("organization_id")
+        )
+    if filters.bbox:
+        west, south, east, north = filters.bbox
+        queryset = queryset.filter(latitude__range=(south, north), longitude__range=(west, east))
+    if filters.near:
+        return _within_km(queryset, *filters.near, filters.radius_km).order_by("distance_km")
+    return queryset.order_by("name", "pk")
+
+
+def organization_map(*, filters: OrganizationFilters, zoom: int) -> dict[str, Any]:
+    """GeoJSON for a map viewport: the organisations themselves when few enough, else
+    clusters on a grid of about 128 screen pixels (count and mean position per cell)."""
+    queryset = organization_search(filters=filters).filter(
+        latitude__isnull=False, longitude__isnull=False
+    )
+    total = queryset.count()
+    if total <= MAP_MAX_POINTS or zoom >= 17:
+        rows = queryset.order_by("pk").values_list(
+            "slug", "name", "latitude", "longitude", "organisational_structure", "locality"
+        )[: MAP_MAX_POINTS * 2]
+        features = [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {"slug": slug, "name": name, "structure": os, "locality": locality},
+            }
+            for slug, name, lat, lon, os, locality in rows
+        ]
+        return {
+            "type": "FeatureCollection",
+            "total": total,
+            "clustered": False,
+            "features": features,
+        }
+    cell = 360.0 / (2 ** max(zoom, 0)) / MAP_CELLS_PER_TILE
+    cells = (
+        queryset.order_by()
+        .annotate(gx=Floor(F("longitude") / cell), gy=Floor(F("latitude") / cell))
+        .values("gx", "gy")
+        .annotate(n=Count("pk"), lat=Avg("latitude"), lon=Avg("longitude"))
+    )
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(c["lon"], 5), round(c["lat"], 5)]},
+            "properties": {"count": c["n"]},
+        }
+        for c in cells
+    ]
+    return {"type": "FeatureCollection", "total": total, "clustered": True, "features": features}
+
+
+def organization_networks(*, organization: Organization) -> QuerySet[NetworkMembership]:
+    return organization.network_memberships.select_related("network").exclude(
+        status=NetworkMembership.Status.LEFT
+    )
+
+
+def network_list() -> QuerySet[Network]:
+    return Network.objects.annotate(
+        member_count=Count(
+            "memberships", filter=Q(memberships__status=NetworkMembership.Status.MEMBER)
+        )
+    )
+
+
+def directory_counts() -> dict[str, int]:
+    approved = Organization.objects.filter(approval=Organization.Approval.APPROVED)
+    counts = approved.aggregate(
+        organizations=Count("pk"),
+        cooperatives=Count("pk", filter=Q(is_cooperative=True)),
+        countries=Count("country", distinct=True),
+    )
+    counts["networks"] = Network.objects.count()
+    return counts
+
+
+def organizations_pending_review(*, user: Any) -> QuerySet[Organization]:
+    pending = Organization.objects.filter(approval=Organization.Approval.PENDING)
+    if is_staff(user):
+        return pending
+    networks = coordinated_network_ids(user)
+    if not networks:
+        return pending.none()
+    return pending.filter(
+        Q(network_memberships__network_id__in=networks) | Q(network_memberships__isnull=True)
+    ).distinct()

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from intercoop.directory import views
+
+app_name = "directory"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("map/", views.map_page, name="map"),
+    path("embed/map/", views.embed_map, name="embed_map"),
+    path("orgs/", views.organization_list, name="list"),
+    path("orgs/add/", views.organization_add, name="add"),
+    path("orgs/review/", views.review_queue, name="review"),
+    path("orgs/<slug:slug>/", views.organization_detail, name="detail"),
+    path("orgs/<slug:slug>/edit/", views.organization_edit, name="edit"),
+    path("orgs/<slug:slug>/review/", views.organization_review, name="review_decide"),
+    path("orgs/<slug:slug>/murmurations.json", views.murmurations_profile, name="murmurations"),
+    path("schemas/<str:name>.json", views.schema, name="schema"),
+    path("networks/", views.network_list, name="networks"),
+    path("networks/<slug:slug>/", views.network_detail, name="network"),
+]

@@ -1,0 +1,196 @@
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_POST
+
+from intercoop.core import permissions
+from intercoop.core.errors import DomainError
+from intercoop.directory import selectors, services, vocab
+from intercoop.directory.exporters.murmurations import ADDON_SCHEMA_NAME, addon_schema, profile
+from intercoop.directory.forms import AddOrganizationForm, OrganizationForm
+from intercoop.directory.models import Organization
+from intercoop.directory.selectors import OrganizationFilters, parse_filters
+
+PAGE_SIZE = 25
+
+
+def _filters_or_none(request: HttpRequest) -> tuple[OrganizationFilters, str | None]:
+    try:
+        return parse_filters(request.GET), None
+    except DomainError as error:
+        return OrganizationFilters(), f"{error.field}: {error.message}"
+
+
+def _filter_context(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "structures": vocab.choices("organisational_structure"),
+        "activities": vocab.choices("activity"),
+        "membership_types": vocab.choices("base_membership_type"),
+        "networks": selectors.network_list(),
+        "params": request.GET,
+        "query_string": request.GET.urlencode(),
+    }
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "directory/home.html",
+        {"counts": selectors.directory_counts(), "networks": selectors.network_list()},
+    )
+
+
+def organization_list(request: HttpRequest) -> HttpResponse:
+    filters, error = _filters_or_none(request)
+    page = Paginator(selectors.organization_search(filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = _filter_context(request) | {"page": page, "filter_error": error}
+    if request.headers.get("HX-Request"):
+        return render(request, "directory/_results.html", context)
+    return render(request, "directory/organization_list.html", context)
+
+
+def map_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "directory/map.html", _filter_context(request))
+
+
+@xframe_options_exempt
+def embed_map(request: HttpRequest) -> HttpResponse:
+    return render(request, "directory/embed_map.html", _filter_context(request))
+
+
+def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = permissions.access_organization(request.user, slug=slug)
+    return render(
+        request,
+        "directory/organization_detail.html",
+        {
+            "organization": organization,
+            "show_private": permissions.can_see_private_fields(request.user, organization),
+            "can_edit": permissions.can_edit_organization(request.user, organization),
+            "can_review": organization.approval == Organization.Approval.PENDING
+            and permissions.can_review_organization(request.user, organization),
+            "memberships": selectors.organization_networks(organization=organization),
+        },
+    )
+
+
+def _form_errors(form: OrganizationForm, error: DomainError) -> None:
+    for field, reason in (
+        getattr(error, "errors", None) or {error.field or "name": error.message}
+    ).items():
+        form.add_error(field if field in form.fields else None, reason)
+
+
+@login_required
+def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = permissions.access_organization(request.user, slug=slug, for_edit=True)
+    form = OrganizationForm(
+        request.POST or None, initial=OrganizationForm.initial_for(organization)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_update(
+                actor=permissions.authenticated_user(request),
+                organization=organization,
+                values=form.cleaned_data,
+            )
+        except DomainError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("directory:detail", slug=organization.slug)
+    return render(
+        request, "directory/organization_form.html", {"form": form, "organization": organization}
+    )
+
+
+@login_required
+def organization_add(request: HttpRequest) -> HttpResponse:
+    form = AddOrganizationForm(request.POST or None, initial={"status": "active"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization = services.organization_create(
+                actor=permissions.authenticated_user(request),
+                values=form.organization_values(),
+                approval=Organization.Approval.PENDING,
+                apply_to=form.cleaned_data["network"],
+                make_actor_admin=True,
+            )
+        except DomainError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request, _("Thank you. A coordinator will review your organisation soon.")
+            )
+            return redirect("directory:detail", slug=organization.slug)
+    return render(request, "directory/organization_form.html", {"form": form, "adding": True})
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    if not (permissions.is_staff(request.user) or permissions.is_coordinator(request.user)):
+        raise PermissionDenied
+    pending = selectors.organizations_pending_review(user=request.user)
+    return render(request, "directory/review.html", {"pending": pending})
+
+
+@require_POST
+@login_required
+def organization_review(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = permissions.access_organization(request.user, slug=slug)
+    if not permissions.can_review_organization(request.user, organization):
+        raise PermissionDenied
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.organization_review(
+            actor=permissions.authenticated_user(request),
+            organization=organization,
+            approve=approve,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Approved.") if approve else _("Rejected."))
+    return redirect("directory:review")
+
+
+def murmurations_profile(request: HttpRequest, slug: str) -> JsonResponse:
+    organization = permissions.access_organization(request.user, slug=slug)
+    if organization.approval != Organization.Approval.APPROVED:
+        raise Http404
+    return JsonResponse(profile(organization, set()), json_dumps_params={"ensure_ascii": False})
+
+
+def schema(request: HttpRequest, name: str) -> JsonResponse:
+    if name != ADDON_SCHEMA_NAME:
+        raise Http404("No such schema")
+    return JsonResponse(addon_schema(), json_dumps_params={"indent": 2})
+
+
+def network_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "directory/network_list.html", {"networks": selectors.network_list()})
+
+
+def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    network = permissions.access_network(request.user, slug=slug)
+    members = selectors.organization_search(filters=OrganizationFilters(network=network.slug))
+    return render(
+        request,
+        "directory/network_detail.html",
+        {
+            "network": network,
+            "members": members,
+            "can_manage": permissions.can_manage_network(request.user, network),
+            "map_params": json.dumps({"network": network.slug}),
+        },
+    )
