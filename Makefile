@@ -23,7 +23,7 @@ run: install
 	$(BIN)/intercoop migrate --noinput
 	$(BIN)/intercoop demo --if-empty
 	$(BIN)/intercoop collectstatic --noinput --verbosity 0
-	$(BIN)/gunicorn intercoop.config.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+	$(BIN)/gunicorn intercoop.config.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 8 --access-logfile -
 
 test: install
 	$(BIN)/ruff check .

@@ -60,9 +60,12 @@ def parse_filters(params: Mapping[str, Any]) -> OrganizationFilters:
 
     def coded(name: str, scheme: vocab.Scheme) -> str:
         value = text(name)
-        if value and (code := vocab.parse_code(scheme, value)) is None:
+        if not value:
+            return ""
+        code = vocab.parse_code(scheme, value)
+        if code is None:
             raise DomainError(f"unknown code {value!r}", field=name)
-        return code or ""
+        return code
 
     country = text("country").upper()
     if country and country not in countries:

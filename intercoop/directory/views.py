@@ -1,4 +1,3 @@
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -191,6 +190,5 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "network": network,
             "members": members,
             "can_manage": permissions.can_manage_network(request.user, network),
-            "map_params": json.dumps({"network": network.slug}),
         },
     )
