@@ -40,4 +40,4 @@ messages: install
 	cd intercoop && ../$(BIN)/intercoop compilemessages
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles
+	rm -rf $(VENV) node_modules var/static

@@ -66,12 +66,14 @@ def _codes(scheme: vocab.Scheme) -> Cleaner:
     return clean
 
 
-def _split(value: Any) -> list[str]:
+def _split(value: Any, separators: str = r"[;,|\s]+") -> list[str]:
+    """A list from a list, or from text (codes: separated by commas, semicolons or spaces;
+    tags: by semicolons only, since a tag may hold a comma)."""
     if value is None:
         return []
     if isinstance(value, list | tuple):
         return [str(item).strip() for item in value if str(item).strip()]
-    return [item.strip() for item in re.split(r"[;,|\n]| (?=\S+://)", str(value)) if item.strip()]
+    return [item.strip() for item in re.split(separators, str(value)) if item.strip()]
 
 
 def _bool(default: bool) -> Cleaner:
@@ -190,7 +192,7 @@ def _languages(value: Any) -> list[str]:
 
 
 def _tags(value: Any) -> list[str]:
-    items = _split(value)
+    items = _split(value, r"[;\n]")
     for item in items:
         if len(item) > 100:
             raise FieldError("a tag is longer than 100 characters")

@@ -64,14 +64,14 @@ class OrganizationForm(forms.Form):
     languages = forms.CharField(
         label=_("Languages"), required=False, help_text=_("ISO codes, e.g. en, es")
     )
-    tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separated by commas"))
+    tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separated by semicolons"))
 
     @classmethod
     def initial_for(cls, organization: Organization) -> dict[str, Any]:
         initial = {name: getattr(organization, name) for name in cls.base_fields}
         initial["other_activities"] = organization.other_activity_codes
         initial["languages"] = ", ".join(organization.languages)
-        initial["tags"] = ", ".join(organization.tags)
+        initial["tags"] = "; ".join(organization.tags)
         return initial
 
 

@@ -56,7 +56,8 @@ def parse_filters(params: Mapping[str, Any]) -> OrganizationFilters:
     DomainError naming the parameter."""
 
     def text(name: str) -> str:
-        return str(params.get(name) or "").strip()
+        value = params.get(name)
+        return "" if value is None else str(value).strip()
 
     def coded(name: str, scheme: vocab.Scheme) -> str:
         value = text(name)

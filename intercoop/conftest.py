@@ -1,0 +1,88 @@
+"""Shared fixtures: the people of the permission matrix and a small directory."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from intercoop.directory import services
+from intercoop.directory.models import Network, NetworkRole, Organization, OrganizationRole
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def _no_tiles(settings: Any) -> None:
+    # Tests never load map tiles from a remote server.
+    settings.MAP_TILE_URL = ""
+
+
+def make_org(**values: Any) -> Organization:
+    defaults: dict[str, Any] = {
+        "name": "Riverside Bakery Co-op",
+        "organisational_structure": "OS60",
+        "base_membership_type": "BMT30",
+        "primary_activity": "ICA120",
+        "country": "GB",
+        "locality": "Leeds",
+        "latitude": 53.8,
+        "longitude": -1.55,
+        "email": "hello@riverside.example",
+        "email_public": False,
+        "phone": "+44 113 000 0000",
+        "phone_public": False,
+        "website": "https://riverside.example",
+    }
+    return services.organization_create(actor=None, values=defaults | values)
+
+
+def make_user(username: str, **extra: Any) -> User:
+    return User.objects.create_user(username=username, password="pw-for-tests-1", **extra)
+
+
+@pytest.fixture
+def network(db: Any) -> Network:
+    return services.network_create(slug="valley", name="Valley Network")
+
+
+@pytest.fixture
+def org(db: Any) -> Organization:
+    return make_org()
+
+
+@pytest.fixture
+def people(db: Any, org: Organization, network: Network) -> dict[str, User | None]:
+    """anonymous, outsider (signed in, no role), member and admin of `org`, coordinator of
+    a network `org` belongs to, coordinator of another network, staff."""
+    services.network_member_admit(network=network, organization=org)
+    other_network = services.network_create(slug="elsewhere", name="Elsewhere")
+    member, admin = make_user("member"), make_user("admin")
+    services.organization_role_assign(
+        organization=org, user=member, role=OrganizationRole.Role.MEMBER
+    )
+    services.organization_role_assign(organization=org, user=admin, role=OrganizationRole.Role.ADMIN)
+    coordinator, other_coordinator = make_user("coordinator"), make_user("other_coordinator")
+    services.network_role_assign(
+        network=network, user=coordinator, role=NetworkRole.Role.COORDINATOR
+    )
+    services.network_role_assign(
+        network=other_network, user=other_coordinator, role=NetworkRole.Role.COORDINATOR
+    )
+    return {
+        "anonymous": None,
+        "outsider": make_user("outsider"),
+        "member": member,
+        "admin": admin,
+        "coordinator": coordinator,
+        "other_coordinator": other_coordinator,
+        "staff": make_user("staff", is_staff=True),
+    }
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
