@@ -14,9 +14,10 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 @pytest.fixture(autouse=True)
-def _no_tiles(settings: Any) -> None:
-    # Tests never load map tiles from a remote server.
+def _test_settings(settings: Any) -> None:
+    # Tests never load map tiles from a remote server, and hash passwords fast.
     settings.MAP_TILE_URL = ""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def make_org(**values: Any) -> Organization:
