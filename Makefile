@@ -36,7 +36,6 @@ bench: install
 
 messages: install
 	cd intercoop && ../$(BIN)/intercoop makemessages -l es -l fr --no-obsolete --ignore 'tests/*'
-	cd intercoop && ../$(BIN)/intercoop makemessages -d djangojs -l es -l fr --no-obsolete
 	cd intercoop && ../$(BIN)/intercoop compilemessages
 
 clean:

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         ).order_by("pk")
         private_ids: set[int] | None = set() if options["public_only"] else None
         if options["output"]:
-            with options["output"].open("w", encoding="utf-8", newline="") as stream:
+            with Path(options["output"]).open("w", encoding="utf-8", newline="") as stream:
                 writer(organizations.iterator(chunk_size=2000), stream, private_ids)
         else:
             writer(organizations.iterator(chunk_size=2000), sys.stdout, private_ids)
