@@ -63,7 +63,9 @@ def people(db: Any, org: Organization, network: Network) -> dict[str, User | Non
     services.organization_role_assign(
         organization=org, user=member, role=OrganizationRole.Role.MEMBER
     )
-    services.organization_role_assign(organization=org, user=admin, role=OrganizationRole.Role.ADMIN)
+    services.organization_role_assign(
+        organization=org, user=admin, role=OrganizationRole.Role.ADMIN
+    )
     coordinator, other_coordinator = make_user("coordinator"), make_user("other_coordinator")
     services.network_role_assign(
         network=network, user=coordinator, role=NetworkRole.Role.COORDINATOR

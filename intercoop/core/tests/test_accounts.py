@@ -11,8 +11,12 @@ def test_sign_up_logs_in(db):
     client = client_for(None)
     response = client.post(
         "/accounts/signup/",
-        {"username": "ana", "email": "ana@example.org", "password1": "a-long-pass-77",
-         "password2": "a-long-pass-77"},
+        {
+            "username": "ana",
+            "email": "ana@example.org",
+            "password1": "a-long-pass-77",
+            "password2": "a-long-pass-77",
+        },
     )
     assert response.status_code == 302
     assert client.get("/").context["user"].username == "ana"
@@ -22,8 +26,12 @@ def test_sign_up_refuses_a_taken_email(db):
     make_user("ana", email="ana@example.org")
     response = client_for(None).post(
         "/accounts/signup/",
-        {"username": "ana2", "email": "ANA@example.org", "password1": "a-long-pass-77",
-         "password2": "a-long-pass-77"},
+        {
+            "username": "ana2",
+            "email": "ANA@example.org",
+            "password1": "a-long-pass-77",
+            "password2": "a-long-pass-77",
+        },
     )
     assert response.status_code == 200
     assert response.context["form"].errors == {"email": ["An account with this e-mail exists."]}
@@ -56,6 +64,8 @@ def test_password_reset_by_mail(db):
     assert client.login(username="ana", password="another-pass-88")
 
 
-@pytest.mark.parametrize("url", ["/accounts/login/", "/accounts/signup/", "/accounts/password-reset/"])
+@pytest.mark.parametrize(
+    "url", ["/accounts/login/", "/accounts/signup/", "/accounts/password-reset/"]
+)
 def test_account_pages_render(db, url):
     assert client_for(None).get(url).status_code == 200

@@ -11,7 +11,10 @@ from intercoop.directory.models import Network, Organization
 
 def test_help_lists_the_intercoop_commands():
     result = subprocess.run(
-        [sys.executable, "-m", "intercoop.cli", "--help"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "intercoop.cli", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     for name in COMMANDS:
         assert f"  {name} " in result.stdout

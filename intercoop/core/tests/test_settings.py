@@ -7,10 +7,17 @@ from django.db import connection
 
 def test_secret_key_is_generated_once_into_var(tmp_path):
     code = "from django.conf import settings; print(settings.SECRET_KEY)"
-    env = {"INTERCOOP_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "intercoop.config.settings",
-           "PATH": "/usr/bin:/bin"}
-    first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    env = {
+        "INTERCOOP_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "intercoop.config.settings",
+        "PATH": "/usr/bin:/bin",
+    }
+    first = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    second = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
     assert first.stdout == second.stdout and len(first.stdout.strip()) >= 50
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
 

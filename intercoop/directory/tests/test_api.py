@@ -9,16 +9,39 @@ from intercoop.directory.models import Organization, OrganizationRole
 @pytest.fixture
 def directory(db, network):
     orgs = {
-        "bakery": make_org(name="Riverside Bakery", description="Sourdough and rye",
-                           tags=["bread"], latitude=53.80, longitude=-1.55),
-        "homes": make_org(name="Canal Homes", organisational_structure="OS70",
-                          base_membership_type="BMT50", primary_activity="ICA210",
-                          locality="Bradford", latitude=53.79, longitude=-1.75),
-        "farm": make_org(name="Dale Growers", organisational_structure="OS90",
-                         primary_activity="ICA10", other_activities=["ICA120"],
-                         country="FR", locality="Lyon", latitude=45.76, longitude=4.83),
-        "church": make_org(name="St Mary's Church", is_cooperative=False,
-                           organisational_structure="OS20", latitude=None, longitude=None),
+        "bakery": make_org(
+            name="Riverside Bakery",
+            description="Sourdough and rye",
+            tags=["bread"],
+            latitude=53.80,
+            longitude=-1.55,
+        ),
+        "homes": make_org(
+            name="Canal Homes",
+            organisational_structure="OS70",
+            base_membership_type="BMT50",
+            primary_activity="ICA210",
+            locality="Bradford",
+            latitude=53.79,
+            longitude=-1.75,
+        ),
+        "farm": make_org(
+            name="Dale Growers",
+            organisational_structure="OS90",
+            primary_activity="ICA10",
+            other_activities=["ICA120"],
+            country="FR",
+            locality="Lyon",
+            latitude=45.76,
+            longitude=4.83,
+        ),
+        "church": make_org(
+            name="St Mary's Church",
+            is_cooperative=False,
+            organisational_structure="OS20",
+            latitude=None,
+            longitude=None,
+        ),
     }
     services.network_member_admit(network=network, organization=orgs["bakery"])
     services.network_member_admit(network=network, organization=orgs["church"])
@@ -141,12 +164,23 @@ def test_create_with_a_token_is_pending_and_makes_the_creator_admin(db):
 def test_create_refuses_anonymous_bad_tokens_and_bad_values(db):
     client = client_for(None)
     body = {"name": "X"}
-    assert client.post("/api/v1/organizations", body, content_type="application/json").status_code == 401
-    assert client.post("/api/v1/organizations", body, content_type="application/json",
-                       headers={"Authorization": "Token wrong"}).status_code == 401
+    assert (
+        client.post("/api/v1/organizations", body, content_type="application/json").status_code
+        == 401
+    )
+    assert (
+        client.post(
+            "/api/v1/organizations",
+            body,
+            content_type="application/json",
+            headers={"Authorization": "Token wrong"},
+        ).status_code
+        == 401
+    )
     user = make_user("maker")
-    bad = client_for(user).post("/api/v1/organizations", {"name": "Y", "country": "XX"},
-                                content_type="application/json")
+    bad = client_for(user).post(
+        "/api/v1/organizations", {"name": "Y", "country": "XX"}, content_type="application/json"
+    )
     assert bad.status_code == 400
     assert bad.json()["field"] == "country"
     assert Organization.objects.count() == 0
@@ -166,7 +200,10 @@ def test_map_returns_points_when_few_and_clusters_when_many(directory, settings,
     client = client_for(None)
     points = client.get("/api/v1/map?zoom=10&bbox=-3,53,0,54").json()
     assert (points["clustered"], points["total"]) == (False, 2)
-    assert {f["properties"]["slug"] for f in points["features"]} == {"riverside-bakery", "canal-homes"}
+    assert {f["properties"]["slug"] for f in points["features"]} == {
+        "riverside-bakery",
+        "canal-homes",
+    }
     monkeypatch.setattr("intercoop.directory.selectors.MAP_MAX_POINTS", 1)
     clusters = client.get("/api/v1/map?zoom=3").json()
     assert clusters["clustered"] is True
@@ -176,16 +213,37 @@ def test_map_returns_points_when_few_and_clusters_when_many(directory, settings,
 def test_vocabularies_and_networks(directory):
     client = client_for(None)
     vocabularies = client.get("/api/v1/vocabularies", headers={"Accept-Language": "es"}).json()
-    assert {"code": "OS70", "label": "Cooperativa de vivienda",
-            "uri": "https://dev.lod.coop/essglobal/2.1/standard/organisational-structure/OS70"} in vocabularies["organisational_structure"]
+    assert {
+        "code": "OS70",
+        "label": "Cooperativa de vivienda",
+        "uri": "https://dev.lod.coop/essglobal/2.1/standard/organisational-structure/OS70",
+    } in vocabularies["organisational_structure"]
     networks = client.get("/api/v1/networks").json()
-    assert networks == [{"slug": "valley", "name": "Valley Network", "kind": "other",
-                         "description": "", "member_count": 2}]
+    assert networks == [
+        {
+            "slug": "valley",
+            "name": "Valley Network",
+            "kind": "other",
+            "description": "",
+            "member_count": 2,
+        }
+    ]
 
 
 def test_openapi_documents_the_directory(db):
     schema = client_for(None).get("/api/v1/openapi.json").json()
     assert "/api/v1/organizations" in schema["paths"]
     parameters = {p["name"] for p in schema["paths"]["/api/v1/organizations"]["get"]["parameters"]}
-    assert {"q", "structure", "activity", "membership_type", "country", "network", "near",
-            "radius_km", "bbox", "page", "page_size"} <= parameters
+    assert {
+        "q",
+        "structure",
+        "activity",
+        "membership_type",
+        "country",
+        "network",
+        "near",
+        "radius_km",
+        "bbox",
+        "page",
+        "page_size",
+    } <= parameters

@@ -23,8 +23,14 @@ def test_demo_builds_a_plausible_region_deterministically():
 
     User.objects.all().delete()
     call_command("demo")
-    assert list(Organization.objects.order_by("pk").values_list(
-        "slug", "latitude", "number_of_members")[:5]) == first
+    assert (
+        list(
+            Organization.objects.order_by("pk").values_list(
+                "slug", "latitude", "number_of_members"
+            )[:5]
+        )
+        == first
+    )
 
 
 @pytest.mark.django_db

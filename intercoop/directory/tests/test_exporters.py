@@ -74,8 +74,20 @@ FULL = {
 def test_csv_export_imports_into_an_empty_database_as_the_same_records():
     make_org(**FULL)
     make_org(name="Plain Ally", is_cooperative=False, latitude=None, longitude=None, email="")
-    fields = [f.name for f in Organization._meta.fields if f.name not in {
-        "id", "created_at", "updated_at", "created_by", "updated_by", "import_run", "search_text"}]
+    fields = [
+        f.name
+        for f in Organization._meta.fields
+        if f.name
+        not in {
+            "id",
+            "created_at",
+            "updated_at",
+            "created_by",
+            "updated_by",
+            "import_run",
+            "search_text",
+        }
+    ]
     before = list(Organization.objects.order_by("slug").values(*fields))
     text = export("csv", Organization.objects.order_by("pk"))
     Organization.objects.all().delete()
@@ -104,13 +116,23 @@ def test_jsonld_uses_schema_org_and_essglobal_uris():
     node = document["@graph"][0]
     assert document["@context"]["schema"] == "https://schema.org/"
     assert node["organisationalStructure"].endswith("/organisational-structure/OS60")
-    assert [uri.rsplit("/", 1)[1] for uri in node["economicSector"]] == ["ICA120", "ICA60", "ICA160"]
-    assert node["geo"] == {"@type": "schema:GeoCoordinates", "latitude": 53.801, "longitude": -1.549}
+    assert [uri.rsplit("/", 1)[1] for uri in node["economicSector"]] == [
+        "ICA120",
+        "ICA60",
+        "ICA160",
+    ]
+    assert node["geo"] == {
+        "@type": "schema:GeoCoordinates",
+        "latitude": 53.801,
+        "longitude": -1.549,
+    }
     assert "telephone" not in node
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("schema", ["organizations_schema-v1.0.0", "default-v2.1.0", "default-v2.0.0"])
+@pytest.mark.parametrize(
+    "schema", ["organizations_schema-v1.0.0", "default-v2.1.0", "default-v2.0.0"]
+)
 def test_murmurations_profiles_validate_against_the_library_schemas(schema):
     validator = murmurations_validator(schema)
     for organization in (make_org(**FULL), make_org(name="Bare", latitude=None, longitude=None)):

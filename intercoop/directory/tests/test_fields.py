@@ -45,7 +45,11 @@ def test_text_values_are_parsed_into_typed_values():
     ("field", "value", "reason"),
     [
         ("name", "", "is required"),
-        ("organisational_structure", "OS999", "unknown ESSGlobal organisational structure code 'OS999'"),
+        (
+            "organisational_structure",
+            "OS999",
+            "unknown ESSGlobal organisational structure code 'OS999'",
+        ),
         ("primary_activity", "Juggling", "unknown ESSGlobal activity code 'Juggling'"),
         ("latitude", "95", "95.0 is outside -90..90"),
         ("longitude", "east", "'east' is not a number"),

@@ -65,8 +65,18 @@ def test_a_good_sea_file_imports_with_codes_mapped():
     ("row", "line", "field", "reason"),
     [
         (sea_row(name=""), 2, "Name", "is required"),
-        (sea_row(structure="OS999"), 2, "Organisational Structure", f"unknown ESSGlobal organisational structure code '{OS}OS999'"),
-        (sea_row(activity="Juggling"), 2, "Primary Activity", "unknown ESSGlobal activity code 'Juggling'"),
+        (
+            sea_row(structure="OS999"),
+            2,
+            "Organisational Structure",
+            f"unknown ESSGlobal organisational structure code '{OS}OS999'",
+        ),
+        (
+            sea_row(activity="Juggling"),
+            2,
+            "Primary Activity",
+            "unknown ESSGlobal activity code 'Juggling'",
+        ),
         (sea_row(geo_lat="123"), 2, "Geo Container Latitude", "123.0 is outside -90..90"),
         (sea_row(lat="north", geo_lat=""), 2, "Latitude", "'north' is not a number"),
         (sea_row(country="ZZ"), 2, "Country ID", "'ZZ' is not an ISO 3166 country code"),

@@ -25,7 +25,7 @@ def test_reading_an_approved_organisation_and_its_private_fields(people, org, wh
     assert (b"+44 113 000 0000" in page.content) is may_see
     assert api.json()["email"] == ("hello@riverside.example" if may_see else "")
     assert api.json()["phone"] == ("+44 113 000 0000" if may_see else "")
-    assert (b"riverside.example" in page.content)  # the public website
+    assert b"riverside.example" in page.content  # the public website
 
 
 @pytest.mark.parametrize("who", WHO)
@@ -72,7 +72,9 @@ def pending(people, network):
         apply_to=network,
         make_actor_admin=False,
     )
-    services.organization_role_assign(organization=organization, user=people["member"], role="member")
+    services.organization_role_assign(
+        organization=organization, user=people["member"], role="member"
+    )
     services.organization_role_assign(organization=organization, user=people["admin"], role="admin")
     return organization
 

@@ -18,7 +18,10 @@ def test_home_shows_counts(db, org, network):
     make_org(name="Chapel", is_cooperative=False)
     response = client_for(None).get("/")
     assert response.context["counts"] == {
-        "organizations": 2, "cooperatives": 1, "countries": 1, "networks": 1
+        "organizations": 2,
+        "cooperatives": 1,
+        "countries": 1,
+        "networks": 1,
     }
 
 
@@ -65,8 +68,13 @@ def test_add_your_coop_is_pending_until_a_coordinator_approves(people, network):
     client = client_for(people["outsider"])
     response = client.post(
         "/orgs/add/",
-        {"name": "Tool Library", "status": "active", "country": "GB", "network": network.pk,
-         "tags": "tools; lending"},
+        {
+            "name": "Tool Library",
+            "status": "active",
+            "country": "GB",
+            "network": network.pk,
+            "tags": "tools; lending",
+        },
     )
     assert response.status_code == 302
     created = Organization.objects.get(slug="tool-library")
@@ -99,7 +107,7 @@ def test_pages_switch_language(db, org):
     client = client_for(None)
     client.post("/i18n/setlang/", {"language": "es", "next": "/"})
     assert "Añade tu cooperativa".encode() in client.get("/").content
-    assert "Cooperativa de trabajo".encode() in client.get(f"/orgs/{org.slug}/").content
+    assert b"Cooperativa de trabajo" in client.get(f"/orgs/{org.slug}/").content
     client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
     assert "Ajoutez votre coopérative".encode() in client.get("/").content
 
