@@ -8,10 +8,11 @@ Pure: no database access.
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, URLValidator
+from django.core.validators import EmailValidator
 from django_countries import countries
 
 from intercoop.directory import vocab
@@ -20,7 +21,8 @@ Cleaner = Callable[[Any], Any]
 
 _TRUE = {"1", "true", "yes", "y", "on", "t"}
 _FALSE = {"0", "false", "no", "n", "off", "f", ""}
-_url = URLValidator(schemes=["http", "https"])
+# Scheme, a host with a dot (or localhost), an optional port, then no spaces.
+_URL = re.compile(r"^https?://(localhost|[^\s/?#:@]+\.[^\s/?#:@]+)(:\d+)?([/?#]\S*)?$", re.I)
 _email = EmailValidator()
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
@@ -32,7 +34,7 @@ class FieldError(ValueError):
 def _text(max_length: int, *, required: bool = False, multiline: bool = False) -> Cleaner:
     def clean(value: Any) -> str:
         text = "" if value is None else str(value).strip()
-        if not multiline:
+        if not multiline and "\n" in text:
             text = re.sub(r"\s*\n\s*", ", ", text)
         if required and not text:
             raise FieldError("is required")
@@ -143,10 +145,8 @@ def _website(value: Any) -> str:
         return ""
     if "://" not in text:
         text = "http://" + text
-    try:
-        _url(text)
-    except ValidationError:
-        raise FieldError(f"{value!r} is not a web address") from None
+    if not _URL.match(text):
+        raise FieldError(f"{value!r} is not a web address")
     if len(text) > 500:
         raise FieldError("is longer than 500 characters")
     return text
@@ -163,13 +163,18 @@ def _email_address(value: Any) -> str:
     return text
 
 
+@cache
+def _country_codes() -> frozenset[str]:
+    return frozenset(code for code, _ in countries)
+
+
 def _country(value: Any) -> str:
     text = "" if value is None else str(value).strip().upper()
     if not text:
         return ""
     if text == "UK":
         text = "GB"
-    if text not in countries:
+    if text not in _country_codes():
         raise FieldError(f"{text!r} is not an ISO 3166 country code")
     return text
 

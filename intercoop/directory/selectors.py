@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Avg, Count, F, FloatField, Q, QuerySet
+from django.db.models import Avg, Count, F, FloatField, Func, IntegerField, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import ASin, Cos, Floor, Power, Radians, Sin, Sqrt
+from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django_countries import countries
 
 from intercoop.core.errors import DomainError
@@ -177,13 +177,38 @@ def organization_search(*, filters: OrganizationFilters) -> QuerySet[Organizatio
     return queryset.order_by("name", "pk")
 
 
+class GridCell(Func):
+    """The index of the grid cell (of `cell` degrees) a coordinate falls in, computed by
+    the database itself (Django's Floor is a Python function on SQLite: too slow here)."""
+
+    output_field = IntegerField()
+    template = "FLOOR(%(expressions)s)"
+
+    def __init__(self, expression: Any, *, offset: float, cell: float) -> None:
+        super().__init__((expression + offset) / cell)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # The offset keeps the value positive, where CAST truncates like FLOOR.
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS INTEGER)")
+
+
 def organization_map(*, filters: OrganizationFilters, zoom: int) -> dict[str, Any]:
     """GeoJSON for a map viewport: the organisations themselves when few enough, else
     clusters on a grid of about 128 screen pixels (count and mean position per cell)."""
     queryset = organization_search(filters=filters).filter(
         latitude__isnull=False, longitude__isnull=False
     )
-    total = queryset.count()
+    cell = 360.0 / (2 ** max(zoom, 0)) / MAP_CELLS_PER_TILE
+    cells = list(
+        queryset.order_by()
+        .annotate(
+            gx=GridCell(F("longitude"), offset=180.0, cell=cell),
+            gy=GridCell(F("latitude"), offset=90.0, cell=cell),
+        )
+        .values("gx", "gy")
+        .annotate(n=Count("pk"), lat=Avg("latitude"), lon=Avg("longitude"))
+    )
+    total = sum(c["n"] for c in cells)
     if total <= MAP_MAX_POINTS or zoom >= 17:
         rows = queryset.order_by("pk").values_list(
             "slug", "name", "latitude", "longitude", "organisational_structure", "locality"
@@ -202,13 +227,6 @@ def organization_map(*, filters: OrganizationFilters, zoom: int) -> dict[str, An
             "clustered": False,
             "features": features,
         }
-    cell = 360.0 / (2 ** max(zoom, 0)) / MAP_CELLS_PER_TILE
-    cells = (
-        queryset.order_by()
-        .annotate(gx=Floor(F("longitude") / cell), gy=Floor(F("latitude") / cell))
-        .values("gx", "gy")
-        .annotate(n=Count("pk"), lat=Avg("latitude"), lon=Avg("longitude"))
-    )
     features = [
         {
             "type": "Feature",

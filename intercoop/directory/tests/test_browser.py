@@ -8,11 +8,35 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.testcases import LiveServerThread, _StaticFilesHandler
 
 from intercoop.conftest import make_org
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots"
+
+
+@pytest.fixture
+def live_url(transactional_db):
+    """A live server for this test only, stopped (and its database connection closed)
+    before the test database is torn down."""
+    thread = LiveServerThread("127.0.0.1", _StaticFilesHandler, port=0)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    yield f"http://127.0.0.1:{thread.port}"
+    thread.terminate()
+    if connection.vendor == "postgresql":
+        # A request thread kept alive by the browser may still hold its connection; the
+        # test database can only be dropped once it is gone.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture
@@ -39,14 +63,13 @@ def browser_page(monkeypatch):
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_map_filter_click_lands_on_detail(live_server, browser_page):
+def test_map_filter_click_lands_on_detail(live_url, browser_page):
     make_org(name="Riverside Bakery", latitude=53.80, longitude=-1.55)
     make_org(name="Canal Homes", organisational_structure="OS70", latitude=53.79, longitude=-1.60)
     make_org(name="Dale Growers", organisational_structure="OS90", latitude=53.85, longitude=-1.50)
     page = browser_page
 
-    page.goto(f"{live_server.url}/map/")
+    page.goto(f"{live_url}/map/")
     page.wait_for_selector("#map-list li >> nth=2")
     assert page.locator(".leaflet-marker-icon").count() >= 1
     page.select_option("select[name=structure]", "OS70")
@@ -58,7 +81,7 @@ def test_map_filter_click_lands_on_detail(live_server, browser_page):
     page.screenshot(path=str(SCREENSHOTS / "map-filtered.png"))
 
     page.click("#map-list a:has-text('Canal Homes')")
-    page.wait_for_url(f"{live_server.url}/orgs/canal-homes/")
+    page.wait_for_url(f"{live_url}/orgs/canal-homes/")
     assert page.locator("h1").inner_text() == "Canal Homes"
     assert page.locator("#detail-map .leaflet-marker-icon").count() == 1
     page.screenshot(path=str(SCREENSHOTS / "organisation-detail.png"))

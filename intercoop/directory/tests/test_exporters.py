@@ -10,8 +10,8 @@ from intercoop.conftest import SHARED_DATA, client_for, make_org
 from intercoop.directory.exporters import FORMATS
 from intercoop.directory.exporters.murmurations import addon_schema, profile
 from intercoop.directory.importers import FORMATS as IMPORT_FORMATS
+from intercoop.directory.imports import organizations_import
 from intercoop.directory.models import Organization
-from intercoop.directory.services import organizations_import
 
 MURMURATIONS = SHARED_DATA / "murmurations"
 LIBRARY = "https://test-library.murmurations.network/v2/"

@@ -6,8 +6,8 @@ import pytest
 from intercoop.conftest import SHARED_DATA, make_org
 from intercoop.core.errors import ImportFailed, RowError
 from intercoop.directory.importers import FORMATS
+from intercoop.directory.imports import organizations_import
 from intercoop.directory.models import ImportRun, NetworkMembership, Organization
-from intercoop.directory.services import organizations_import
 
 UK_FILE = SHARED_DATA / "coops" / "uk-coops-sea-standard-2023Q2.csv"
 SEA_HEADER = (

@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from intercoop.core.errors import ImportFailed
 from intercoop.core.progress import progress_bar
 from intercoop.directory.importers import FORMATS
+from intercoop.directory.imports import organizations_import
 from intercoop.directory.models import Network
-from intercoop.directory.services import organizations_import
 
 MAX_REPORTED = 50
 
