@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Avg, Count, F, FloatField, Func, IntegerField, Q, QuerySet
+from django.db.models import Avg, Count, F, FloatField, Func, IntegerField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+from django.db.models.functions import ASin, Concat, Cos, Power, Radians, Sin, Sqrt
 from django_countries import countries
 
 from intercoop.core.errors import DomainError
@@ -153,9 +153,13 @@ def organization_search(*, filters: OrganizationFilters) -> QuerySet[Organizatio
     if filters.structure:
         queryset = queryset.filter(organisational_structure=filters.structure)
     if filters.activity:
-        queryset = queryset.filter(
+        # other_activities holds space-separated codes: pad it so that LIKE (native on both
+        # databases, unlike REGEXP on SQLite) matches whole codes only.
+        queryset = queryset.alias(
+            padded_activities=Concat(Value(" "), F("other_activities"), Value(" "))
+        ).filter(
             Q(primary_activity=filters.activity)
-            | Q(other_activities__regex=rf"(^| ){filters.activity}( |$)")
+            | Q(padded_activities__contains=f" {filters.activity} ")
         )
     if filters.membership_type:
         queryset = queryset.filter(base_membership_type=filters.membership_type)
