@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.test import Client
 
 from intercoop.directory import services
@@ -18,6 +19,7 @@ def _test_settings(settings: Any) -> None:
     # Tests never load map tiles from a remote server, and hash passwords fast.
     settings.MAP_TILE_URL = ""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
 
 
 def make_org(**values: Any) -> Organization:

@@ -5,12 +5,12 @@ import io
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
 from intercoop.core import permissions
 from intercoop.core.api import WRITE_AUTH
+from intercoop.core.pagination import paginate
 from intercoop.directory import services, vocab
 from intercoop.directory.exporters import FORMATS
 from intercoop.directory.exporters.values import absolute_url, organization_values
@@ -76,6 +76,7 @@ class OrganizationOut(Schema):
 
 class OrganizationPage(Schema):
     count: int
+    count_exact: bool
     page: int
     pages: int
     page_size: int
@@ -162,15 +163,15 @@ def list_organizations(
     page_size: int = 20,
 ) -> dict[str, Any]:
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
-    paginator = Paginator(organization_search(filters=_filters(filters)), page_size)
-    current = paginator.get_page(page)
+    paged = paginate(organization_search(filters=_filters(filters)), page=page, page_size=page_size)
     private_ids = permissions.private_field_organization_ids(request.user)
     return {
-        "count": paginator.count,
-        "page": current.number,
-        "pages": paginator.num_pages,
+        "count": paged.count,
+        "count_exact": paged.count_exact,
+        "page": paged.page.number,
+        "pages": paged.pages,
         "page_size": page_size,
-        "results": [_out(o, private_ids) for o in current.object_list],
+        "results": [_out(o, private_ids) for o in paged.page.object_list],
     }
 
 

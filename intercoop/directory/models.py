@@ -110,6 +110,20 @@ class Organization(models.Model):
             # Covers the map's viewport query (bbox, approved) without reading the table.
             models.Index(fields=["latitude", "longitude", "approval"], name="org_lat_lon"),
             models.Index(fields=["approval", "name"], name="org_approval_name"),
+            models.Index(fields=["updated_at"], name="org_updated_at"),
+            # Covers counting the common filters without reading the (wide) rows.
+            models.Index(
+                fields=[
+                    "approval",
+                    "country",
+                    "organisational_structure",
+                    "base_membership_type",
+                    "primary_activity",
+                    "is_cooperative",
+                    "other_activities",
+                ],
+                name="org_filters",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -3,11 +3,23 @@
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Avg, Count, F, FloatField, Func, IntegerField, Q, QuerySet, Value
+from django.db.models import (
+    Avg,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Max,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ASin, Concat, Cos, Power, Radians, Sin, Sqrt
 from django_countries import countries
@@ -22,6 +34,8 @@ MAX_RADIUS_KM = 20000.0
 # Above this many organisations in the viewport the map gets clusters, not points.
 MAP_MAX_POINTS = 800
 MAP_CELLS_PER_TILE = 2  # cluster grid: about 128 screen pixels a cell
+MAP_CACHED_MAX_ZOOM = 9  # unfiltered views up to this zoom use the cached world grid
+MAP_CACHE_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -196,14 +210,10 @@ class GridCell(Func):
         return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS INTEGER)")
 
 
-def organization_map(*, filters: OrganizationFilters, zoom: int) -> dict[str, Any]:
-    """GeoJSON for a map viewport: the organisations themselves when few enough, else
-    clusters on a grid of about 128 screen pixels (count and mean position per cell)."""
-    queryset = organization_search(filters=filters).filter(
-        latitude__isnull=False, longitude__isnull=False
-    )
+def _grid_cells(queryset: QuerySet[Organization], zoom: int) -> list[dict[str, Any]]:
+    """Count and mean position of the organisations in each cell of the zoom's grid."""
     cell = 360.0 / (2 ** max(zoom, 0)) / MAP_CELLS_PER_TILE
-    cells = list(
+    return list(
         queryset.order_by()
         .annotate(
             gx=GridCell(F("longitude"), offset=180.0, cell=cell),
@@ -212,11 +222,58 @@ def organization_map(*, filters: OrganizationFilters, zoom: int) -> dict[str, An
         .values("gx", "gy")
         .annotate(n=Count("pk"), lat=Avg("latitude"), lon=Avg("longitude"))
     )
+
+
+def _located(filters: OrganizationFilters) -> QuerySet[Organization]:
+    return organization_search(filters=filters).filter(
+        latitude__isnull=False, longitude__isnull=False
+    )
+
+
+def _world_cells(zoom: int) -> list[dict[str, Any]]:
+    """The grid cells of every approved organisation at a low zoom, cached per process
+    until an organisation changes (services set updated_at on every write) and for at
+    most MAP_CACHE_SECONDS. The unfiltered, zoomed-out map is the most viewed and the most
+    costly to count: every organisation is in view."""
+    stamp = Organization.objects.aggregate(latest=Max("updated_at"))["latest"]
+    key = f"intercoop:map-cells:{zoom}:{stamp.timestamp() if stamp else 0}"
+    cells: list[dict[str, Any]] | None = cache.get(key)
+    if cells is None:
+        cells = _grid_cells(_located(OrganizationFilters()), zoom)
+        cache.set(key, cells, MAP_CACHE_SECONDS)
+    return cells
+
+
+def _cells_in(cells: list[dict[str, Any]], bbox: tuple[float, ...], zoom: int) -> list[dict]:
+    cell = 360.0 / (2 ** max(zoom, 0)) / MAP_CELLS_PER_TILE
+    west, south, east, north = bbox
+    gx_range = (math.floor((west + 180) / cell), math.floor((east + 180) / cell))
+    gy_range = (math.floor((south + 90) / cell), math.floor((north + 90) / cell))
+    return [
+        c
+        for c in cells
+        if gx_range[0] <= c["gx"] <= gx_range[1] and gy_range[0] <= c["gy"] <= gy_range[1]
+    ]
+
+
+def organization_map(*, filters: OrganizationFilters, zoom: int) -> dict[str, Any]:
+    """GeoJSON for a map viewport: the organisations themselves when few enough, else
+    clusters on a grid of about 128 screen pixels (count and mean position per cell)."""
+    if zoom <= MAP_CACHED_MAX_ZOOM and replace(filters, bbox=None).is_empty():
+        cells = _world_cells(zoom)
+        if filters.bbox:
+            cells = _cells_in(cells, filters.bbox, zoom)
+    else:
+        cells = _grid_cells(_located(filters), zoom)
     total = sum(c["n"] for c in cells)
     if total <= MAP_MAX_POINTS or zoom >= 17:
-        rows = queryset.order_by("pk").values_list(
-            "slug", "name", "latitude", "longitude", "organisational_structure", "locality"
-        )[: MAP_MAX_POINTS * 2]
+        rows = (
+            _located(filters)
+            .order_by("pk")
+            .values_list(
+                "slug", "name", "latitude", "longitude", "organisational_structure", "locality"
+            )[: MAP_MAX_POINTS * 2]
+        )
         features = [
             {
                 "type": "Feature",
@@ -227,7 +284,7 @@ def organization_map(*, filters: OrganizationFilters, zoom: int) -> dict[str, An
         ]
         return {
             "type": "FeatureCollection",
-            "total": total,
+            "total": len(features),
             "clustered": False,
             "features": features,
         }

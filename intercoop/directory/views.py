@@ -3,7 +3,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from intercoop.core import permissions
 from intercoop.core.errors import DomainError
+from intercoop.core.pagination import paginate
 from intercoop.directory import selectors, services, vocab
 from intercoop.directory.exporters.murmurations import ADDON_SCHEMA_NAME, addon_schema, profile
 from intercoop.directory.forms import AddOrganizationForm, OrganizationForm
@@ -49,10 +49,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def organization_list(request: HttpRequest) -> HttpResponse:
     filters, error = _filters_or_none(request)
-    page = Paginator(selectors.organization_search(filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    paged = paginate(
+        selectors.organization_search(filters=filters),
+        page=request.GET.get("page"),
+        page_size=PAGE_SIZE,
     )
-    context = _filter_context(request) | {"page": page, "filter_error": error}
+    context = _filter_context(request) | {"paged": paged, "page": paged.page, "filter_error": error}
     if request.headers.get("HX-Request"):
         return render(request, "directory/_results.html", context)
     return render(request, "directory/organization_list.html", context)

@@ -247,3 +247,18 @@ def test_openapi_documents_the_directory(db):
         "page",
         "page_size",
     } <= parameters
+
+
+def test_the_cached_zoomed_out_grid_follows_every_change(directory, monkeypatch):
+    monkeypatch.setattr("intercoop.directory.selectors.MAP_MAX_POINTS", 1)
+    client = client_for(None)
+    europe = "bbox=-10,35,20,60&zoom=3"
+    before = client.get(f"/api/v1/map?{europe}").json()
+    assert sorted(f["properties"]["count"] for f in before["features"]) == [1, 2]
+    services.organization_update(
+        actor=None, organization=directory["farm"], values={"latitude": 53.8, "longitude": -1.6}
+    )
+    after = client.get(f"/api/v1/map?{europe}").json()
+    assert [f["properties"]["count"] for f in after["features"]] == [3]
+    filtered = client.get(f"/api/v1/map?{europe}&structure=OS90").json()
+    assert filtered["clustered"] is False and filtered["total"] == 1

@@ -1,0 +1,41 @@
+"""Paging for lists and the API: one rule for page numbers and for counting.
+
+Counting stops at COUNT_LIMIT matches, as search engines do (Elasticsearch's default is the
+same 10,000): an exact count of a very broad search costs a visit to every matching row,
+and nobody pages that far. `count_exact` says whether the count is exact or a lower bound.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+
+COUNT_LIMIT = 10_000
+
+
+@dataclass(frozen=True)
+class Paged:
+    page: Page[Any]
+    count: int
+    count_exact: bool
+
+    @property
+    def pages(self) -> int:
+        return self.page.paginator.num_pages
+
+
+def paginate(
+    queryset: QuerySet[Any], *, page: object, page_size: int, count_limit: int = COUNT_LIMIT
+) -> Paged:
+    """The page numbered `page` (1 when absent or not a number; the last when too high)."""
+    count = queryset[: count_limit + 1].count()
+    exact = count <= count_limit
+    paginator = Paginator(queryset, page_size)
+    paginator.count = min(count, count_limit)  # type: ignore[misc]  # a known count
+    try:
+        number = int(str(page))
+    except ValueError:
+        number = 1
+    number = min(max(number, 1), paginator.num_pages)
+    return Paged(page=paginator.page(number), count=paginator.count, count_exact=exact)
