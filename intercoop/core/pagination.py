@@ -29,10 +29,10 @@ def paginate(
     queryset: QuerySet[Any], *, page: object, page_size: int, count_limit: int = COUNT_LIMIT
 ) -> Paged:
     """The page numbered `page` (1 when absent or not a number; the last when too high)."""
-    count = queryset[: count_limit + 1].count()
+    count = queryset.order_by()[: count_limit + 1].count()
     exact = count <= count_limit
     paginator = Paginator(queryset, page_size)
-    paginator.count = min(count, count_limit)  # type: ignore[misc]  # a known count
+    paginator.count = min(count, count_limit)  # a known count: no second COUNT query
     try:
         number = int(str(page))
     except ValueError:
