@@ -250,6 +250,7 @@ def worker(rows: int) -> dict[str, Any]:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intercoop.config.settings")
     django.setup()
+    from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -299,19 +300,24 @@ def worker(rows: int) -> dict[str, Any]:
             "p95_ms": percentile(timings, 0.95),
         }
     result["map"] = {}
-    for zoom in (4, 8, 13):
-        runs = [
-            timed_get(
-                client, f"/api/v1/map?zoom={zoom}&bbox={viewport_bbox(city_lat, city_lon, zoom)}"
-            )
-            for _ in range(25)
-        ][5:]
-        payload = json.loads(
-            client.get(
-                f"/api/v1/map?zoom={zoom}&bbox={viewport_bbox(city_lat, city_lon, zoom)}"
-            ).content
+    structures = iter(STRUCTURES * 10)
+    views = {
+        f"zoom {zoom}": lambda zoom=zoom: (
+            f"zoom={zoom}&bbox={viewport_bbox(city_lat, city_lon, zoom)}"
         )
-        result["map"][zoom] = {
+        for zoom in (4, 8, 13)
+    }
+    # A filtered zoomed-out view is counted live, never from the cached grid.
+    views["zoom 4, one structure"] = lambda: (
+        f"zoom=4&bbox={viewport_bbox(city_lat, city_lon, 4)}&structure={next(structures)}"
+    )
+    for label, make in views.items():
+        cache.clear()
+        first_ms, _ = timed_get(client, f"/api/v1/map?{make()}")
+        runs = [timed_get(client, f"/api/v1/map?{make()}") for _ in range(25)][5:]
+        payload = json.loads(client.get(f"/api/v1/map?{make()}").content)
+        result["map"][label] = {
+            "first_ms": first_ms,
             "p50_ms": percentile([t for t, _ in runs], 0.5),
             "p95_ms": percentile([t for t, _ in runs], 0.95),
             "kb": max(size for _, size in runs) / 1024,
@@ -458,14 +464,15 @@ def report(result: dict[str, Any]) -> None:
     for label, figures in result["search"].items():
         print(f"  search: {label:<30} p50 {figures['p50_ms']:6.1f} ms")
         line(f"search: {label} p95", figures["p95_ms"], "ms", GOALS["search_p95_ms"])
-    for zoom, figures in result["map"].items():
+    for label, figures in result["map"].items():
         kind = "clusters" if figures["clustered"] else "points"
         print(
-            f"  map zoom {zoom:>2}: {figures['in_view']:>6} in view as {figures['features']:>4} {kind}; "
+            f"  map {label}: {figures['in_view']} in view as {figures['features']} {kind}; "
+            f"first request {figures['first_ms']:.1f} ms (cold cache), "
             f"p50 {figures['p50_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms"
         )
-        line(f"map zoom {zoom} payload", figures["kb"], "KB", GOALS["map_payload_kb"])
-        line(f"map zoom {zoom} p95", figures["p95_ms"], "ms", GOALS["search_p95_ms"])
+        line(f"map {label} payload", figures["kb"], "KB", GOALS["map_payload_kb"])
+        line(f"map {label} p95", figures["p95_ms"], "ms", GOALS["search_p95_ms"])
     line("server RSS after demo (worker)", result["rss"]["worker_mb"], "MB", GOALS["rss_mb"])
     print(f"  {'server RSS (master)':<38} {result['rss']['master_mb']:>10.1f} MB")
 

@@ -107,8 +107,19 @@ class Organization(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         indexes = [
-            # Covers the map's viewport query (bbox, approved) without reading the table.
-            models.Index(fields=["latitude", "longitude", "approval"], name="org_lat_lon"),
+            # Covers the map's viewport and the bbox searches with the common filters
+            # without reading the (wide) rows.
+            models.Index(
+                fields=[
+                    "latitude",
+                    "longitude",
+                    "approval",
+                    "organisational_structure",
+                    "base_membership_type",
+                    "is_cooperative",
+                ],
+                name="org_lat_lon",
+            ),
             models.Index(fields=["approval", "name"], name="org_approval_name"),
             models.Index(fields=["updated_at"], name="org_updated_at"),
             # Covers counting the common filters without reading the (wide) rows.

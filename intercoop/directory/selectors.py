@@ -126,7 +126,7 @@ def _full_text(queryset: QuerySet[Organization], q: str) -> QuerySet[Organizatio
         return queryset
     if connection.vendor == "postgresql":
         return queryset.extra(
-            where=["to_tsvector('simple', search_text) @@ to_tsquery('simple', %s)"],
+            where=["search_vector @@ to_tsquery('simple', %s)"],
             params=[" & ".join(f"{word}:*" for word in words)],
         )
     match = " ".join(f'"{word}"*' for word in words)
