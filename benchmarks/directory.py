@@ -301,12 +301,11 @@ def worker(rows: int) -> dict[str, Any]:
         }
     result["map"] = {}
     structures = iter(STRUCTURES * 10)
-    views = {
-        f"zoom {zoom}": lambda zoom=zoom: (
-            f"zoom={zoom}&bbox={viewport_bbox(city_lat, city_lon, zoom)}"
-        )
-        for zoom in (4, 8, 13)
-    }
+
+    def view(zoom: int) -> Callable[[], str]:
+        return lambda: f"zoom={zoom}&bbox={viewport_bbox(city_lat, city_lon, zoom)}"
+
+    views = {f"zoom {zoom}": view(zoom) for zoom in (4, 8, 13)}
     # A filtered zoomed-out view is counted live, never from the cached grid.
     views["zoom 4, one structure"] = lambda: (
         f"zoom=4&bbox={viewport_bbox(city_lat, city_lon, 4)}&structure={next(structures)}"

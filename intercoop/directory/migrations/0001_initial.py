@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,155 +14,437 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Network',
+            name="Network",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=120, unique=True, verbose_name='slug')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('purchasing_alliance', 'Purchasing alliance'), ('city_network', 'City or regional co-op network'), ('federation', 'Federation'), ('sector_network', 'Sector network'), ('other', 'Other')], default='other', max_length=30, verbose_name='kind')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('created_at', models.DateTimeField(verbose_name='created at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=120, unique=True, verbose_name="slug")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("purchasing_alliance", "Purchasing alliance"),
+                            ("city_network", "City or regional co-op network"),
+                            ("federation", "Federation"),
+                            ("sector_network", "Sector network"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                ("created_at", models.DateTimeField(verbose_name="created at")),
             ],
             options={
-                'verbose_name': 'network',
-                'verbose_name_plural': 'networks',
-                'ordering': ['name'],
+                "verbose_name": "network",
+                "verbose_name_plural": "networks",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ImportRun',
+            name="ImportRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('format', models.CharField(max_length=20, verbose_name='format')),
-                ('filename', models.CharField(max_length=255, verbose_name='file name')),
-                ('started_at', models.DateTimeField(verbose_name='started at')),
-                ('created_count', models.PositiveIntegerField(default=0)),
-                ('updated_count', models.PositiveIntegerField(default=0)),
-                ('skipped_count', models.PositiveIntegerField(default=0)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('network', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='directory.network')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("format", models.CharField(max_length=20, verbose_name="format")),
+                ("filename", models.CharField(max_length=255, verbose_name="file name")),
+                ("started_at", models.DateTimeField(verbose_name="started at")),
+                ("created_count", models.PositiveIntegerField(default=0)),
+                ("updated_count", models.PositiveIntegerField(default=0)),
+                ("skipped_count", models.PositiveIntegerField(default=0)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "network",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="directory.network",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=120, unique=True, verbose_name='slug')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('is_cooperative', models.BooleanField(default=True, verbose_name='is a co-operative')),
-                ('organisational_structure', models.CharField(blank=True, db_index=True, max_length=10, verbose_name='organisational structure')),
-                ('base_membership_type', models.CharField(blank=True, db_index=True, max_length=10, verbose_name='base membership type')),
-                ('primary_activity', models.CharField(blank=True, db_index=True, max_length=10, verbose_name='primary activity')),
-                ('other_activities', models.CharField(blank=True, max_length=200, verbose_name='other activities')),
-                ('legal_form', models.CharField(blank=True, max_length=100, verbose_name='legal form')),
-                ('registrar', models.CharField(blank=True, max_length=100, verbose_name='registrar')),
-                ('registration_number', models.CharField(blank=True, max_length=50, verbose_name='registration number')),
-                ('external_id', models.CharField(blank=True, max_length=200, verbose_name='external identifier')),
-                ('founded_on', models.DateField(blank=True, null=True, verbose_name='founded on')),
-                ('dissolved_on', models.DateField(blank=True, null=True, verbose_name='dissolved on')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('forming', 'Forming'), ('dissolved', 'Dissolved')], default='active', max_length=10, verbose_name='status')),
-                ('approval', models.CharField(choices=[('pending', 'Pending approval'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='approved', max_length=10, verbose_name='approval')),
-                ('number_of_members', models.PositiveIntegerField(blank=True, null=True, verbose_name='number of members')),
-                ('employees', models.PositiveIntegerField(blank=True, null=True, verbose_name='employees')),
-                ('website', models.URLField(blank=True, max_length=500, verbose_name='website')),
-                ('website_public', models.BooleanField(default=True, verbose_name='website is public')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('email_public', models.BooleanField(default=False, verbose_name='e-mail is public')),
-                ('phone', models.CharField(blank=True, max_length=50, verbose_name='phone')),
-                ('phone_public', models.BooleanField(default=False, verbose_name='phone is public')),
-                ('street', models.CharField(blank=True, max_length=255, verbose_name='street address')),
-                ('locality', models.CharField(blank=True, max_length=100, verbose_name='locality')),
-                ('region', models.CharField(blank=True, max_length=100, verbose_name='region')),
-                ('postcode', models.CharField(blank=True, max_length=20, verbose_name='postcode')),
-                ('country', models.CharField(blank=True, db_index=True, max_length=2, verbose_name='country')),
-                ('latitude', models.FloatField(blank=True, null=True, verbose_name='latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, verbose_name='longitude')),
-                ('languages', models.JSONField(blank=True, default=list, verbose_name='languages')),
-                ('tags', models.JSONField(blank=True, default=list, verbose_name='tags')),
-                ('search_text', models.TextField(blank=True, editable=False)),
-                ('created_at', models.DateTimeField(verbose_name='created at')),
-                ('updated_at', models.DateTimeField(verbose_name='updated at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('import_run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='organizations', to='directory.importrun')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=120, unique=True, verbose_name="slug")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "is_cooperative",
+                    models.BooleanField(default=True, verbose_name="is a co-operative"),
+                ),
+                (
+                    "organisational_structure",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        max_length=10,
+                        verbose_name="organisational structure",
+                    ),
+                ),
+                (
+                    "base_membership_type",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        max_length=10,
+                        verbose_name="base membership type",
+                    ),
+                ),
+                (
+                    "primary_activity",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=10, verbose_name="primary activity"
+                    ),
+                ),
+                (
+                    "other_activities",
+                    models.CharField(blank=True, max_length=200, verbose_name="other activities"),
+                ),
+                (
+                    "legal_form",
+                    models.CharField(blank=True, max_length=100, verbose_name="legal form"),
+                ),
+                (
+                    "registrar",
+                    models.CharField(blank=True, max_length=100, verbose_name="registrar"),
+                ),
+                (
+                    "registration_number",
+                    models.CharField(blank=True, max_length=50, verbose_name="registration number"),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="external identifier"
+                    ),
+                ),
+                ("founded_on", models.DateField(blank=True, null=True, verbose_name="founded on")),
+                (
+                    "dissolved_on",
+                    models.DateField(blank=True, null=True, verbose_name="dissolved on"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("forming", "Forming"),
+                            ("dissolved", "Dissolved"),
+                        ],
+                        default="active",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "approval",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending approval"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="approved",
+                        max_length=10,
+                        verbose_name="approval",
+                    ),
+                ),
+                (
+                    "number_of_members",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="number of members"
+                    ),
+                ),
+                (
+                    "employees",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="employees"),
+                ),
+                ("website", models.URLField(blank=True, max_length=500, verbose_name="website")),
+                (
+                    "website_public",
+                    models.BooleanField(default=True, verbose_name="website is public"),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                (
+                    "email_public",
+                    models.BooleanField(default=False, verbose_name="e-mail is public"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=50, verbose_name="phone")),
+                (
+                    "phone_public",
+                    models.BooleanField(default=False, verbose_name="phone is public"),
+                ),
+                (
+                    "street",
+                    models.CharField(blank=True, max_length=255, verbose_name="street address"),
+                ),
+                ("locality", models.CharField(blank=True, max_length=100, verbose_name="locality")),
+                ("region", models.CharField(blank=True, max_length=100, verbose_name="region")),
+                ("postcode", models.CharField(blank=True, max_length=20, verbose_name="postcode")),
+                (
+                    "country",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=2, verbose_name="country"
+                    ),
+                ),
+                ("latitude", models.FloatField(blank=True, null=True, verbose_name="latitude")),
+                ("longitude", models.FloatField(blank=True, null=True, verbose_name="longitude")),
+                ("languages", models.JSONField(blank=True, default=list, verbose_name="languages")),
+                ("tags", models.JSONField(blank=True, default=list, verbose_name="tags")),
+                ("search_text", models.TextField(blank=True, editable=False)),
+                ("created_at", models.DateTimeField(verbose_name="created at")),
+                ("updated_at", models.DateTimeField(verbose_name="updated at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "import_run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="organizations",
+                        to="directory.importrun",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='NetworkMembership',
+            name="NetworkMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('applicant', 'Applicant'), ('member', 'Member'), ('left', 'Left')], max_length=10, verbose_name='status')),
-                ('applied_on', models.DateField(blank=True, null=True, verbose_name='applied on')),
-                ('joined_on', models.DateField(blank=True, null=True, verbose_name='joined on')),
-                ('left_on', models.DateField(blank=True, null=True, verbose_name='left on')),
-                ('network', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='directory.network')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='network_memberships', to='directory.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("applicant", "Applicant"),
+                            ("member", "Member"),
+                            ("left", "Left"),
+                        ],
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("applied_on", models.DateField(blank=True, null=True, verbose_name="applied on")),
+                ("joined_on", models.DateField(blank=True, null=True, verbose_name="joined on")),
+                ("left_on", models.DateField(blank=True, null=True, verbose_name="left on")),
+                (
+                    "network",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="directory.network",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="network_memberships",
+                        to="directory.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'network membership',
-                'verbose_name_plural': 'network memberships',
+                "verbose_name": "network membership",
+                "verbose_name_plural": "network memberships",
             },
         ),
         migrations.CreateModel(
-            name='OrganizationRole',
+            name="OrganizationRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('admin', 'Administrator'), ('editor', 'Editor'), ('member', 'Member')], max_length=10, verbose_name='role')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='directory.organization')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='organization_roles', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("admin", "Administrator"),
+                            ("editor", "Editor"),
+                            ("member", "Member"),
+                        ],
+                        max_length=10,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roles",
+                        to="directory.organization",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="organization_roles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation role',
-                'verbose_name_plural': 'organisation roles',
+                "verbose_name": "organisation role",
+                "verbose_name_plural": "organisation roles",
             },
         ),
         migrations.CreateModel(
-            name='NetworkRole',
+            name="NetworkRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('coordinator', 'Coordinator'), ('member', 'Member')], max_length=12, verbose_name='role')),
-                ('network', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='directory.network')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='network_roles', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("coordinator", "Coordinator"), ("member", "Member")],
+                        max_length=12,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "network",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roles",
+                        to="directory.network",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="network_roles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'network role',
-                'verbose_name_plural': 'network roles',
-                'constraints': [models.UniqueConstraint(fields=('network', 'user'), name='one_network_role')],
+                "verbose_name": "network role",
+                "verbose_name_plural": "network roles",
+                "constraints": [
+                    models.UniqueConstraint(fields=("network", "user"), name="one_network_role")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='organization',
-            index=models.Index(fields=['latitude', 'longitude', 'approval', 'organisational_structure', 'base_membership_type', 'is_cooperative'], name='org_lat_lon'),
+            model_name="organization",
+            index=models.Index(
+                fields=[
+                    "latitude",
+                    "longitude",
+                    "approval",
+                    "organisational_structure",
+                    "base_membership_type",
+                    "is_cooperative",
+                ],
+                name="org_lat_lon",
+            ),
         ),
         migrations.AddIndex(
-            model_name='organization',
-            index=models.Index(fields=['approval', 'name'], name='org_approval_name'),
+            model_name="organization",
+            index=models.Index(fields=["approval", "name"], name="org_approval_name"),
         ),
         migrations.AddIndex(
-            model_name='organization',
-            index=models.Index(fields=['updated_at'], name='org_updated_at'),
+            model_name="organization",
+            index=models.Index(fields=["updated_at"], name="org_updated_at"),
         ),
         migrations.AddIndex(
-            model_name='organization',
-            index=models.Index(fields=['approval', 'country', 'organisational_structure', 'base_membership_type', 'primary_activity', 'is_cooperative', 'other_activities'], name='org_filters'),
+            model_name="organization",
+            index=models.Index(
+                fields=[
+                    "approval",
+                    "country",
+                    "organisational_structure",
+                    "base_membership_type",
+                    "primary_activity",
+                    "is_cooperative",
+                    "other_activities",
+                ],
+                name="org_filters",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('external_id',), name='org_external_id_unique'),
+            model_name="organization",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id", ""), _negated=True),
+                fields=("external_id",),
+                name="org_external_id_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='networkmembership',
-            constraint=models.UniqueConstraint(fields=('network', 'organization'), name='one_membership'),
+            model_name="networkmembership",
+            constraint=models.UniqueConstraint(
+                fields=("network", "organization"), name="one_membership"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organizationrole',
-            constraint=models.UniqueConstraint(fields=('organization', 'user'), name='one_org_role'),
+            model_name="organizationrole",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "user"), name="one_org_role"
+            ),
         ),
     ]
