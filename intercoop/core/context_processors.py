@@ -3,9 +3,15 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from intercoop.core import permissions
+
 
 def site(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
     return {
+        "can_review": bool(
+            user and (permissions.is_staff(user) or permissions.is_coordinator(user))
+        ),
         "SITE_NAME": settings.SITE_NAME,
         "MAP_TILE_URL": settings.MAP_TILE_URL,
         "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,

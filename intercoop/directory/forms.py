@@ -22,7 +22,9 @@ def _coded(scheme: vocab.Scheme, label: "StrOrPromise") -> forms.ChoiceField:
 
 class OrganizationForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     is_cooperative = forms.BooleanField(
         label=_("This organisation is a co-operative"), required=False, initial=True
     )
@@ -47,7 +49,9 @@ class OrganizationForm(forms.Form):
     )
     employees = forms.IntegerField(label=_("Employees"), required=False, min_value=0)
     website = forms.CharField(label=_("Website"), required=False)
-    website_public = forms.BooleanField(label=_("Show the website publicly"), required=False)
+    website_public = forms.BooleanField(
+        label=_("Show the website publicly"), required=False, initial=True
+    )
     email = forms.CharField(label=_("E-mail"), required=False)
     email_public = forms.BooleanField(label=_("Show the e-mail publicly"), required=False)
     phone = forms.CharField(label=_("Phone"), required=False)
@@ -66,6 +70,22 @@ class OrganizationForm(forms.Form):
     )
     tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separated by semicolons"))
 
+    FIELDSETS = [
+        (_("About"), ["name", "description", "is_cooperative", "status", "founded_on",
+                      "number_of_members", "employees"]),
+        (_("Classification"), ["organisational_structure", "base_membership_type",
+                               "primary_activity", "other_activities", "legal_form",
+                               "registrar", "registration_number"]),
+        (_("Contact"), ["website", "website_public", "email", "email_public", "phone",
+                        "phone_public"]),
+        (_("Place"), ["street", "locality", "region", "postcode", "country", "latitude",
+                      "longitude"]),
+        (_("Languages and tags"), ["languages", "tags"]),
+    ]  # fmt: skip
+
+    def fieldsets(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        return [(title, [self[name] for name in names]) for title, names in self.FIELDSETS]
+
     @classmethod
     def initial_for(cls, organization: Organization) -> dict[str, Any]:
         initial = {name: getattr(organization, name) for name in cls.base_fields}
@@ -82,6 +102,8 @@ class AddOrganizationForm(OrganizationForm):
         required=False,
         empty_label=_("No network for now"),
     )
+
+    FIELDSETS = [*OrganizationForm.FIELDSETS, (_("Network"), ["network"])]
 
     def organization_values(self) -> dict[str, Any]:
         values = dict(self.cleaned_data)

@@ -84,7 +84,7 @@
       }
     });
     if (count) {
-      count.textContent = data.total + " " + config.labels.organisations + (data.clustered ? " · " + config.labels.zoomIn : "");
+      count.textContent = config.labels.inView + ": " + data.total + (data.clustered ? " · " + config.labels.zoomIn : "");
     }
   }
 
