@@ -1,8 +1,11 @@
-import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from intercoop.directory.exporters.values import absolute_url, organization_values
+from intercoop.directory.exporters.values import (
+    absolute_url,
+    organization_values,
+    write_json_items,
+)
 from intercoop.directory.models import Organization
 
 
@@ -31,9 +34,9 @@ def feature(organization: Organization, private_ids: set[int] | None) -> dict[st
 def write(
     organizations: Iterable[Organization], stream: TextIO, private_ids: set[int] | None
 ) -> None:
-    stream.write('{"type": "FeatureCollection", "features": [')
-    for index, organization in enumerate(organizations):
-        if index:
-            stream.write(",\n")
-        stream.write(json.dumps(feature(organization, private_ids), ensure_ascii=False))
-    stream.write("]}\n")
+    write_json_items(
+        stream,
+        (feature(o, private_ids) for o in organizations),
+        head='{"type": "FeatureCollection", "features": [',
+        tail="]}\n",
+    )

@@ -5,7 +5,11 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from intercoop.directory import vocab
-from intercoop.directory.exporters.values import absolute_url, organization_values
+from intercoop.directory.exporters.values import (
+    absolute_url,
+    organization_values,
+    write_json_items,
+)
 from intercoop.directory.models import Organization
 
 CONTEXT = {
@@ -79,9 +83,9 @@ def node(organization: Organization, private_ids: set[int] | None) -> dict[str, 
 def write(
     organizations: Iterable[Organization], stream: TextIO, private_ids: set[int] | None
 ) -> None:
-    stream.write('{"@context": ' + json.dumps(CONTEXT) + ', "@graph": [')
-    for index, organization in enumerate(organizations):
-        if index:
-            stream.write(",\n")
-        stream.write(json.dumps(node(organization, private_ids), ensure_ascii=False))
-    stream.write("]}\n")
+    write_json_items(
+        stream,
+        (node(o, private_ids) for o in organizations),
+        head='{"@context": ' + json.dumps(CONTEXT) + ', "@graph": [',
+        tail="]}\n",
+    )

@@ -1,14 +1,17 @@
 """Murmurations profiles: organizations_schema-v1.0.0 plus our co-op add-on schema."""
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
 from django.conf import settings
 
 from intercoop.directory import vocab
-from intercoop.directory.exporters.values import absolute_url, organization_values
+from intercoop.directory.exporters.values import (
+    absolute_url,
+    organization_values,
+    write_json_items,
+)
 from intercoop.directory.models import Organization
 
 ORGANIZATIONS_SCHEMA = "organizations_schema-v1.0.0"
@@ -116,9 +119,4 @@ def profile(organization: Organization, private_ids: set[int] | None) -> dict[st
 def write(
     organizations: Iterable[Organization], stream: TextIO, private_ids: set[int] | None
 ) -> None:
-    stream.write("[")
-    for index, organization in enumerate(organizations):
-        if index:
-            stream.write(",\n")
-        stream.write(json.dumps(profile(organization, private_ids), ensure_ascii=False))
-    stream.write("]\n")
+    write_json_items(stream, (profile(o, private_ids) for o in organizations), head="[", tail="]\n")

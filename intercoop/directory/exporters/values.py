@@ -1,6 +1,8 @@
 """What of an organisation a viewer may see: the one place private contacts are removed."""
 
-from typing import Any
+import json
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 from django.conf import settings
 from django.urls import reverse
@@ -25,3 +27,15 @@ def organization_values(organization: Organization, private_ids: set[int] | None
 
 def absolute_url(organization: Organization) -> str:
     return settings.SITE_URL + reverse("directory:detail", args=[organization.slug])
+
+
+def write_json_items(
+    stream: TextIO, items: Iterable[dict[str, Any]], *, head: str, tail: str
+) -> None:
+    """Stream a JSON document whose body is a list of items, one item at a time."""
+    stream.write(head)
+    for index, item in enumerate(items):
+        if index:
+            stream.write(",\n")
+        stream.write(json.dumps(item, ensure_ascii=False))
+    stream.write(tail)
