@@ -8,6 +8,7 @@ request, so a list page asks the database once, not once per row.
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 
 from intercoop.directory.models import (
     Network,
@@ -25,7 +26,7 @@ EDITING_ROLES = {OrganizationRole.Role.ADMIN, OrganizationRole.Role.EDITOR}
 def authenticated_user(request: HttpRequest) -> User:
     """The signed-in user acting on a request (views behind login_required or API auth)."""
     if not request.user.is_authenticated:
-        raise PermissionDenied("Sign in first")
+        raise PermissionDenied(_("Sign in first"))
     return request.user
 
 
@@ -134,16 +135,16 @@ def access_organization(user: AnyUser, *, slug: str, for_edit: bool = False) -> 
     records do not leak) and, with `for_edit`, change it (else 403)."""
     organization = Organization.objects.filter(slug=slug).first()
     if organization is None or not can_view_organization(user, organization):
-        raise Http404("No such organisation")
+        raise Http404(_("No such organisation"))
     if for_edit and not can_edit_organization(user, organization):
-        raise PermissionDenied("You may not edit this organisation")
+        raise PermissionDenied(_("You may not edit this organisation"))
     return organization
 
 
 def access_network(user: AnyUser, *, slug: str, for_manage: bool = False) -> Network:
     network = Network.objects.filter(slug=slug).first()
     if network is None:
-        raise Http404("No such network")
+        raise Http404(_("No such network"))
     if for_manage and not can_manage_network(user, network):
-        raise PermissionDenied("Only the network's coordinators may do this")
+        raise PermissionDenied(_("Only the network's coordinators may do this"))
     return network

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from intercoop.core import permissions
@@ -239,7 +240,7 @@ def update_organization(request: HttpRequest, slug: str, payload: OrganizationPa
 def review_organization(request: HttpRequest, slug: str, payload: Review) -> Any:
     organization = permissions.access_organization(request.user, slug=slug)
     if not permissions.can_review_organization(request.user, organization):
-        raise PermissionDenied("Only a coordinator may review organisations")
+        raise PermissionDenied(_("Only a coordinator may review organisations"))
     organization = services.organization_review(
         actor=permissions.authenticated_user(request),
         organization=organization,

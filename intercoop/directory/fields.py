@@ -13,6 +13,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from intercoop.directory import vocab
@@ -31,15 +33,22 @@ class FieldError(ValueError):
     pass
 
 
+SCHEME_NAMES = {
+    "organisational_structure": gettext_lazy("organisational structure"),
+    "base_membership_type": gettext_lazy("base membership type"),
+    "activity": gettext_lazy("activity"),
+}
+
+
 def _text(max_length: int, *, required: bool = False, multiline: bool = False) -> Cleaner:
     def clean(value: Any) -> str:
         text = "" if value is None else str(value).strip()
         if not multiline and "\n" in text:
             text = re.sub(r"\s*\n\s*", ", ", text)
         if required and not text:
-            raise FieldError("is required")
+            raise FieldError(_("is required"))
         if len(text) > max_length:
-            raise FieldError(f"is longer than {max_length} characters")
+            raise FieldError(_("is longer than %(n)d characters") % {"n": max_length})
         return text
 
     return clean
@@ -52,7 +61,10 @@ def _code(scheme: vocab.Scheme) -> Cleaner:
             return ""
         code = vocab.parse_code(scheme, text)
         if code is None:
-            raise FieldError(f"unknown ESSGlobal {scheme.replace('_', ' ')} code {text!r}")
+            raise FieldError(
+                _("unknown ESSGlobal %(scheme)s code %(value)r")
+                % {"scheme": SCHEME_NAMES[scheme], "value": text}
+            )
         return code
 
     return clean
@@ -91,7 +103,7 @@ def _bool(default: bool) -> Cleaner:
             return True
         if text in _FALSE:
             return False
-        raise FieldError(f"{value!r} is not yes/no (true/false)")
+        raise FieldError(_("%(value)r is not yes/no (true/false)") % {"value": value})
 
     return clean
 
@@ -109,7 +121,7 @@ def _date(value: Any) -> dt.date | None:
             return dt.date(int(text), 1, 1)
         return dt.date.fromisoformat(text[:10])
     except ValueError:
-        raise FieldError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+        raise FieldError(_("%(value)r is not a date (YYYY-MM-DD)") % {"value": text}) from None
 
 
 def _count(value: Any) -> int | None:
@@ -118,9 +130,9 @@ def _count(value: Any) -> int | None:
     try:
         number = int(str(value).strip().replace(",", ""))
     except ValueError:
-        raise FieldError(f"{value!r} is not a whole number") from None
+        raise FieldError(_("%(value)r is not a whole number") % {"value": value}) from None
     if number < 0:
-        raise FieldError("must not be negative")
+        raise FieldError(_("must not be negative"))
     return number
 
 
@@ -131,9 +143,11 @@ def _coordinate(limit: float) -> Cleaner:
         try:
             number = float(str(value).strip())
         except ValueError:
-            raise FieldError(f"{value!r} is not a number") from None
+            raise FieldError(_("%(value)r is not a number") % {"value": value}) from None
         if not -limit <= number <= limit:
-            raise FieldError(f"{number} is outside -{limit:g}..{limit:g}")
+            raise FieldError(
+                _("%(value)s is outside -%(limit)g..%(limit)g") % {"value": number, "limit": limit}
+            )
         return round(number, 6)
 
     return clean
@@ -146,9 +160,9 @@ def _website(value: Any) -> str:
     if "://" not in text:
         text = "http://" + text
     if not _URL.match(text):
-        raise FieldError(f"{value!r} is not a web address")
+        raise FieldError(_("%(value)r is not a web address") % {"value": value})
     if len(text) > 500:
-        raise FieldError("is longer than 500 characters")
+        raise FieldError(_("is longer than %(n)d characters") % {"n": 500})
     return text
 
 
@@ -159,7 +173,7 @@ def _email_address(value: Any) -> str:
     try:
         _email(text)
     except ValidationError:
-        raise FieldError(f"{text!r} is not an e-mail address") from None
+        raise FieldError(_("%(value)r is not an e-mail address") % {"value": text}) from None
     return text
 
 
@@ -175,7 +189,7 @@ def _country(value: Any) -> str:
     if text == "UK":
         text = "GB"
     if text not in _country_codes():
-        raise FieldError(f"{text!r} is not an ISO 3166 country code")
+        raise FieldError(_("%(value)r is not an ISO 3166 country code") % {"value": text})
     return text
 
 
@@ -184,7 +198,7 @@ def _status(value: Any) -> str:
     if not text:
         return "active"
     if text not in {"active", "forming", "dissolved"}:
-        raise FieldError(f"{value!r} is not one of active, forming, dissolved")
+        raise FieldError(_("%(value)r is not one of active, forming, dissolved") % {"value": value})
     return text
 
 
@@ -192,7 +206,7 @@ def _languages(value: Any) -> list[str]:
     items = [item.lower() for item in _split(value)]
     for item in items:
         if not _LANGUAGE.match(item):
-            raise FieldError(f"{item!r} is not an ISO 639 language code")
+            raise FieldError(_("%(value)r is not an ISO 639 language code") % {"value": item})
     return list(dict.fromkeys(items))
 
 
@@ -200,7 +214,7 @@ def _tags(value: Any) -> list[str]:
     items = _split(value, r"[;\n]")
     for item in items:
         if len(item) > 100:
-            raise FieldError("a tag is longer than 100 characters")
+            raise FieldError(_("a tag is longer than %(n)d characters") % {"n": 100})
     return list(dict.fromkeys(items))
 
 
@@ -258,7 +272,7 @@ def clean_organization(
             errors[field] = str(error)
     unknown = set(values) - set(FIELDS)
     for field in sorted(unknown):
-        errors[field] = "is not a field of an organisation"
+        errors[field] = _("is not a field of an organisation")
     if not errors:
         errors.update(_check_record(clean))
     return clean, errors
@@ -269,12 +283,12 @@ def _check_record(clean: Mapping[str, Any]) -> dict[str, str]:
     if (clean.get("latitude") is None) != (clean.get("longitude") is None) and (
         "latitude" in clean and "longitude" in clean
     ):
-        errors["longitude" if clean.get("longitude") is None else "latitude"] = (
+        errors["longitude" if clean.get("longitude") is None else "latitude"] = _(
             "latitude and longitude go together"
         )
     founded, dissolved = clean.get("founded_on"), clean.get("dissolved_on")
     if founded and dissolved and dissolved < founded:
-        errors["dissolved_on"] = "is before the founding date"
+        errors["dissolved_on"] = _("is before the founding date")
     return errors
 
 

@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from intercoop.core.errors import ImportFailed, RowError
 from intercoop.directory.fields import clean_organization, search_text
@@ -134,7 +135,8 @@ def _clean_records(
                     RowError(
                         record.line,
                         record.columns.get(column, column),
-                        f"{key!r} repeats line {first_line_of[key]}",
+                        _("%(value)r repeats line %(line)d")
+                        % {"value": key, "line": first_line_of[key]},
                     )
                 )
             else:

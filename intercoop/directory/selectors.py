@@ -22,6 +22,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ASin, Concat, Cos, Power, Radians, Sin, Sqrt
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from intercoop.core.errors import DomainError
@@ -61,7 +62,7 @@ def _floats(text: str, count: int, field: str) -> list[float]:
     except ValueError:
         numbers = []
     if len(numbers) != count or not all(map(math.isfinite, numbers)):
-        raise DomainError(f"expects {count} comma-separated numbers", field=field)
+        raise DomainError(_("expects %(n)d comma-separated numbers") % {"n": count}, field=field)
     return numbers
 
 
@@ -79,28 +80,32 @@ def parse_filters(params: Mapping[str, Any]) -> OrganizationFilters:
             return ""
         code = vocab.parse_code(scheme, value)
         if code is None:
-            raise DomainError(f"unknown code {value!r}", field=name)
+            raise DomainError(_("unknown code %(value)r") % {"value": value}, field=name)
         return code
 
     country = text("country").upper()
     if country and country not in countries:
-        raise DomainError(f"{country!r} is not an ISO 3166 country code", field="country")
+        raise DomainError(
+            _("%(value)r is not an ISO 3166 country code") % {"value": country}, field="country"
+        )
     near = None
     if value := text("near"):
         lat, lon = _floats(value, 2, "near")
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise DomainError("latitude or longitude out of range", field="near")
+            raise DomainError(_("latitude or longitude out of range"), field="near")
         near = (lat, lon)
     radius = 25.0
     if value := text("radius_km"):
         (radius,) = _floats(value, 1, "radius_km")
         if not 0 < radius <= MAX_RADIUS_KM:
-            raise DomainError(f"must be between 0 and {MAX_RADIUS_KM:g}", field="radius_km")
+            raise DomainError(
+                _("must be between 0 and %(max)g") % {"max": MAX_RADIUS_KM}, field="radius_km"
+            )
     bbox = None
     if value := text("bbox"):
         west, south, east, north = _floats(value, 4, "bbox")
         if not (-90 <= south <= north <= 90):
-            raise DomainError("expects west,south,east,north", field="bbox")
+            raise DomainError(_("expects west,south,east,north"), field="bbox")
         bbox = (max(west, -180.0), south, min(east, 180.0), north)
     cooperative = {"": None, "true": True, "1": True, "false": False, "0": False}.get(
         text("is_cooperative").lower()

@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from intercoop.core.errors import DomainError
 from intercoop.directory.fields import FIELDS, clean_organization, search_text
@@ -45,7 +46,7 @@ def _check_external_id(external_id: str, *, exclude_pk: int = 0) -> None:
         return
     clash = Organization.objects.filter(external_id=external_id).exclude(pk=exclude_pk)
     if clash.exists():
-        raise OrganizationInvalid({"external_id": "another organisation has this identifier"})
+        raise OrganizationInvalid({"external_id": _("another organisation has this identifier")})
 
 
 @transaction.atomic
@@ -64,7 +65,7 @@ def organization_create(
         raise OrganizationInvalid(errors)
     requested_slug = clean.pop("slug")
     if requested_slug and _slug_taken(slugify(requested_slug)):
-        raise OrganizationInvalid({"slug": "is already used by another organisation"})
+        raise OrganizationInvalid({"slug": _("is already used by another organisation")})
     _check_external_id(clean["external_id"])
     now = timezone.now()
     organization = Organization.objects.create(
@@ -107,7 +108,7 @@ def organization_update(
     if slug := clean.pop("slug", ""):
         slug = slugify(slug)
         if slug != organization.slug and _slug_taken(slug):
-            raise OrganizationInvalid({"slug": "is already used by another organisation"})
+            raise OrganizationInvalid({"slug": _("is already used by another organisation")})
         organization.slug = slug
     if "external_id" in clean:
         _check_external_id(clean["external_id"], exclude_pk=organization.pk)
@@ -127,7 +128,7 @@ def organization_review(
     """Approve or reject a pending organisation; approval admits it to the networks it
     applied to."""
     if organization.approval != Organization.Approval.PENDING:
-        raise DomainError("This organisation is not waiting for review", field="approval")
+        raise DomainError(_("This organisation is not waiting for review"), field="approval")
     organization.approval = (
         Organization.Approval.APPROVED if approve else Organization.Approval.REJECTED
     )
@@ -146,7 +147,7 @@ def network_create(
     *, slug: str, name: str, kind: str = Network.Kind.OTHER, description: str = ""
 ) -> Network:
     if Network.objects.filter(slug=slug).exists():
-        raise DomainError(f"A network with slug {slug!r} exists", field="slug")
+        raise DomainError(_("A network with slug %(slug)r exists") % {"slug": slug}, field="slug")
     return Network.objects.create(
         slug=slug, name=name, kind=kind, description=description, created_at=timezone.now()
     )

@@ -174,7 +174,7 @@ def murmurations_profile(request: HttpRequest, slug: str) -> JsonResponse:
 
 def schema(request: HttpRequest, name: str) -> JsonResponse:
     if name != ADDON_SCHEMA_NAME:
-        raise Http404("No such schema")
+        raise Http404(_("No such schema"))
     return JsonResponse(addon_schema(), json_dumps_params={"indent": 2})
 
 

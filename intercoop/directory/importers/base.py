@@ -3,6 +3,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from django.utils.translation import gettext as _
+
 from intercoop.core.errors import ImportFailed, RowError
 
 
@@ -24,25 +26,31 @@ def csv_rows(stream: TextIO, *, required: set[str]) -> Iterator[tuple[int, dict[
     try:
         header = [column.strip().lstrip("\ufeff") for column in next(reader)]
     except StopIteration:
-        raise ImportFailed([RowError(1, "header", "the file is empty")]) from None
+        raise ImportFailed([RowError(1, "header", _("the file is empty"))]) from None
     missing = sorted(required - set(header))
     if missing:
         raise ImportFailed(
-            [RowError(1, column, "required column is missing") for column in missing]
+            [RowError(1, column, _("required column is missing")) for column in missing]
         )
     line = reader.line_num + 1
     try:
         for row in reader:
             if any(cell.strip() for cell in row):
                 if len(row) != len(header):
-                    yield line, {"__width__": f"has {len(row)} cells, the header has {len(header)}"}
+                    problem = _("has %(cells)d cells, the header has %(header)d") % {
+                        "cells": len(row),
+                        "header": len(header),
+                    }
+                    yield line, {"__width__": problem}
                 else:
                     yield line, dict(zip(header, row, strict=True))
             line = reader.line_num + 1
     except csv.Error as error:
-        raise ImportFailed([RowError(line, "file", f"unreadable CSV: {error}")]) from None
+        raise ImportFailed(
+            [RowError(line, "file", _("unreadable CSV: %(error)s") % {"error": error})]
+        ) from None
     except UnicodeDecodeError:
-        raise ImportFailed([RowError(line, "file", "the file is not UTF-8 text")]) from None
+        raise ImportFailed([RowError(line, "file", _("the file is not UTF-8 text"))]) from None
 
 
 def width_error(line: int, row: dict[str, str]) -> SourceRecord | None:

@@ -7,6 +7,8 @@ import json
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from django.utils.translation import gettext as _
+
 from intercoop.core.errors import ImportFailed, RowError
 from intercoop.directory.exporters.murmurations import ADDON_FIELDS, STATUS_FROM_MURMURATIONS
 from intercoop.directory.importers.base import SourceRecord
@@ -20,7 +22,7 @@ def _date(value: Any) -> Any:
 
 def _record(number: int, profile: Any) -> SourceRecord:
     if not isinstance(profile, dict):
-        return SourceRecord(number, {}, errors=[RowError(number, "profile", "is not an object")])
+        return SourceRecord(number, {}, errors=[RowError(number, "profile", _("is not an object"))])
     geo = profile.get("geolocation") or {}
     contact = profile.get("contact_details") or {}
     values: dict[str, Any] = {
@@ -70,7 +72,9 @@ def parse(stream: TextIO) -> Iterator[SourceRecord]:
     try:
         document = json.load(stream)
     except json.JSONDecodeError as error:
-        raise ImportFailed([RowError(error.lineno, "file", f"invalid JSON: {error.msg}")]) from None
+        raise ImportFailed(
+            [RowError(error.lineno, "file", _("invalid JSON: %(error)s") % {"error": error.msg})]
+        ) from None
     if isinstance(document, dict) and isinstance(document.get("data"), list):
         profiles = document["data"]
     elif isinstance(document, list):

@@ -4,6 +4,8 @@
 from collections.abc import Iterator
 from typing import TextIO
 
+from django.utils.translation import gettext as _
+
 from intercoop.core.errors import ImportFailed, RowError
 from intercoop.directory.fields import FIELDS
 from intercoop.directory.importers.base import SourceRecord, csv_rows, width_error
@@ -20,6 +22,6 @@ def parse(stream: TextIO) -> Iterator[SourceRecord]:
         unknown = sorted(set(row) - set(COLUMNS) - IGNORED)
         if unknown:
             raise ImportFailed(
-                [RowError(1, column, "unknown column in the plain layout") for column in unknown]
+                [RowError(1, column, _("unknown column in the plain layout")) for column in unknown]
             )
         yield SourceRecord(line, {k: v for k, v in row.items() if k in FIELDS})

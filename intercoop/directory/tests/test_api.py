@@ -262,3 +262,11 @@ def test_the_cached_zoomed_out_grid_follows_every_change(directory, monkeypatch)
     assert [f["properties"]["count"] for f in after["features"]] == [3]
     filtered = client.get(f"/api/v1/map?{europe}&structure=OS90").json()
     assert filtered["clustered"] is False and filtered["total"] == 1
+
+
+def test_errors_speak_the_request_language(db):
+    response = client_for(None).get(
+        "/api/v1/organizations?country=XX", headers={"Accept-Language": "fr"}
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": "'XX' n’est pas un code pays ISO 3166", "field": "country"}
