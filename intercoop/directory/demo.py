@@ -227,10 +227,10 @@ def demo_build() -> DemoSummary:
     organizations: list[Organization] = []
     n = 0
     for kind in KINDS:
+        firsts = rng.sample(FIRST, len(FIRST))
         for i in range(kind[4]):
             label = kind[3][i % len(kind[3])]
-            first = FIRST[(n * 7 + i) % len(FIRST)]
-            name = f"{first} {label}"
+            name = f"{firsts[i % len(firsts)]} {label}"
             values = _organization_values(rng, n, kind, name)
             organizations.append(services.organization_create(actor=None, values=values))
             n += 1

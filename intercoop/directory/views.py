@@ -14,6 +14,7 @@ from intercoop.core.errors import DomainError
 from intercoop.core.pagination import paginate
 from intercoop.directory import selectors, services, vocab
 from intercoop.directory.exporters.murmurations import ADDON_SCHEMA_NAME, addon_schema, profile
+from intercoop.directory.exporters.values import organization_values
 from intercoop.directory.forms import AddOrganizationForm, OrganizationForm
 from intercoop.directory.models import Organization
 from intercoop.directory.selectors import OrganizationFilters, parse_filters
@@ -21,7 +22,7 @@ from intercoop.directory.selectors import OrganizationFilters, parse_filters
 PAGE_SIZE = 25
 
 
-def _filters_or_none(request: HttpRequest) -> tuple[OrganizationFilters, str | None]:
+def _filters_and_error(request: HttpRequest) -> tuple[OrganizationFilters, str | None]:
     try:
         return parse_filters(request.GET), None
     except DomainError as error:
@@ -48,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def organization_list(request: HttpRequest) -> HttpResponse:
-    filters, error = _filters_or_none(request)
+    filters, error = _filters_and_error(request)
     paged = paginate(
         selectors.organization_search(filters=filters),
         page=request.GET.get("page"),
@@ -71,12 +72,13 @@ def embed_map(request: HttpRequest) -> HttpResponse:
 
 def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organization = permissions.access_organization(request.user, slug=slug)
+    show_private = permissions.can_see_private_fields(request.user, organization)
     return render(
         request,
         "directory/organization_detail.html",
         {
             "organization": organization,
-            "show_private": permissions.can_see_private_fields(request.user, organization),
+            "values": organization_values(organization, None if show_private else set()),
             "can_edit": permissions.can_edit_organization(request.user, organization),
             "can_review": organization.approval == Organization.Approval.PENDING
             and permissions.can_review_organization(request.user, organization),
