@@ -112,6 +112,14 @@ def can_manage_network(user: AnyUser, network: Network) -> bool:
     return is_staff(user) or network.pk in coordinated_network_ids(user)
 
 
+def can_leave_network(user: AnyUser, network: Network, organization: Organization) -> bool:
+    """The network's coordinators remove a member (or decline an applicant); the
+    organisation's own admins and editors may take it out."""
+    return can_manage_network(user, network) or (
+        organization_roles(user).get(organization.pk) in EDITING_ROLES
+    )
+
+
 def can_create_organization(user: AnyUser) -> bool:
     return bool(user.is_authenticated)
 

@@ -37,7 +37,7 @@ class OrganizationAdminForm(forms.ModelForm):
         cleaned = super().clean() or {}
         values = {name: cleaned.get(name) for name in EDITABLE}
         values["other_activities"] = (values["other_activities"] or "").split()
-        _, errors = clean_organization(values)
+        _clean, errors = clean_organization(values)
         for field, reason in errors.items():
             self.add_error(field if field in self.fields else None, reason)
         return cleaned

@@ -310,6 +310,23 @@ def organization_networks(*, organization: Organization) -> QuerySet[NetworkMemb
     )
 
 
+def network_applicants(*, network: Network) -> QuerySet[NetworkMembership]:
+    return network.memberships.filter(status=NetworkMembership.Status.APPLICANT).select_related(
+        "organization"
+    )
+
+
+def networks_open_to(*, organization: Organization) -> QuerySet[Network]:
+    """Networks the organisation is neither a member of nor applying to."""
+    return Network.objects.exclude(
+        memberships__organization=organization,
+        memberships__status__in=[
+            NetworkMembership.Status.MEMBER,
+            NetworkMembership.Status.APPLICANT,
+        ],
+    )
+
+
 def network_list() -> QuerySet[Network]:
     return Network.objects.annotate(
         member_count=Count(

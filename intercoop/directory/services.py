@@ -101,7 +101,7 @@ def organization_update(
     if not errors:
         merged = {name: getattr(organization, name) for name in MODEL_FIELDS} | clean
         merged.pop("slug", None)
-        _, record_errors = clean_organization(merged)
+        _merged, record_errors = clean_organization(merged)
         errors = record_errors
     if errors:
         raise OrganizationInvalid(errors)
@@ -153,23 +153,52 @@ def network_create(
     )
 
 
+def network_member_apply(*, network: Network, organization: Organization) -> NetworkMembership:
+    """An organisation asks to join a network (again, if it had left)."""
+    membership, created = NetworkMembership.objects.get_or_create(
+        network=network,
+        organization=organization,
+        defaults={
+            "status": NetworkMembership.Status.APPLICANT,
+            "applied_on": timezone.now().date(),
+        },
+    )
+    if created or membership.status == NetworkMembership.Status.APPLICANT:
+        return membership
+    if membership.status == NetworkMembership.Status.MEMBER:
+        raise DomainError(_("This organisation is already a member"), field="network")
+    membership.status = NetworkMembership.Status.APPLICANT
+    membership.applied_on = timezone.now().date()
+    membership.save(update_fields=["status", "applied_on"])
+    return membership
+
+
 def network_member_admit(
     *, network: Network, organization: Organization, joined_on: Any = None
 ) -> NetworkMembership:
-    membership, _ = NetworkMembership.objects.get_or_create(
+    """Make an organisation a member (an applicant, one that left, or a new one)."""
+    membership, created = NetworkMembership.objects.get_or_create(
         network=network,
         organization=organization,
         defaults={"status": NetworkMembership.Status.MEMBER},
     )
+    if not created and membership.status == NetworkMembership.Status.MEMBER:
+        return membership
     membership.status = NetworkMembership.Status.MEMBER
-    membership.joined_on = joined_on or membership.joined_on or timezone.now().date()
+    membership.joined_on = joined_on or timezone.now().date()
     membership.left_on = None
     membership.save()
     return membership
 
 
 def network_member_leave(*, network: Network, organization: Organization) -> NetworkMembership:
-    membership = NetworkMembership.objects.get(network=network, organization=organization)
+    """An organisation leaves a network, or its application is declined. The row stays,
+    with its dates, as the record of the membership."""
+    membership = NetworkMembership.objects.filter(
+        network=network, organization=organization
+    ).first()
+    if membership is None or membership.status == NetworkMembership.Status.LEFT:
+        raise DomainError(_("This organisation is not in the network"), field="network")
     membership.status = NetworkMembership.Status.LEFT
     membership.left_on = timezone.now().date()
     membership.save(update_fields=["status", "left_on"])
@@ -177,7 +206,7 @@ def network_member_leave(*, network: Network, organization: Organization) -> Net
 
 
 def network_role_assign(*, network: Network, user: User, role: str) -> NetworkRole:
-    assignment, _ = NetworkRole.objects.update_or_create(
+    assignment, _created = NetworkRole.objects.update_or_create(
         network=network, user=user, defaults={"role": role}
     )
     return assignment
@@ -186,7 +215,7 @@ def network_role_assign(*, network: Network, user: User, role: str) -> NetworkRo
 def organization_role_assign(
     *, organization: Organization, user: User, role: str
 ) -> OrganizationRole:
-    assignment, _ = OrganizationRole.objects.update_or_create(
+    assignment, _created = OrganizationRole.objects.update_or_create(
         organization=organization, user=user, defaults={"role": role}
     )
     return assignment

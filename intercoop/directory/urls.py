@@ -14,8 +14,14 @@ urlpatterns = [
     path("orgs/<slug:slug>/", views.organization_detail, name="detail"),
     path("orgs/<slug:slug>/edit/", views.organization_edit, name="edit"),
     path("orgs/<slug:slug>/review/", views.organization_review, name="review_decide"),
+    path("orgs/<slug:slug>/apply/", views.organization_apply, name="apply"),
     path("orgs/<slug:slug>/murmurations.json", views.murmurations_profile, name="murmurations"),
     path("schemas/<str:name>.json", views.schema, name="schema"),
     path("networks/", views.network_list, name="networks"),
     path("networks/<slug:slug>/", views.network_detail, name="network"),
+    path(
+        "networks/<slug:slug>/members/<slug:organization_slug>/<str:action>/",
+        views.network_member_decide,
+        name="member_decide",
+    ),
 ]

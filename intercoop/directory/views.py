@@ -16,7 +16,7 @@ from intercoop.directory import selectors, services, vocab
 from intercoop.directory.exporters.murmurations import ADDON_SCHEMA_NAME, addon_schema, profile
 from intercoop.directory.exporters.values import organization_values
 from intercoop.directory.forms import AddOrganizationForm, OrganizationForm
-from intercoop.directory.models import Organization
+from intercoop.directory.models import Network, Organization
 from intercoop.directory.selectors import OrganizationFilters, parse_filters
 
 PAGE_SIZE = 25
@@ -83,6 +83,7 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_review": organization.approval == Organization.Approval.PENDING
             and permissions.can_review_organization(request.user, organization),
             "memberships": selectors.organization_networks(organization=organization),
+            "open_networks": selectors.networks_open_to(organization=organization),
         },
     )
 
@@ -187,12 +188,63 @@ def network_list(request: HttpRequest) -> HttpResponse:
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     network = permissions.access_network(request.user, slug=slug)
     members = selectors.organization_search(filters=OrganizationFilters(network=network.slug))
+    can_manage = permissions.can_manage_network(request.user, network)
     return render(
         request,
         "directory/network_detail.html",
         {
             "network": network,
             "members": members,
-            "can_manage": permissions.can_manage_network(request.user, network),
+            "applicants": selectors.network_applicants(network=network) if can_manage else [],
+            "can_manage": can_manage,
         },
     )
+
+
+@require_POST
+@login_required
+def organization_apply(request: HttpRequest, slug: str) -> HttpResponse:
+    """An organisation's admins ask for it to join a network."""
+    organization = permissions.access_organization(request.user, slug=slug, for_edit=True)
+    network = Network.objects.filter(pk=request.POST.get("network") or 0).first()
+    if network is None:
+        messages.error(request, _("Choose a network."))
+    else:
+        try:
+            services.network_member_apply(network=network, organization=organization)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Application sent to %(network)s.") % {"network": network})
+    return redirect("directory:detail", slug=organization.slug)
+
+
+@require_POST
+@login_required
+def network_member_decide(
+    request: HttpRequest, slug: str, organization_slug: str, action: str
+) -> HttpResponse:
+    """A coordinator admits an applicant, declines it, or removes a member; an
+    organisation's admins may take it out of a network."""
+    if action not in {"admit", "leave"}:
+        raise Http404
+    network = permissions.access_network(request.user, slug=slug)
+    organization = permissions.access_organization(request.user, slug=organization_slug)
+    if action == "admit":
+        allowed = permissions.can_manage_network(request.user, network)
+    else:
+        allowed = permissions.can_leave_network(request.user, network, organization)
+    if not allowed:
+        raise PermissionDenied
+    try:
+        if action == "admit":
+            services.network_member_admit(network=network, organization=organization)
+        else:
+            services.network_member_leave(network=network, organization=organization)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Saved."))
+    if request.POST.get("back") == "organization":
+        return redirect("directory:detail", slug=organization.slug)
+    return redirect("directory:network", slug=network.slug)

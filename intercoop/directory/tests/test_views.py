@@ -122,3 +122,40 @@ def test_network_page_lists_members(db, org, network):
     assert b"Riverside Bakery Co-op" in response.content
     assert response.context["can_manage"] is True
     assert client_for(None).get("/networks/nowhere/").status_code == 404
+
+
+def test_an_organisation_applies_and_a_coordinator_admits_it(people, network):
+    from intercoop.directory import services
+
+    org = people["admin"].organization_roles.get().organization
+    services.network_member_leave(network=network, organization=org)
+    page = client_for(people["admin"]).get(f"/orgs/{org.slug}/")
+    assert list(page.context["open_networks"]) == list(
+        type(network).objects.filter(slug__in=["elsewhere", "valley"]).order_by("name")
+    )
+    client_for(people["admin"]).post(f"/orgs/{org.slug}/apply/", {"network": network.pk})
+    assert NetworkMembership.objects.get(network=network, organization=org).status == "applicant"
+    queue = client_for(people["coordinator"]).get(f"/networks/{network.slug}/")
+    assert [m.organization for m in queue.context["applicants"]] == [org]
+    client_for(people["coordinator"]).post(f"/networks/{network.slug}/members/{org.slug}/admit/")
+    assert NetworkMembership.objects.get(network=network, organization=org).status == "member"
+
+
+@pytest.mark.parametrize("who", ["outsider", "member", "other_coordinator"])
+def test_those_without_the_right_cannot_apply_admit_or_remove(people, network, org, who):
+    client = client_for(people[who])
+    assert client.post(f"/orgs/{org.slug}/apply/", {"network": network.pk}).status_code == 403
+    for action in ("admit", "leave"):
+        url = f"/networks/{network.slug}/members/{org.slug}/{action}/"
+        assert client.post(url).status_code == 403
+    assert NetworkMembership.objects.get(network=network, organization=org).status == "member"
+
+
+def test_an_organisations_admin_may_take_it_out_of_a_network(people, network, org):
+    response = client_for(people["admin"]).post(
+        f"/networks/{network.slug}/members/{org.slug}/leave/", {"back": "organization"}
+    )
+    assert response["Location"] == f"/orgs/{org.slug}/"
+    assert NetworkMembership.objects.get(network=network, organization=org).status == "left"
+    bad_action = f"/networks/{network.slug}/members/{org.slug}/delete/"
+    assert client_for(people["coordinator"]).post(bad_action).status_code == 404
