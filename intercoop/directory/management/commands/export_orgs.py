@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from intercoop.core.progress import tracked
 from intercoop.directory.exporters import FORMATS
 from intercoop.directory.models import Organization
 
@@ -26,8 +27,13 @@ class Command(BaseCommand):
             approval=Organization.Approval.APPROVED
         ).order_by("pk")
         private_ids: set[int] | None = set() if options["public_only"] else None
+        rows = tracked(
+            organizations.iterator(chunk_size=2000),
+            total=organizations.count(),
+            description="Exporting",
+        )
         if options["output"]:
             with Path(options["output"]).open("w", encoding="utf-8", newline="") as stream:
-                writer(organizations.iterator(chunk_size=2000), stream, private_ids)
+                writer(rows, stream, private_ids)
         else:
-            writer(organizations.iterator(chunk_size=2000), sys.stdout, private_ids)
+            writer(rows, sys.stdout, private_ids)
