@@ -71,7 +71,7 @@ def test_map_filter_click_lands_on_detail(live_url, browser_page):
 
     page.goto(f"{live_url}/map/")
     page.wait_for_selector("#map-list li >> nth=2")
-    assert page.locator(".leaflet-marker-icon").count() >= 1
+    page.wait_for_selector(".leaflet-marker-icon")  # drawn from its own request
     page.select_option("select[name=structure]", "OS70")
     page.wait_for_function("document.querySelectorAll('#map-list li').length === 1")
     assert page.locator("#map-list li").inner_text().startswith("Canal Homes")
@@ -83,5 +83,6 @@ def test_map_filter_click_lands_on_detail(live_url, browser_page):
     page.click("#map-list a:has-text('Canal Homes')")
     page.wait_for_url(f"{live_url}/orgs/canal-homes/")
     assert page.locator("h1").inner_text() == "Canal Homes"
+    page.wait_for_selector("#detail-map .leaflet-marker-icon")
     assert page.locator("#detail-map .leaflet-marker-icon").count() == 1
     page.screenshot(path=str(SCREENSHOTS / "organisation-detail.png"))
