@@ -23,11 +23,10 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ASin, Concat, Cos, Power, Radians, Sin, Sqrt
 from django.utils.translation import gettext as _
-from django_countries import countries
 
 from intercoop.core.errors import DomainError
 from intercoop.core.permissions import coordinated_network_ids, is_staff
-from intercoop.directory import vocab
+from intercoop.directory.fields import FIELDS, FieldError
 from intercoop.directory.models import Network, NetworkMembership, Organization
 
 EARTH_RADIUS_KM = 6371.0088
@@ -74,20 +73,14 @@ def parse_filters(params: Mapping[str, Any]) -> OrganizationFilters:
         value = params.get(name)
         return "" if value is None else str(value).strip()
 
-    def coded(name: str, scheme: vocab.Scheme) -> str:
-        value = text(name)
-        if not value:
-            return ""
-        code = vocab.parse_code(scheme, value)
-        if code is None:
-            raise DomainError(_("unknown code %(value)r") % {"value": value}, field=name)
-        return code
+    def checked(name: str, field: str) -> str:
+        """The parameter checked by the rule of the organisation field it filters on."""
+        try:
+            value: str = FIELDS[field](text(name))
+        except FieldError as error:
+            raise DomainError(str(error), field=name) from None
+        return value
 
-    country = text("country").upper()
-    if country and country not in countries:
-        raise DomainError(
-            _("%(value)r is not an ISO 3166 country code") % {"value": country}, field="country"
-        )
     near = None
     if value := text("near"):
         lat, lon = _floats(value, 2, "near")
@@ -112,10 +105,10 @@ def parse_filters(params: Mapping[str, Any]) -> OrganizationFilters:
     )
     return OrganizationFilters(
         q=text("q")[:200],
-        structure=coded("structure", "organisational_structure"),
-        activity=coded("activity", "activity"),
-        membership_type=coded("membership_type", "base_membership_type"),
-        country=country,
+        structure=checked("structure", "organisational_structure"),
+        activity=checked("activity", "primary_activity"),
+        membership_type=checked("membership_type", "base_membership_type"),
+        country=checked("country", "country"),
         network=text("network"),
         is_cooperative=cooperative,
         near=near,
