@@ -270,3 +270,12 @@ def test_errors_speak_the_request_language(db):
     )
     assert response.status_code == 400
     assert response.json() == {"detail": "'XX' n’est pas un code pays ISO 3166", "field": "country"}
+
+
+def test_list_query_count_does_not_grow_with_rows(db, django_assert_max_num_queries):
+    client = client_for(None)
+    for n in range(30):
+        make_org(name=f"Org {n}")
+    with django_assert_max_num_queries(2):  # the count, then the page
+        response = client.get("/api/v1/organizations?page_size=30")
+    assert len(response.json()["results"]) == 30
