@@ -90,6 +90,13 @@ def can_edit_organization(user: AnyUser, organization: Organization) -> bool:
     return _coordinates_organization(user, organization)
 
 
+def can_manage_people(user: AnyUser, organization: Organization) -> bool:
+    """Who gives and takes roles in an organisation: its admins, and staff."""
+    return is_staff(user) or (
+        organization_roles(user).get(organization.pk) == OrganizationRole.Role.ADMIN
+    )
+
+
 def can_see_private_fields(user: AnyUser, organization: Organization) -> bool:
     if is_staff(user) or organization.pk in organization_roles(user):
         return True

@@ -4,11 +4,13 @@ the field rules (fields.clean_organization) and report errors back per field."""
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.contrib.auth.models import User
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from intercoop.directory import vocab
-from intercoop.directory.models import Network, Organization
+from intercoop.directory.models import Network, Organization, OrganizationRole
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -109,3 +111,17 @@ class AddOrganizationForm(OrganizationForm):
         values = dict(self.cleaned_data)
         values.pop("network", None)
         return values
+
+
+class PersonRoleForm(forms.Form):
+    """Give a person (named by username or e-mail) a role in an organisation."""
+
+    person = forms.CharField(label=_("Username or e-mail"))
+    role = forms.ChoiceField(label=_("Role"), choices=OrganizationRole.Role.choices)
+
+    def clean_person(self) -> User:
+        name = self.cleaned_data["person"].strip()
+        user = User.objects.filter(Q(username=name) | Q(email__iexact=name)).first()
+        if user is None:
+            raise forms.ValidationError(_("Nobody with this username or e-mail has an account."))
+        return user

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from intercoop.core.errors import DomainError
 from intercoop.core.permissions import coordinated_network_ids, is_staff
 from intercoop.directory.fields import FIELDS, FieldError
-from intercoop.directory.models import Network, NetworkMembership, Organization
+from intercoop.directory.models import Network, NetworkMembership, Organization, OrganizationRole
 
 EARTH_RADIUS_KM = 6371.0088
 MAX_RADIUS_KM = 20000.0
@@ -301,6 +301,10 @@ def organization_networks(*, organization: Organization) -> QuerySet[NetworkMemb
     return organization.network_memberships.select_related("network").exclude(
         status=NetworkMembership.Status.LEFT
     )
+
+
+def organization_people(*, organization: Organization) -> QuerySet[OrganizationRole]:
+    return organization.roles.select_related("user").order_by("role", "user__username")
 
 
 def network_applicants(*, network: Network) -> QuerySet[NetworkMembership]:

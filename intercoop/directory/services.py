@@ -212,10 +212,32 @@ def network_role_assign(*, network: Network, user: User, role: str) -> NetworkRo
     return assignment
 
 
+@transaction.atomic
 def organization_role_assign(
     *, organization: Organization, user: User, role: str
 ) -> OrganizationRole:
+    """Give a person a role in an organisation (or change it). An organisation that has
+    admins keeps at least one."""
+    if role not in OrganizationRole.Role.values:
+        raise DomainError(_("Unknown role %(role)r") % {"role": role}, field="role")
+    _check_not_last_admin(organization=organization, user=user, new_role=role)
     assignment, _created = OrganizationRole.objects.update_or_create(
         organization=organization, user=user, defaults={"role": role}
     )
     return assignment
+
+
+@transaction.atomic
+def organization_role_remove(*, organization: Organization, user: User) -> None:
+    _check_not_last_admin(organization=organization, user=user, new_role=None)
+    OrganizationRole.objects.filter(organization=organization, user=user).delete()
+
+
+def _check_not_last_admin(*, organization: Organization, user: User, new_role: str | None) -> None:
+    admins = list(
+        OrganizationRole.objects.select_for_update()
+        .filter(organization=organization, role=OrganizationRole.Role.ADMIN)
+        .values_list("user_id", flat=True)
+    )
+    if admins == [user.pk] and new_role != OrganizationRole.Role.ADMIN:
+        raise DomainError(_("An organisation keeps at least one administrator"), field="role")

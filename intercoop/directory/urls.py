@@ -15,6 +15,7 @@ urlpatterns = [
     path("orgs/<slug:slug>/edit/", views.organization_edit, name="edit"),
     path("orgs/<slug:slug>/review/", views.organization_review, name="review_decide"),
     path("orgs/<slug:slug>/apply/", views.organization_apply, name="apply"),
+    path("orgs/<slug:slug>/people/", views.organization_people, name="people"),
     path("orgs/<slug:slug>/murmurations.json", views.murmurations_profile, name="murmurations"),
     path("schemas/<str:name>.json", views.schema, name="schema"),
     path("networks/", views.network_list, name="networks"),

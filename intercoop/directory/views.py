@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -15,7 +16,7 @@ from intercoop.core.pagination import paginate
 from intercoop.directory import selectors, services, vocab
 from intercoop.directory.exporters.murmurations import ADDON_SCHEMA_NAME, addon_schema, profile
 from intercoop.directory.exporters.values import organization_values
-from intercoop.directory.forms import AddOrganizationForm, OrganizationForm
+from intercoop.directory.forms import AddOrganizationForm, OrganizationForm, PersonRoleForm
 from intercoop.directory.models import Network, Organization
 from intercoop.directory.selectors import OrganizationFilters, parse_filters
 
@@ -80,6 +81,7 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "organization": organization,
             "values": organization_values(organization, None if show_private else set()),
             "can_edit": permissions.can_edit_organization(request.user, organization),
+            "can_manage_people": permissions.can_manage_people(request.user, organization),
             "can_review": organization.approval == Organization.Approval.PENDING
             and permissions.can_review_organization(request.user, organization),
             "memberships": selectors.organization_networks(organization=organization),
@@ -248,3 +250,40 @@ def network_member_decide(
     if request.POST.get("back") == "organization":
         return redirect("directory:detail", slug=organization.slug)
     return redirect("directory:network", slug=network.slug)
+
+
+@login_required
+def organization_people(request: HttpRequest, slug: str) -> HttpResponse:
+    """The people of an organisation and their roles; its admins add, change and remove."""
+    organization = permissions.access_organization(request.user, slug=slug)
+    if not permissions.can_manage_people(request.user, organization):
+        raise PermissionDenied
+    form = PersonRoleForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if "remove" in request.POST:
+                person = User.objects.filter(pk=request.POST["remove"]).first()
+                if person is not None:
+                    services.organization_role_remove(organization=organization, user=person)
+            elif form.is_valid():
+                services.organization_role_assign(
+                    organization=organization,
+                    user=form.cleaned_data["person"],
+                    role=form.cleaned_data["role"],
+                )
+            else:
+                raise DomainError(form.errors.as_text())
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("directory:people", slug=organization.slug)
+    return render(
+        request,
+        "directory/people.html",
+        {
+            "organization": organization,
+            "people": selectors.organization_people(organization=organization),
+            "form": form,
+        },
+    )

@@ -159,3 +159,32 @@ def test_an_organisations_admin_may_take_it_out_of_a_network(people, network, or
     assert NetworkMembership.objects.get(network=network, organization=org).status == "left"
     bad_action = f"/networks/{network.slug}/members/{org.slug}/delete/"
     assert client_for(people["coordinator"]).post(bad_action).status_code == 404
+
+
+def test_an_admin_gives_roles_and_keeps_the_last_admin(people, org):
+    from intercoop.directory.models import OrganizationRole
+
+    colleague = make_user("colleague", email="colleague@example.org")
+    client = client_for(people["admin"])
+    assert client.get(f"/orgs/{org.slug}/people/").status_code == 200
+    client.post(f"/orgs/{org.slug}/people/", {"person": "COLLEAGUE@example.org", "role": "editor"})
+    assert OrganizationRole.objects.get(organization=org, user=colleague).role == "editor"
+    assert client_for(colleague).get(f"/orgs/{org.slug}/edit/").status_code == 200
+    page = client.post(
+        f"/orgs/{org.slug}/people/", {"person": "nobody", "role": "editor"}, follow=True
+    )
+    assert "Nobody with this username or e-mail has an account." in page.content.decode()
+    refused = client.post(f"/orgs/{org.slug}/people/", {"remove": people["admin"].pk}, follow=True)
+    assert "An organisation keeps at least one administrator" in refused.content.decode()
+    assert OrganizationRole.objects.filter(organization=org, role="admin").count() == 1
+    client.post(f"/orgs/{org.slug}/people/", {"remove": colleague.pk})
+    assert not OrganizationRole.objects.filter(organization=org, user=colleague).exists()
+
+
+@pytest.mark.parametrize("who", ["outsider", "member", "coordinator"])
+def test_only_admins_and_staff_manage_people(people, org, who):
+    client = client_for(people[who])
+    assert client.get(f"/orgs/{org.slug}/people/").status_code == 403
+    response = client.post(f"/orgs/{org.slug}/people/", {"person": who, "role": "admin"})
+    assert response.status_code == 403
+    assert org.roles.filter(role="admin").count() == 1
