@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "ninja",
     "intercoop.core",
     "intercoop.directory",
+    "intercoop.network",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ request, so a list page asks the database once, not once per row.
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
@@ -125,6 +126,51 @@ def can_leave_network(user: AnyUser, network: Network, organization: Organizatio
     return can_manage_network(user, network) or (
         organization_roles(user).get(organization.pk) in EDITING_ROLES
     )
+
+
+def can_act_for(user: AnyUser, organization: Organization) -> bool:
+    """Speak for an organisation: claim, confirm or dispute its relationships."""
+    return is_staff(user) or organization_roles(user).get(organization.pk) in EDITING_ROLES
+
+
+def acting_organizations(user: AnyUser) -> list[int]:
+    return [pk for pk, role in organization_roles(user).items() if role in EDITING_ROLES]
+
+
+def can_record_survey(user: AnyUser, network: Network) -> bool:
+    """Record ties on behalf of a network (from a survey): its coordinators and staff."""
+    return can_manage_network(user, network)
+
+
+def visible_relationships_condition(user: AnyUser) -> Q:
+    """Which relationships a user may see: public ones; those of organisations the user
+    belongs to; network-visible ones between members of a network the user's
+    organisations belong to or the user coordinates; all of them for staff."""
+    if is_staff(user):
+        return Q()
+    from intercoop.network.models import Relationship
+
+    condition = Q(visibility=Relationship.Visibility.PUBLIC)
+    mine = list(organization_roles(user))
+    if mine:
+        condition |= Q(source_id__in=mine) | Q(target_id__in=mine)
+    networks = set(coordinated_network_ids(user))
+    if mine:
+        networks |= set(
+            NetworkMembership.objects.filter(
+                organization_id__in=mine, status=NetworkMembership.Status.MEMBER
+            ).values_list("network_id", flat=True)
+        )
+    if networks:
+        members = NetworkMembership.objects.filter(
+            network_id__in=networks, status=NetworkMembership.Status.MEMBER
+        ).values("organization_id")
+        condition |= Q(
+            visibility=Relationship.Visibility.NETWORK,
+            source_id__in=members,
+            target_id__in=members,
+        )
+    return condition
 
 
 def can_create_organization(user: AnyUser) -> bool:

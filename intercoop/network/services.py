@@ -1,0 +1,91 @@
+"""Writes to the network: relationships and their trust flow. Callers check permissions
+(core.permissions) first; the services check the rules of the flow itself."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from intercoop.core.errors import DomainError
+from intercoop.directory.models import Network, Organization
+from intercoop.network.fields import clean_relationship
+from intercoop.network.models import Relationship
+
+
+class RelationshipInvalid(DomainError):
+    def __init__(self, errors: dict[str, str]) -> None:
+        field, reason = next(iter(errors.items()))
+        super().__init__(f"{field}: {reason}", field=field)
+        self.errors = errors
+
+
+def relationship_record(
+    *,
+    actor: User | None,
+    source: Organization,
+    target: Organization,
+    values: Mapping[str, Any],
+    on_behalf_of: Organization | None = None,
+    survey_network: Network | None = None,
+) -> Relationship:
+    """Record a tie. Claimed `on_behalf_of` one of its two sides, which the other side then
+    confirms or disputes; or recorded from a survey for `survey_network` by a coordinator,
+    which counts at once."""
+    clean, errors = clean_relationship(values)
+    if source.pk == target.pk:
+        errors["target"] = _("a relationship joins two different organisations")
+    if (on_behalf_of is None) == (survey_network is None):
+        raise DomainError(_("A tie is claimed by one side or recorded from a survey"))
+    if on_behalf_of is not None and on_behalf_of.pk not in (source.pk, target.pk):
+        errors["on_behalf_of"] = _("only one of the two organisations can claim a tie")
+    if errors:
+        raise RelationshipInvalid(errors)
+    now = timezone.now()
+    return Relationship.objects.create(
+        **clean,
+        source=source,
+        target=target,
+        status=Relationship.Status.SURVEY if survey_network else Relationship.Status.CLAIMED,
+        claimed_by=on_behalf_of,
+        network=survey_network,
+        recorded_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+@transaction.atomic
+def relationship_confirm(*, relationship: Relationship, by: Organization) -> Relationship:
+    """The other side agrees: a claimed (or disputed) tie becomes confirmed."""
+    relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)
+    if by.pk not in (relationship.source_id, relationship.target_id):
+        raise DomainError(_("Only the two organisations can confirm their tie"))
+    if relationship.status == Relationship.Status.CONFIRMED:
+        return relationship
+    if relationship.status == Relationship.Status.CLAIMED and by.pk == relationship.claimed_by_id:
+        raise DomainError(_("The other side confirms a claimed tie"))
+    relationship.status = Relationship.Status.CONFIRMED
+    relationship.dispute_reason = ""
+    relationship.updated_at = timezone.now()
+    relationship.save(update_fields=["status", "dispute_reason", "updated_at"])
+    return relationship
+
+
+@transaction.atomic
+def relationship_dispute(
+    *, relationship: Relationship, by: Organization, reason: str
+) -> Relationship:
+    """Either side says the tie is wrong: it stops counting until confirmed again."""
+    relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)
+    if by.pk not in (relationship.source_id, relationship.target_id):
+        raise DomainError(_("Only the two organisations can dispute their tie"))
+    if not reason.strip():
+        raise DomainError(_("Say why the tie is wrong"), field="reason")
+    relationship.status = Relationship.Status.DISPUTED
+    relationship.dispute_reason = reason.strip()[:2000]
+    relationship.updated_at = timezone.now()
+    relationship.save(update_fields=["status", "dispute_reason", "updated_at"])
+    return relationship
