@@ -13,6 +13,9 @@ COMMANDS = {
     "export-orgs": "export_orgs",
     "demo": "demo",
     "create-token": "create_token",
+    "import-relationships": "import_relationships",
+    "export-relationships": "export_relationships",
+    "network-metrics": "network_metrics",
 }
 
 

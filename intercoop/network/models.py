@@ -88,3 +88,47 @@ class Relationship(models.Model):
 
     def other_side(self, organization: Organization) -> Organization:
         return self.target if organization.pk == self.source_id else self.source
+
+
+class MetricSnapshot(models.Model):
+    """The metrics of a network (or, without one, the whole directory) on a date."""
+
+    network = models.ForeignKey(
+        Network, null=True, blank=True, on_delete=models.CASCADE, related_name="metric_snapshots"
+    )
+    as_of = models.DateField(_("as of"))
+    resolution = models.FloatField(_("community resolution"), default=1.0)
+    computed_at = models.DateTimeField(_("computed at"))
+    figures = models.JSONField(_("network figures"), default=dict)
+    bridges = models.JSONField(_("bridges"), default=list)  # [[slug, slug], ...]
+
+    class Meta:
+        ordering = ["-as_of", "-computed_at"]
+        verbose_name = _("metric snapshot")
+        verbose_name_plural = _("metric snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.network or 'directory'} on {self.as_of}"
+
+
+class NodeMetric(models.Model):
+    snapshot = models.ForeignKey(MetricSnapshot, on_delete=models.CASCADE, related_name="nodes")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    degree = models.PositiveIntegerField()
+    in_degree = models.PositiveIntegerField()
+    out_degree = models.PositiveIntegerField()
+    betweenness = models.FloatField()
+    closeness = models.FloatField()
+    pagerank = models.FloatField()
+    coreness = models.PositiveIntegerField()
+    clustering = models.FloatField()
+    community = models.PositiveIntegerField()
+    articulation_point = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "organization"], name="one_metric_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} in {self.snapshot_id}"

@@ -1,6 +1,7 @@
 """Writes to the network: relationships and their trust flow. Callers check permissions
 (core.permissions) first; the services check the rules of the flow itself."""
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from intercoop.core.errors import DomainError
 from intercoop.directory.models import Network, Organization
+from intercoop.network import engine, selectors
 from intercoop.network.fields import clean_relationship
-from intercoop.network.models import Relationship
+from intercoop.network.models import MetricSnapshot, NodeMetric, Relationship
 
 
 class RelationshipInvalid(DomainError):
@@ -89,3 +91,44 @@ def relationship_dispute(
     relationship.updated_at = timezone.now()
     relationship.save(update_fields=["status", "dispute_reason", "updated_at"])
     return relationship
+
+
+@transaction.atomic
+def metrics_snapshot(
+    *, network: Network | None, as_of: dt.date, resolution: float = 1.0
+) -> MetricSnapshot:
+    """Compute and keep the metrics of a network's members (or of every approved
+    organisation) and the ties that count between them on `as_of`."""
+    if not 0 < resolution <= 10:
+        raise DomainError(_("The resolution is between 0 and 10"), field="resolution")
+    organizations = Organization.objects.filter(approval=Organization.Approval.APPROVED)
+    if network is not None:
+        organizations = organizations.filter(
+            pk__in=selectors.network_member_ids(network=network, as_of=as_of)
+        )
+    nodes = list(organizations.order_by("pk").values_list("pk", flat=True))
+    ties = selectors.relationships_counting(as_of=as_of, organizations=nodes).values_list(
+        "source_id", "target_id", "formality"
+    )
+    result = engine.compute(
+        nodes,
+        [(s, t, formality != Relationship.Formality.INFORMAL) for s, t, formality in ties],
+        resolution=resolution,
+    )
+    slugs = dict(organizations.values_list("pk", "slug"))
+    snapshot = MetricSnapshot.objects.create(
+        network=network,
+        as_of=as_of,
+        resolution=resolution,
+        computed_at=timezone.now(),
+        figures=result.network,
+        bridges=[[slugs[a], slugs[b]] for a, b in result.bridges],
+    )
+    NodeMetric.objects.bulk_create(
+        [
+            NodeMetric(snapshot=snapshot, organization_id=pk, **values)
+            for pk, values in result.nodes.items()
+        ],
+        batch_size=2000,
+    )
+    return snapshot

@@ -1,0 +1,142 @@
+"""Import relationships from a spreadsheet in Kumu's layout: `From`, `To`, `Type`, plus
+our columns `Formality`, `Start`, `End`, `Value` (major units), `Currency`, `Visibility`
+and `Notes` (or Kumu's `Description`). All or nothing; every bad row is reported."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from intercoop.core.errors import ImportFailed, RowError
+from intercoop.directory.fields import FieldError
+from intercoop.directory.importers.base import csv_rows
+from intercoop.directory.models import Network, Organization
+from intercoop.network.fields import clean_relationship, minor_units
+from intercoop.network.models import Relationship
+
+COLUMNS = {  # our field → Kumu/our column
+    "kind": "Type",
+    "formality": "Formality",
+    "started_on": "Start",
+    "ended_on": "End",
+    "annual_value": "Value",
+    "currency": "Currency",
+    "visibility": "Visibility",
+    "notes": "Notes",
+}
+
+
+@dataclass
+class RelationshipImportReport:
+    created: int
+    updated: int
+
+
+class _Directory:
+    """Finds an organisation by slug, external identifier or exact name."""
+
+    def __init__(self) -> None:
+        rows = Organization.objects.values_list("pk", "slug", "external_id", "name")
+        self.by_slug = {slug: pk for pk, slug, _e, _n in rows}
+        self.by_external = {ext: pk for pk, _s, ext, _n in rows if ext}
+        self.by_name: dict[str, list[int]] = {}
+        for pk, _s, _e, name in rows:
+            self.by_name.setdefault(name, []).append(pk)
+
+    def find(self, text: str) -> int:
+        text = text.strip()
+        if not text:
+            raise FieldError(_("is required"))
+        if pk := self.by_slug.get(text) or self.by_external.get(text):
+            return pk
+        named = self.by_name.get(text, [])
+        if len(named) == 1:
+            return named[0]
+        if named:
+            raise FieldError(
+                _("%(value)r names %(n)d organisations: use the slug")
+                % {"value": text, "n": len(named)}
+            )
+        raise FieldError(
+            _("no organisation has the slug, identifier or name %(value)r") % {"value": text}
+        )
+
+
+def _record(
+    line: int, row: dict[str, str], directory: _Directory
+) -> tuple[dict[str, Any], list[RowError]]:
+    errors: list[RowError] = []
+    ends: dict[str, int] = {}
+    for column in ("From", "To"):
+        try:
+            ends[column] = directory.find(row.get(column, ""))
+        except FieldError as error:
+            errors.append(RowError(line, column, str(error)))
+    values: dict[str, Any] = {
+        field: row.get(column, "") for field, column in COLUMNS.items() if field != "annual_value"
+    }
+    if not values["notes"]:
+        values["notes"] = row.get("Description", "")
+    amount = row.get("Value", "").strip()
+    if amount:
+        try:
+            values["annual_value"] = minor_units(amount, values["currency"].strip().upper())
+        except FieldError as error:
+            errors.append(RowError(line, "Value", str(error)))
+    clean, problems = clean_relationship(values)
+    errors += [RowError(line, COLUMNS.get(f, f), reason) for f, reason in problems.items()]
+    if ends.get("From") is not None and ends.get("From") == ends.get("To"):
+        errors.append(RowError(line, "To", _("a relationship joins two different organisations")))
+    return clean | {"source_id": ends.get("From"), "target_id": ends.get("To")}, errors
+
+
+def relationships_import(
+    *, stream: TextIO, network: Network | None = None, user: User | None = None
+) -> RelationshipImportReport:
+    """Ties from a survey or a spreadsheet, recorded as coordinator ties (they count at
+    once). A row repeating an imported tie (same ends, type and network) updates it."""
+    directory = _Directory()
+    good: list[dict[str, Any]] = []
+    errors: list[RowError] = []
+    for line, row in csv_rows(stream, required={"From", "To", "Type"}):
+        if "__width__" in row:
+            errors.append(RowError(line, "row", row["__width__"]))
+            continue
+        clean, row_errors = _record(line, row, directory)
+        errors.extend(row_errors)
+        if not row_errors:
+            good.append(clean)
+    if errors:
+        raise ImportFailed(errors)
+    return _write(good, network=network, user=user)
+
+
+@transaction.atomic
+def _write(
+    rows: Iterable[dict[str, Any]], *, network: Network | None, user: User | None
+) -> RelationshipImportReport:
+    now = timezone.now()
+    existing = {
+        (tie.source_id, tie.target_id, tie.kind): tie
+        for tie in Relationship.objects.filter(network=network, status=Relationship.Status.SURVEY)
+    }
+    created = updated = 0
+    for values in rows:
+        tie = existing.get((values["source_id"], values["target_id"], values["kind"]))
+        if tie is None:
+            tie = Relationship(
+                status=Relationship.Status.SURVEY, network=network, recorded_by=user, created_at=now
+            )
+            created += 1
+        else:
+            updated += 1
+        for name, value in values.items():
+            setattr(tie, name, value)
+        tie.updated_at = now
+        tie.save()
+        existing[(tie.source_id, tie.target_id, tie.kind)] = tie
+    return RelationshipImportReport(created=created, updated=updated)

@@ -1,0 +1,35 @@
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from intercoop.directory.models import Network
+from intercoop.network import selectors
+from intercoop.network.exporters import FORMATS
+from intercoop.network.models import Relationship
+
+
+class Command(BaseCommand):
+    help = "Export relationships as CSV (Kumu layout), GraphML, GEXF or Kumu JSON."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--format", choices=sorted(FORMATS), required=True)
+        parser.add_argument("--network", help="only ties between members of this network")
+        parser.add_argument("--output", type=Path, help="file to write (default: stdout)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        ties = Relationship.objects.select_related("source", "target").order_by("pk")
+        if options["network"]:
+            network = Network.objects.filter(slug=options["network"]).first()
+            if network is None:
+                raise CommandError(f"no network with slug {options['network']!r}")
+            members = selectors.network_member_ids(network=network, as_of=dt.date.today())
+            ties = ties.filter(source_id__in=members, target_id__in=members)
+        writer = FORMATS[options["format"]][0]
+        if options["output"]:
+            with Path(options["output"]).open("w", encoding="utf-8", newline="") as stream:
+                writer(ties, stream)
+        else:
+            writer(ties, sys.stdout)

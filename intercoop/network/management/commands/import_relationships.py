@@ -1,0 +1,38 @@
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from intercoop.core.errors import ImportFailed
+from intercoop.directory.models import Network
+from intercoop.network.imports import relationships_import
+
+MAX_REPORTED = 50
+
+
+class Command(BaseCommand):
+    help = "Import relationships from a CSV in Kumu's layout (From, To, Type, Formality, ...)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--network", help="slug of the network the survey is for")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        network = None
+        if options["network"]:
+            network = Network.objects.filter(slug=options["network"]).first()
+            if network is None:
+                raise CommandError(f"no network with slug {options['network']!r}")
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as stream:
+                report = relationships_import(stream=stream, network=network)
+        except ImportFailed as failure:
+            for error in failure.errors[:MAX_REPORTED]:
+                self.stderr.write(str(error))
+            if len(failure.errors) > MAX_REPORTED:
+                self.stderr.write(f"... and {len(failure.errors) - MAX_REPORTED} more")
+            raise CommandError(f"{failure.message} ({path.name})") from None
+        self.stdout.write(f"{report.created} created, {report.updated} updated")
