@@ -1,5 +1,6 @@
 """One exception family for domain errors, rendered by one handler per surface."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -30,3 +31,13 @@ class ImportFailed(DomainError):
     def __init__(self, errors: list[RowError]) -> None:
         super().__init__(f"{len(errors)} bad row(s); nothing was imported")
         self.errors = errors
+
+
+def report_row_errors(
+    write: Callable[[str], object], errors: list[RowError], limit: int = 50
+) -> None:
+    """Write the first `limit` row errors, one a line, and how many more there are."""
+    for error in errors[:limit]:
+        write(str(error))
+    if len(errors) > limit:
+        write(f"... and {len(errors) - limit} more")

@@ -3,13 +3,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from intercoop.core.errors import ImportFailed
+from intercoop.core.errors import ImportFailed, report_row_errors
 from intercoop.core.progress import progress_bar
 from intercoop.directory.importers import FORMATS
 from intercoop.directory.imports import organizations_import
 from intercoop.directory.models import Network
-
-MAX_REPORTED = 50
 
 
 def _count_records(path: Path, format: str) -> int | None:
@@ -58,17 +56,11 @@ class Command(BaseCommand):
                     advance=advance,
                 )
         except ImportFailed as failure:
-            self._report(failure.errors)
+            report_row_errors(self.stderr.write, failure.errors)
             raise CommandError(f"{failure.message} ({path.name})") from None
         if report.skipped:
-            self._report(report.skipped)
+            report_row_errors(self.stderr.write, report.skipped)
         self.stdout.write(
             f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
             f"{len({e.line for e in report.skipped})} bad row(s) skipped"
         )
-
-    def _report(self, errors: list[Any]) -> None:
-        for error in errors[:MAX_REPORTED]:
-            self.stderr.write(str(error))
-        if len(errors) > MAX_REPORTED:
-            self.stderr.write(f"... and {len(errors) - MAX_REPORTED} more")

@@ -3,11 +3,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from intercoop.core.errors import ImportFailed
+from intercoop.core.errors import ImportFailed, report_row_errors
 from intercoop.directory.models import Network
 from intercoop.network.imports import relationships_import
-
-MAX_REPORTED = 50
 
 
 class Command(BaseCommand):
@@ -30,9 +28,6 @@ class Command(BaseCommand):
             with path.open(encoding="utf-8-sig", newline="") as stream:
                 report = relationships_import(stream=stream, network=network)
         except ImportFailed as failure:
-            for error in failure.errors[:MAX_REPORTED]:
-                self.stderr.write(str(error))
-            if len(failure.errors) > MAX_REPORTED:
-                self.stderr.write(f"... and {len(failure.errors) - MAX_REPORTED} more")
+            report_row_errors(self.stderr.write, failure.errors)
             raise CommandError(f"{failure.message} ({path.name})") from None
         self.stdout.write(f"{report.created} created, {report.updated} updated")
