@@ -8,5 +8,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("intercoop.core.urls")),
+    path("", include("intercoop.network.urls")),
     path("", include("intercoop.directory.urls")),
 ]

@@ -1,6 +1,7 @@
 """A deterministic fictional region: about 150 organisations of every structure, allies
 included, in two networks, with demo accounts. Same seed, same region, every time."""
 
+import datetime as dt
 import random
 from dataclasses import dataclass
 from typing import Any
@@ -196,10 +197,17 @@ def demo_build() -> DemoSummary:
             organizations.append(services.organization_create(actor=None, values=values))
             n += 1
     for organization in organizations:
+        # Members joined over the years, never before they were founded.
+        founded = organization.founded_on or dt.date(2000, 1, 1)
+        joined = max(founded, dt.date(2004 + rng.randint(0, 14), rng.randint(1, 12), 1))
         if organization.is_cooperative:
-            services.network_member_admit(network=network, organization=organization)
+            services.network_member_admit(
+                network=network, organization=organization, joined_on=joined
+            )
         if not organization.is_cooperative or rng.random() < 0.35:
-            services.network_member_admit(network=alliance, organization=organization)
+            services.network_member_admit(
+                network=alliance, organization=organization, joined_on=joined
+            )
     users = _demo_users(organizations, alliance, network)
     return DemoSummary(organizations=len(organizations), networks=2, users=users)
 

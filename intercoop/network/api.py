@@ -194,3 +194,11 @@ def confirm_relationship(request: HttpRequest, pk: int, payload: Decision) -> An
 )
 def dispute_relationship(request: HttpRequest, pk: int, payload: Decision) -> Any:
     return _decide(request, pk, payload, confirm=False)
+
+
+@router.get("/networks/{slug}/graph", summary="A network's graph on a date, with metrics")
+def network_graph(request: HttpRequest, slug: str, as_of: dt.date | None = None) -> Any:
+    network = permissions.access_network(request.user, slug=slug)
+    return selectors.network_graph(
+        network=network, as_of=as_of or dt.date.today(), user=request.user
+    )

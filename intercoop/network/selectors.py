@@ -2,11 +2,13 @@
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 
 from intercoop.core.permissions import AnyUser, visible_relationships_condition
 from intercoop.directory.models import Network, NetworkMembership, Organization
+from intercoop.network import engine
 from intercoop.network.models import Relationship
 
 COUNTING = (Relationship.Status.CONFIRMED, Relationship.Status.SURVEY)
@@ -57,3 +59,63 @@ def organization_relationships(
         .filter(Q(source=organization) | Q(target=organization))
         .order_by("-updated_at")
     )
+
+
+def network_graph(*, network: Network, as_of: dt.date, user: AnyUser) -> dict[str, Any]:
+    """The network as it was on `as_of`: its members, the ties that count between them
+    and that the user may see, and every node's metrics (computed on those ties)."""
+    members = Organization.objects.filter(
+        pk__in=network_member_ids(network=network, as_of=as_of)
+    ).order_by("name")
+    nodes = list(
+        members.values(
+            "pk", "slug", "name", "organisational_structure", "primary_activity",
+            "is_cooperative", "locality", "founded_on",
+        )
+    )  # fmt: skip
+    ids = [node["pk"] for node in nodes]
+    ties = list(
+        relationships_counting(as_of=as_of, organizations=ids)
+        .filter(visible_relationships_condition(user))
+        .values("pk", "source_id", "target_id", "kind", "formality", "status", "started_on")
+    )
+    metrics = engine.compute(
+        ids,
+        [
+            (t["source_id"], t["target_id"], t["formality"] != Relationship.Formality.INFORMAL)
+            for t in ties
+        ],
+    )
+    slugs = {node["pk"]: node["slug"] for node in nodes}
+    first_start = Relationship.objects.filter(
+        source_id__in=ids, started_on__isnull=False
+    ).aggregate(first=Min("started_on"))["first"]
+    return {
+        "as_of": as_of.isoformat(),
+        "first_date": (first_start or as_of).isoformat(),
+        "figures": metrics.network,
+        "bridges": [[slugs[a], slugs[b]] for a, b in metrics.bridges],
+        "nodes": [
+            {
+                "id": node["slug"],
+                "name": node["name"],
+                "structure": node["organisational_structure"],
+                "activity": node["primary_activity"],
+                "is_cooperative": node["is_cooperative"],
+                "locality": node["locality"],
+                **metrics.nodes[node["pk"]],
+            }
+            for node in nodes
+        ],
+        "edges": [
+            {
+                "id": f"t{t['pk']}",
+                "source": slugs[t["source_id"]],
+                "target": slugs[t["target_id"]],
+                "kind": t["kind"],
+                "formality": t["formality"],
+                "status": t["status"],
+            }
+            for t in ties
+        ],
+    }

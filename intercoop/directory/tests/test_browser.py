@@ -1,65 +1,11 @@
-"""A person on the map: filter by a structure, click a result, land on its page.
-
-Drives Debian's Chromium through Playwright (never a downloaded browser). Without
-Chromium the test skips, except in CI, where a missing browser is a failure."""
-
-import os
-import shutil
-from pathlib import Path
+"""A person on the map: filter by a structure, click a result, land on its page."""
 
 import pytest
-from django.db import connection
-from django.test.testcases import LiveServerThread, _StaticFilesHandler
 
 from intercoop.conftest import make_org
+from intercoop.core.browser import SCREENSHOTS, browser_page, live_url
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots"
-
-
-@pytest.fixture
-def live_url(transactional_db):
-    """A live server for this test only, stopped (and its database connection closed)
-    before the test database is torn down."""
-    thread = LiveServerThread("127.0.0.1", _StaticFilesHandler, port=0)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait()
-    if thread.error:
-        raise thread.error
-    yield f"http://127.0.0.1:{thread.port}"
-    thread.terminate()
-    if connection.vendor == "postgresql":
-        # A request thread kept alive by the browser may still hold its connection; the
-        # test database can only be dropped once it is gone.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing in CI (apt-get install chromium)")
-        pytest.skip("Debian's Chromium is not installed: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop; the test's own ORM calls are synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
-        page.set_default_timeout(15000)
-        yield page
-        browser.close()
+__all__ = ["browser_page", "live_url"]  # fixtures
 
 
 @pytest.mark.browser

@@ -3,11 +3,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from intercoop.directory.demo import DEMO_PASSWORD, demo_build
-from intercoop.directory.models import Organization
+from intercoop.directory.models import Network, Organization
+from intercoop.network.demo import relationships_build
 
 
 class Command(BaseCommand):
-    help = "Build the demo region (about 150 organisations, two networks, demo accounts)."
+    help = "Build the demo region (about 150 organisations, two networks, their ties, accounts)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -20,7 +21,12 @@ class Command(BaseCommand):
                 return
             raise CommandError("the directory is not empty; the demo loads into an empty one")
         summary = demo_build()
+        ties = relationships_build(
+            network=Network.objects.get(slug="valley-coop-network"),
+            alliance=Network.objects.get(slug="valley-purchasing-alliance"),
+        )
         self.stdout.write(
-            f"Demo region: {summary.organizations} organisations, {summary.networks} networks. "
-            f"Sign in as coordinator, manager or member with password {DEMO_PASSWORD!r}."
+            f"Demo region: {summary.organizations} organisations, {summary.networks} networks, "
+            f"{ties} relationships. Sign in as coordinator, manager or member with password "
+            f"{DEMO_PASSWORD!r}."
         )

@@ -1,0 +1,52 @@
+"""Demo relationships for the demo region: every type and formality, dated from 2008 on,
+mostly confirmed or recorded from a survey, with a few still claimed or disputed."""
+
+import datetime as dt
+import random
+
+from django.db import transaction
+
+from intercoop.directory.models import Network, Organization
+from intercoop.network import services
+from intercoop.network.models import Relationship
+
+SEED = 2027
+
+
+@transaction.atomic
+def relationships_build(*, network: Network, alliance: Network) -> int:
+    rng = random.Random(SEED)
+    organizations = list(Organization.objects.order_by("pk"))
+    cooperatives = [o for o in organizations if o.is_cooperative]
+    kinds = list(Relationship.Kind.values)
+    formalities = list(Relationship.Formality.values)
+    made = 0
+    for n in range(260):
+        source, target = rng.sample(cooperatives if n % 3 else organizations, 2)
+        kind = kinds[n % len(kinds)]
+        formality = formalities[(n // len(kinds)) % len(formalities)]
+        start = dt.date(2008, 1, 1) + dt.timedelta(days=rng.randint(0, 6300))
+        values = {
+            "kind": kind,
+            "formality": "informal" if kind == "informal" else formality,
+            "started_on": start,
+            "ended_on": start + dt.timedelta(days=rng.randint(400, 3000)) if n % 9 == 0 else None,
+            "visibility": "public" if n % 2 else "network",
+        }
+        if kind in {"supplies", "shared_service", "investment"}:
+            values |= {"annual_value": rng.randint(5, 400) * 100_000, "currency": "USD"}
+        if n % 4 == 0:
+            services.relationship_record(
+                actor=None, source=source, target=target, values=values,
+                survey_network=network if source.is_cooperative else alliance,
+            )  # fmt: skip
+        else:
+            tie = services.relationship_record(
+                actor=None, source=source, target=target, values=values, on_behalf_of=source
+            )
+            if n % 17 == 1:
+                services.relationship_dispute(relationship=tie, by=target, reason="Not any more")
+            elif n % 13 != 2:
+                services.relationship_confirm(relationship=tie, by=target)
+        made += 1
+    return made

@@ -1,0 +1,37 @@
+"""A coordinator on the demo network's graph: filter to contracts, click a node, read its
+panel."""
+
+import pytest
+from django.core.management import call_command
+
+from intercoop.core.browser import SCREENSHOTS, browser_page, live_url
+
+__all__ = ["browser_page", "live_url"]  # fixtures
+
+
+@pytest.mark.browser
+def test_graph_filter_to_contracts_and_open_a_node(live_url, browser_page):
+    call_command("demo")
+    page = browser_page
+    page.goto(f"{live_url}/networks/valley-coop-network/graph/")
+    page.wait_for_function("window.intercoopGraph && window.intercoopGraph.nodes().length > 0")
+    for formality in ("informal", "written_agreement", "joint_institution"):
+        page.uncheck(f"input[name=formality][value={formality}]")
+    shown = page.evaluate(
+        "window.intercoopGraph.edges().filter(e => !e.hasClass('hidden'))"
+        ".map(e => e.data('formality'))"
+    )
+    assert shown and set(shown) == {"contract"}
+    # click the best-connected organisation where the browser draws it
+    x, y, name = page.evaluate(
+        """(() => {
+          const cy = window.intercoopGraph, node = cy.nodes().max(n => n.degree()).ele;
+          const box = cy.container().getBoundingClientRect(), p = node.renderedPosition();
+          return [box.left + p.x, box.top + p.y, node.data('name')];
+        })()"""
+    )
+    page.mouse.click(x, y)
+    page.wait_for_selector("#node-panel:not([hidden])")
+    assert page.locator("#node-panel h2").inner_text() == name
+    assert "degree" in page.locator("#node-panel").inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "network-graph.png"))
