@@ -353,3 +353,38 @@ def organizations_pending_review(*, user: Any) -> QuerySet[Organization]:
     return pending.filter(
         Q(network_memberships__network_id__in=networks) | Q(network_memberships__isnull=True)
     ).distinct()
+
+
+class OrganizationFinder:
+    """Finds an organisation by slug, external identifier or exact name, among all of them
+    (loaded once, for imports) or, with `text`, among the few that could match."""
+
+    def __init__(self, *, text: str | None = None) -> None:
+        organizations = Organization.objects.all()
+        if text is not None:
+            text = text.strip()
+            organizations = organizations.filter(Q(slug=text) | Q(external_id=text) | Q(name=text))
+        rows = organizations.values_list("pk", "slug", "external_id", "name")
+        self.by_slug = {slug: pk for pk, slug, _e, _n in rows}
+        self.by_external = {ext: pk for pk, _s, ext, _n in rows if ext}
+        self.by_name: dict[str, list[int]] = {}
+        for pk, _s, _e, name in rows:
+            self.by_name.setdefault(name, []).append(pk)
+
+    def find(self, text: str) -> int:
+        text = text.strip()
+        if not text:
+            raise FieldError(_("is required"))
+        if pk := self.by_slug.get(text) or self.by_external.get(text):
+            return pk
+        named = self.by_name.get(text, [])
+        if len(named) == 1:
+            return named[0]
+        if named:
+            raise FieldError(
+                _("%(value)r names %(n)d organisations: use the slug")
+                % {"value": text, "n": len(named)}
+            )
+        raise FieldError(
+            _("no organisation has the slug, identifier or name %(value)r") % {"value": text}
+        )

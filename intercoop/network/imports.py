@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from intercoop.core.errors import ImportFailed, RowError
 from intercoop.directory.fields import FieldError
 from intercoop.directory.importers.base import csv_rows
-from intercoop.directory.models import Network, Organization
+from intercoop.directory.models import Network
+from intercoop.directory.selectors import OrganizationFinder
 from intercoop.network.fields import clean_relationship, minor_units
 from intercoop.network.models import Relationship
 
@@ -36,38 +37,8 @@ class RelationshipImportReport:
     updated: int
 
 
-class _Directory:
-    """Finds an organisation by slug, external identifier or exact name."""
-
-    def __init__(self) -> None:
-        rows = Organization.objects.values_list("pk", "slug", "external_id", "name")
-        self.by_slug = {slug: pk for pk, slug, _e, _n in rows}
-        self.by_external = {ext: pk for pk, _s, ext, _n in rows if ext}
-        self.by_name: dict[str, list[int]] = {}
-        for pk, _s, _e, name in rows:
-            self.by_name.setdefault(name, []).append(pk)
-
-    def find(self, text: str) -> int:
-        text = text.strip()
-        if not text:
-            raise FieldError(_("is required"))
-        if pk := self.by_slug.get(text) or self.by_external.get(text):
-            return pk
-        named = self.by_name.get(text, [])
-        if len(named) == 1:
-            return named[0]
-        if named:
-            raise FieldError(
-                _("%(value)r names %(n)d organisations: use the slug")
-                % {"value": text, "n": len(named)}
-            )
-        raise FieldError(
-            _("no organisation has the slug, identifier or name %(value)r") % {"value": text}
-        )
-
-
 def _record(
-    line: int, row: dict[str, str], directory: _Directory
+    line: int, row: dict[str, str], directory: OrganizationFinder
 ) -> tuple[dict[str, Any], list[RowError]]:
     errors: list[RowError] = []
     ends: dict[str, int] = {}
@@ -99,7 +70,7 @@ def relationships_import(
 ) -> RelationshipImportReport:
     """Ties from a survey or a spreadsheet, recorded as coordinator ties (they count at
     once). A row repeating an imported tie (same ends, type and network) updates it."""
-    directory = _Directory()
+    directory = OrganizationFinder()
     good: list[dict[str, Any]] = []
     errors: list[RowError] = []
     for line, row in csv_rows(stream, required={"From", "To", "Type"}):

@@ -155,3 +155,66 @@ def test_visibility(people, pair):
     assert seen(people["coordinator"]) == ["network", "public"]
     assert seen(people["member"]) == ["network", "parties", "public"]
     assert seen(people["staff"]) == ["network", "parties", "public"]
+
+
+def test_record_confirm_and_dispute_from_the_pages(people, pair):
+    page = client_for(people["admin"]).post(
+        f"/orgs/{pair['org'].slug}/relationships/",
+        {
+            "other": "Bakery",
+            "direction": "in",
+            "kind": "supplies",
+            "formality": "contract",
+            "annual_value": "1500.25",
+            "currency": "eur",
+            "visibility": "public",
+        },
+    )
+    assert page.status_code == 302
+    tie = Relationship.objects.get()
+    assert (tie.source, tie.target, tie.annual_value, tie.currency, tie.claimed_by) == (
+        pair["bakery"],
+        pair["org"],
+        150025,
+        "EUR",
+        pair["org"],
+    )
+    listing = client_for(pair["baker"]).get(f"/orgs/{pair['bakery'].slug}/relationships/")
+    assert b"Confirm" in listing.content
+    client_for(pair["baker"]).post(f"/relationships/{tie.pk}/confirm/", {"by": pair["bakery"].slug})
+    tie.refresh_from_db()
+    assert tie.status == "confirmed"
+    client_for(people["admin"]).post(
+        f"/relationships/{tie.pk}/dispute/", {"by": pair["org"].slug, "reason": "Ended"}
+    )
+    tie.refresh_from_db()
+    assert (tie.status, tie.dispute_reason) == ("disputed", "Ended")
+
+
+def test_the_form_names_an_unknown_organisation_and_outsiders_cannot_record(people, pair):
+    page = client_for(people["admin"]).post(
+        f"/orgs/{pair['org'].slug}/relationships/",
+        {
+            "other": "Nobody Co-op",
+            "direction": "out",
+            "kind": "supplies",
+            "formality": "informal",
+            "visibility": "public",
+        },
+    )
+    assert page.context["form"].errors == {
+        "other": ["no organisation has the slug, identifier or name 'Nobody Co-op'"]
+    }
+    denied = client_for(people["outsider"]).post(
+        f"/orgs/{pair['org'].slug}/relationships/",
+        {
+            "other": "Bakery",
+            "direction": "out",
+            "kind": "supplies",
+            "formality": "informal",
+            "visibility": "public",
+        },
+    )
+    assert denied.status_code == 403
+    assert not Relationship.objects.exists()
+    assert client_for(None).get(f"/orgs/{pair['org'].slug}/relationships/").status_code == 200
