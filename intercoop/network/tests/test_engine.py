@@ -87,3 +87,15 @@ def test_empty_and_single_node_graphs():
     assert compute([], []).nodes == {}
     alone = compute(["a"], [])
     assert alone.nodes["a"]["betweenness"] == 0 and alone.network["density"] == 0
+
+
+def test_large_graph_estimates_equal_the_exact_figures_when_every_source_is_sampled(monkeypatch):
+    exact = compute(NODES, TIES)
+    monkeypatch.setattr("intercoop.network.engine.EXACT_LIMIT", 2)
+    monkeypatch.setattr("intercoop.network.engine.SAMPLE_SOURCES", len(NODES))
+    estimated = compute(NODES, TIES)
+    for metric in ("betweenness", "closeness"):
+        assert {n: v[metric] for n, v in estimated.nodes.items()} == pytest.approx(
+            {n: v[metric] for n, v in exact.nodes.items()}
+        )
+    assert estimated.network["average_path_length"] == pytest.approx(17 / 10)
