@@ -13,6 +13,15 @@ class DomainError(Exception):
         self.field = field
 
 
+class InvalidValues(DomainError):
+    """Bad values for a record, by field: {field: reason}. The first names the error."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        field, reason = next(iter(errors.items()))
+        super().__init__(f"{field}: {reason}", field=field)
+        self.errors = errors
+
+
 @dataclass(frozen=True)
 class RowError:
     """What is wrong with one row of an imported file."""

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from intercoop.core.errors import DomainError
+from intercoop.core.errors import DomainError, InvalidValues
 from intercoop.directory.fields import FIELDS, clean_organization, search_text
 from intercoop.directory.models import (
     Network,
@@ -22,11 +22,8 @@ from intercoop.directory.models import (
 MODEL_FIELDS = [name for name in FIELDS if name != "slug"]
 
 
-class OrganizationInvalid(DomainError):
-    def __init__(self, errors: dict[str, str]) -> None:
-        field, reason = next(iter(errors.items()))
-        super().__init__(f"{field}: {reason}", field=field)
-        self.errors = errors
+class OrganizationInvalid(InvalidValues):
+    """Bad values for an organisation."""
 
 
 def unique_slug(base: str, taken: Callable[[str], bool]) -> str:

@@ -132,3 +132,29 @@ class NodeMetric(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id} in {self.snapshot_id}"
+
+
+class Assessment(models.Model):
+    """A network's assessment on a date: the computed indicators of the five principles
+    (kept as they were), the coordinator's self-assessment and the outcomes' evidence.
+    Assessments are kept; two of them side by side show the trend."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="assessments")
+    as_of = models.DateField(_("as of"))
+    indicators = models.JSONField(_("indicators"), default=dict)
+    # {principle: {"score": 1..5, "evidence": text}}
+    ratings = models.JSONField(_("self-assessment"), default=dict)
+    # {outcome: evidence text}
+    outcomes = models.JSONField(_("outcomes"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        ordering = ["-as_of", "-created_at"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+
+    def __str__(self) -> str:
+        return f"{self.network} on {self.as_of}"

@@ -8,7 +8,7 @@ from django.db.models import Min, Q, QuerySet
 
 from intercoop.core.permissions import AnyUser, visible_relationships_condition
 from intercoop.directory.models import Network, NetworkMembership, Organization
-from intercoop.network import engine
+from intercoop.network import assessment, engine
 from intercoop.network.models import Relationship
 
 COUNTING = (Relationship.Status.CONFIRMED, Relationship.Status.SURVEY)
@@ -119,3 +119,34 @@ def network_graph(*, network: Network, as_of: dt.date, user: AnyUser) -> dict[st
             for t in ties
         ],
     }
+
+
+def assessment_inputs(
+    *, network: Network, as_of: dt.date
+) -> tuple[list[assessment.Member], list[assessment.Tie], list[assessment.Tie]]:
+    """The members of the network on `as_of` and the ties that count: between members,
+    and between a member and an organisation outside."""
+    member_ids = network_member_ids(network=network, as_of=as_of)
+    members = [
+        assessment.Member(
+            id=o["pk"], structure=o["organisational_structure"], activity=o["primary_activity"],
+            members=o["number_of_members"], founded_on=o["founded_on"],
+            is_cooperative=o["is_cooperative"], locality=o["locality"],
+            latitude=o["latitude"], longitude=o["longitude"],
+        )
+        for o in Organization.objects.filter(pk__in=member_ids).values(
+            "pk", "organisational_structure", "primary_activity", "number_of_members",
+            "founded_on", "is_cooperative", "locality", "latitude", "longitude",
+        )
+    ]  # fmt: skip
+    ids = {m.id for m in members}
+    fields = ("source_id", "target_id", "kind", "formality", "annual_value", "currency")
+    touching = relationships_counting(as_of=as_of).filter(
+        Q(source_id__in=ids) | Q(target_id__in=ids)
+    )
+    inside: list[assessment.Tie] = []
+    outside: list[assessment.Tie] = []
+    for source, target, kind, formality, value, currency in touching.values_list(*fields):
+        tie = assessment.Tie(source, target, kind, formality, value, currency)
+        (inside if source in ids and target in ids else outside).append(tie)
+    return members, inside, outside

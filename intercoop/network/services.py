@@ -10,18 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from intercoop.core.errors import DomainError
+from intercoop.core.errors import DomainError, InvalidValues
 from intercoop.directory.models import Network, Organization
-from intercoop.network import engine, selectors
+from intercoop.network import assessment, engine, selectors
 from intercoop.network.fields import clean_relationship
-from intercoop.network.models import MetricSnapshot, NodeMetric, Relationship
+from intercoop.network.models import Assessment, MetricSnapshot, NodeMetric, Relationship
 
 
-class RelationshipInvalid(DomainError):
-    def __init__(self, errors: dict[str, str]) -> None:
-        field, reason = next(iter(errors.items()))
-        super().__init__(f"{field}: {reason}", field=field)
-        self.errors = errors
+class RelationshipInvalid(InvalidValues):
+    """Bad values for a relationship."""
 
 
 def relationship_record(
@@ -132,3 +129,51 @@ def metrics_snapshot(
         batch_size=2000,
     )
     return snapshot
+
+
+def assessment_create(
+    *,
+    actor: User | None,
+    network: Network,
+    as_of: dt.date,
+    ratings: Mapping[str, Mapping[str, Any]],
+    outcomes: Mapping[str, str],
+) -> Assessment:
+    """Keep an assessment: the indicators computed now for `as_of`, with the
+    coordinator's scores (1–5) and evidence for each principle and outcome."""
+    errors: dict[str, str] = {}
+    clean_ratings: dict[str, dict[str, Any]] = {}
+    for principle in assessment.PRINCIPLES:
+        rating = ratings.get(principle) or {}
+        score = rating.get("score")
+        if score in (None, ""):
+            clean_ratings[principle] = {"score": None, "evidence": str(rating.get("evidence", ""))}
+            continue
+        try:
+            score = int(str(score))
+        except (TypeError, ValueError):
+            score = 0
+        if not 1 <= score <= 5:
+            errors[f"{principle}_score"] = _("a score is from 1 to 5")
+        clean_ratings[principle] = {
+            "score": score,
+            "evidence": str(rating.get("evidence", "")).strip(),
+        }
+    for name in set(ratings) - set(assessment.PRINCIPLES):
+        errors[name] = _("is not one of the five principles")
+    for name in set(outcomes) - set(assessment.OUTCOMES):
+        errors[name] = _("is not one of the outcomes")
+    if errors:
+        raise InvalidValues(errors)
+    members, inside, outside = selectors.assessment_inputs(network=network, as_of=as_of)
+    return Assessment.objects.create(
+        network=network,
+        as_of=as_of,
+        indicators=assessment.indicators(
+            members=members, ties=inside, outside_ties=outside, as_of=as_of
+        ),
+        ratings=clean_ratings,
+        outcomes={name: str(outcomes.get(name, "")).strip() for name in assessment.OUTCOMES},
+        created_by=actor,
+        created_at=timezone.now(),
+    )
