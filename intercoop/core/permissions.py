@@ -173,6 +173,19 @@ def visible_relationships_condition(user: AnyUser) -> Q:
     return condition
 
 
+def can_view_assessments(user: AnyUser, network: Network) -> bool:
+    """A network's assessments are for its coordinators and the people of its members."""
+    if can_manage_network(user, network):
+        return True
+    mine = list(organization_roles(user))
+    return (
+        bool(mine)
+        and NetworkMembership.objects.filter(
+            network=network, organization_id__in=mine, status=NetworkMembership.Status.MEMBER
+        ).exists()
+    )
+
+
 def can_create_organization(user: AnyUser) -> bool:
     return bool(user.is_authenticated)
 

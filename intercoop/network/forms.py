@@ -45,3 +45,78 @@ class RelationshipForm(forms.Form):
             None if values["annual_value"] in (None, "") else values["annual_value"]
         )
         return values
+
+
+PRINCIPLE_LABELS = {
+    "institutionalisation": (
+        _("Institutionalisation of relationships"),
+        _("Ties move from informal collaboration to agreements, contracts and joint institutions."),
+    ),
+    "diversity": (
+        _("Diversity of agents"),
+        _("Members differ in structure, sector, size and age."),
+    ),
+    "intergenerational": (
+        _("Inter-generational infrastructure"),
+        _("Shared institutions (funds, education, central services) outlast any one member."),
+    ),
+    "self_reliance": (
+        _("Self-reliance"),
+        _("Members' trade stays inside the network."),
+    ),
+    "embeddedness": (
+        _("Embeddedness in society"),
+        _("The network reaches allies beyond co-operatives and across its territory."),
+    ),
+}
+OUTCOME_LABELS = {
+    "pool_resources": _("Pool resources"),
+    "reduce_costs": _("Reduce costs"),
+    "align_strategically": _("Align strategically"),
+    "economies_of_scale": _("Economies of scale"),
+    "public_goods": _("Public goods"),
+    "awareness": _("Awareness"),
+}
+SCORES = [("", "—"), *[(str(n), str(n)) for n in range(1, 6)]]
+
+
+class AssessmentForm(forms.Form):
+    """The coordinator's self-assessment: a score and evidence per principle, evidence per
+    outcome. The indicators are computed by the service."""
+
+    as_of = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for principle, (title, _help) in PRINCIPLE_LABELS.items():
+            self.fields[f"{principle}_score"] = forms.ChoiceField(
+                label=title, choices=SCORES, required=False
+            )
+            self.fields[f"{principle}_evidence"] = forms.CharField(
+                label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+        for outcome, label in OUTCOME_LABELS.items():
+            self.fields[f"outcome_{outcome}"] = forms.CharField(
+                label=label, required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+
+    def ratings(self) -> dict[str, dict[str, str]]:
+        return {
+            p: {
+                "score": self.cleaned_data[f"{p}_score"],
+                "evidence": self.cleaned_data[f"{p}_evidence"],
+            }
+            for p in PRINCIPLE_LABELS
+        }
+
+    def outcomes(self) -> dict[str, str]:
+        return {o: self.cleaned_data[f"outcome_{o}"] for o in OUTCOME_LABELS}
+
+    def principle_fields(self) -> list[tuple[Any, forms.BoundField, forms.BoundField]]:
+        return [
+            (labels, self[f"{p}_score"], self[f"{p}_evidence"])
+            for p, labels in PRINCIPLE_LABELS.items()
+        ]
+
+    def outcome_fields(self) -> list[forms.BoundField]:
+        return [self[f"outcome_{o}"] for o in OUTCOME_LABELS]

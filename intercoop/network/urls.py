@@ -6,6 +6,17 @@ app_name = "network"
 
 urlpatterns = [
     path("networks/<slug:slug>/graph/", views.network_graph, name="graph"),
+    path("networks/<slug:slug>/assessments/", views.assessment_list, name="assessments"),
+    path(
+        "networks/<slug:slug>/assessments/compare/",
+        views.assessment_compare,
+        name="assessment_compare",
+    ),
+    path(
+        "networks/<slug:slug>/assessments/<int:pk>/",
+        views.assessment_report,
+        name="assessment",
+    ),
     path(
         "orgs/<slug:slug>/relationships/",
         views.organization_relationships,

@@ -1,10 +1,11 @@
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,11 +15,16 @@ from intercoop.directory import vocab
 from intercoop.directory.fields import FieldError
 from intercoop.directory.models import Organization
 from intercoop.directory.selectors import OrganizationFinder
-from intercoop.network import selectors, services
+from intercoop.network import assessment, charts, selectors, services
 from intercoop.network.engine import NODE_METRICS
 from intercoop.network.fields import minor_units
-from intercoop.network.forms import RelationshipForm
-from intercoop.network.models import Relationship
+from intercoop.network.forms import (
+    OUTCOME_LABELS,
+    PRINCIPLE_LABELS,
+    AssessmentForm,
+    RelationshipForm,
+)
+from intercoop.network.models import Assessment, Relationship
 
 
 def network_graph(request: HttpRequest, slug: str) -> HttpResponse:
@@ -129,3 +135,132 @@ def relationship_decide(request: HttpRequest, pk: int, action: str) -> HttpRespo
     else:
         messages.success(request, _("Saved."))
     return redirect("network:organization", slug=side.slug)
+
+
+def _assessments_network(request: HttpRequest, slug: str) -> Any:
+    network = permissions.access_network(request.user, slug=slug)
+    if not permissions.can_view_assessments(request.user, network):
+        raise PermissionDenied
+    return network
+
+
+def assessment_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """A network's assessments, newest first; its coordinators add one."""
+    network = _assessments_network(request, slug)
+    can_assess = permissions.can_manage_network(request.user, network)
+    form = AssessmentForm(request.POST or None, initial={"as_of": dt.date.today()})
+    if request.method == "POST":
+        if not can_assess:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                created = services.assessment_create(
+                    actor=permissions.authenticated_user(request),
+                    network=network,
+                    as_of=form.cleaned_data["as_of"],
+                    ratings=form.ratings(),
+                    outcomes=form.outcomes(),
+                )
+            except DomainError as error:
+                for field, reason in (
+                    getattr(error, "errors", None) or {None: error.message}
+                ).items():
+                    form.add_error(field if field in form.fields else None, reason)
+            else:
+                return redirect("network:assessment", slug=network.slug, pk=created.pk)
+    return render(
+        request,
+        "network/assessment_list.html",
+        {
+            "network": network,
+            "assessments": network.assessments.all(),
+            "form": form,
+            "can_assess": can_assess,
+        },
+    )
+
+
+def _principles(item: Assessment) -> list[dict[str, Any]]:
+    notes = assessment.reading(item.indicators)
+    return [
+        {
+            "key": key,
+            "title": title,
+            "help": help_text,
+            "indicators": {k: v for k, v in item.indicators.get(key, {}).items() if k != "formula"},
+            "formula": item.indicators.get(key, {}).get("formula", ""),
+            "rating": item.ratings.get(key, {}),
+            "notes": [(kind, _(text)) for kind, text in notes.get(key, [])],
+        }
+        for key, (title, help_text) in PRINCIPLE_LABELS.items()
+    ]
+
+
+def assessment_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = _assessments_network(request, slug)
+    item = get_object_or_404(Assessment, network=network, pk=pk)
+    return render(
+        request,
+        "network/assessment_report.html",
+        {
+            "network": network,
+            "assessment": item,
+            "principles": _principles(item),
+            "outcomes": [(OUTCOME_LABELS[k], item.outcomes.get(k, "")) for k in OUTCOME_LABELS],
+            "others": network.assessments.exclude(pk=item.pk),
+        },
+    )
+
+
+def assessment_compare(request: HttpRequest, slug: str) -> HttpResponse:
+    """Two assessments side by side: a radar of the self-assessment and the indicators."""
+    network = _assessments_network(request, slug)
+    try:
+        first, second = (
+            get_object_or_404(Assessment, network=network, pk=int(request.GET.get(k) or 0))
+            for k in ("a", "b")
+        )
+    except ValueError:
+        raise Http404 from None
+    older, newer = sorted([first, second], key=lambda a: (a.as_of, a.created_at))
+    scores = [
+        [(a.ratings.get(p) or {}).get("score") for p in PRINCIPLE_LABELS] for a in (older, newer)
+    ]
+    return render(
+        request,
+        "network/assessment_compare.html",
+        {
+            "network": network,
+            "older": older,
+            "newer": newer,
+            "radar": [charts.radar_points(s, maximum=5) for s in scores],
+            "rings": [charts.radar_points([r] * 5, maximum=5) for r in range(1, 6)],
+            "axes": list(zip(charts.radar_axes(len(PRINCIPLE_LABELS)),
+                             [title for title, _h in PRINCIPLE_LABELS.values()], strict=True)),
+            "rows": _comparison_rows(older, newer),
+            "scores": list(zip([t for t, _h in PRINCIPLE_LABELS.values()], *scores, strict=True)),
+        },
+    )  # fmt: skip
+
+
+def _comparison_rows(older: Assessment, newer: Assessment) -> list[tuple[Any, Any, Any]]:
+    """The headline indicator of each principle, then and now."""
+    picks = [
+        (_("Share of formal ties"), "institutionalisation", ("formal_share",)),
+        (_("Ties"), "institutionalisation", ("ties",)),
+        (_("Structure diversity (Simpson)"), "diversity", ("structure", "simpson")),
+        (_("Sector diversity (Simpson)"), "diversity", ("sector", "simpson")),
+        (_("Shared institutions"), "intergenerational", ("shared_institutions",)),
+        (_("Spin-offs"), "intergenerational", ("spin_offs",)),
+        (_("Trade inside the network"), "self_reliance", ("share_inside",)),
+        (_("Ties to allies"), "embeddedness", ("ally_share",)),
+        (_("Localities"), "embeddedness", ("localities",)),
+    ]
+
+    def pick(item: Assessment, principle: str, path: tuple[str, ...]) -> Any:
+        value: Any = item.indicators.get(principle, {})
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        return value
+
+    return [(label, pick(older, p, path), pick(newer, p, path)) for label, p, path in picks]

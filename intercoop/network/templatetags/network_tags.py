@@ -1,0 +1,25 @@
+from typing import Any
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.filter
+def indicator(value: Any) -> str:
+    """An indicator as a reader wants it: shares as percentages, lists joined."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "✔" if value else "—"
+    if isinstance(value, float):
+        return number_format(value, 3)
+    if isinstance(value, list):
+        return " – ".join(indicator(v) for v in value)
+    return str(value)
+
+
+@register.filter
+def is_mapping(value: Any) -> bool:
+    return isinstance(value, dict)
