@@ -50,3 +50,24 @@ def relationships_build(*, network: Network, alliance: Network) -> int:
                 services.relationship_confirm(relationship=tie, by=target)
         made += 1
     return made
+
+
+def assessments_build(*, network: Network) -> int:
+    """Two assessments of the co-op network, four years apart, showing progress."""
+    ratings_then = {"institutionalisation": 2, "diversity": 3, "intergenerational": 2,
+                    "self_reliance": 2, "embeddedness": 3}  # fmt: skip
+    ratings_now = {"institutionalisation": 3, "diversity": 4, "intergenerational": 3,
+                   "self_reliance": 3, "embeddedness": 4}  # fmt: skip
+    evidence = "From the members' survey and the board's review."
+    for as_of, scores, outcome in [
+        (dt.date(2021, 12, 31), ratings_then, "First joint energy contract under discussion."),
+        (dt.date(2025, 12, 31), ratings_now, "Joint energy contract saved members 14%."),
+    ]:
+        services.assessment_create(
+            actor=None,
+            network=network,
+            as_of=as_of,
+            ratings={p: {"score": s, "evidence": evidence} for p, s in scores.items()},
+            outcomes={"reduce_costs": outcome, "pool_resources": "Shared training fund."},
+        )
+    return 2

@@ -35,3 +35,22 @@ def test_graph_filter_to_contracts_and_open_a_node(live_url, browser_page):
     assert page.locator("#node-panel h2").inner_text() == name
     assert "degree" in page.locator("#node-panel").inner_text()
     page.screenshot(path=str(SCREENSHOTS / "network-graph.png"))
+
+
+@pytest.mark.browser
+def test_the_assessment_report_and_the_trend(live_url, browser_page):
+    call_command("demo")
+    page = browser_page
+    page.goto(f"{live_url}/accounts/login/")
+    page.fill("#id_username", "coordinator")
+    page.fill("#id_password", "intercoop-demo")
+    page.click("main button[type=submit]")
+    page.goto(f"{live_url}/networks/valley-coop-network/assessments/")
+    page.click("text=2025-12-31")
+    assert page.locator("h2").first.inner_text() == "1. Institutionalisation of relationships"
+    assert "Joint energy contract saved members 14%." in page.content()
+    page.screenshot(path=str(SCREENSHOTS / "assessment-report.png"), full_page=True)
+    page.select_option("#compare-with", label="2021-12-31")
+    page.click("text=Compare >> nth=-1")
+    page.wait_for_selector("svg polygon.now")
+    page.screenshot(path=str(SCREENSHOTS / "assessment-trend.png"), full_page=True)

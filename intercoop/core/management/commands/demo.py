@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from intercoop.directory.demo import DEMO_PASSWORD, demo_build
 from intercoop.directory.models import Network, Organization
-from intercoop.network.demo import relationships_build
+from intercoop.network.demo import assessments_build, relationships_build
 
 
 class Command(BaseCommand):
@@ -21,12 +21,13 @@ class Command(BaseCommand):
                 return
             raise CommandError("the directory is not empty; the demo loads into an empty one")
         summary = demo_build()
+        network = Network.objects.get(slug="valley-coop-network")
         ties = relationships_build(
-            network=Network.objects.get(slug="valley-coop-network"),
-            alliance=Network.objects.get(slug="valley-purchasing-alliance"),
+            network=network, alliance=Network.objects.get(slug="valley-purchasing-alliance")
         )
+        assessments_build(network=network)
         self.stdout.write(
             f"Demo region: {summary.organizations} organisations, {summary.networks} networks, "
-            f"{ties} relationships. Sign in as coordinator, manager or member with password "
-            f"{DEMO_PASSWORD!r}."
+            f"{ties} relationships, 2 assessments. Sign in as coordinator, manager or "
+            f"member with password {DEMO_PASSWORD!r}."
         )
