@@ -9,6 +9,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_noop  # marks the reading for translation
+
 PRINCIPLES = (
     "institutionalisation",
     "diversity",
@@ -193,23 +195,26 @@ def indicators(
 
 
 def reading(values: dict[str, dict[str, Any]]) -> dict[str, list[tuple[str, str]]]:
-    """A short reading per principle: ("strength" | "gap", sentence) pairs, in English;
-    the page translates the sentences it knows."""
+    """A short reading per principle: ("strength" | "gap", sentence) pairs, in English
+    (marked for translation; the page translates them)."""
     notes: dict[str, list[tuple[str, str]]] = {p: [] for p in PRINCIPLES}
     inst = values["institutionalisation"]
     if inst["ties"] == 0:
-        notes["institutionalisation"].append(("gap", "No ties are recorded yet."))
+        notes["institutionalisation"].append(("gap", gettext_noop("No ties are recorded yet.")))
     elif inst["formal_share"] >= 0.5:
         notes["institutionalisation"].append(
-            ("strength", "Most ties are written agreements, contracts or joint institutions.")
+            (
+                "strength",
+                gettext_noop("Most ties are written agreements, contracts or joint institutions."),
+            )
         )
     else:
         notes["institutionalisation"].append(
-            ("gap", "Most ties are informal: formalise the ones that matter.")
+            ("gap", gettext_noop("Most ties are informal: formalise the ones that matter."))
         )
     if inst["ties"] and not inst["joint_institutions"]:
         notes["institutionalisation"].append(
-            ("gap", "No joint institution binds members together.")
+            ("gap", gettext_noop("No joint institution binds members together."))
         )
     structure = values["diversity"]["structure"]
     evenness = (
@@ -218,31 +223,33 @@ def reading(values: dict[str, dict[str, Any]]) -> dict[str, list[tuple[str, str]
         else 0.0
     )
     notes["diversity"].append(
-        ("strength", "Members are of many kinds.")
+        ("strength", gettext_noop("Members are of many kinds."))
         if evenness >= 0.7 and structure["categories"] >= 4
-        else ("gap", "Members are alike: few kinds of organisation dominate.")
+        else ("gap", gettext_noop("Members are alike: few kinds of organisation dominate."))
     )
     gen = values["intergenerational"]
     notes["intergenerational"].append(
-        ("strength", "Shared institutions serve members across generations.")
+        ("strength", gettext_noop("Shared institutions serve members across generations."))
         if gen["shared_institutions"]
-        else ("gap", "No secondary co-op or federation among members.")
+        else ("gap", gettext_noop("No secondary co-op or federation among members."))
     )
     if gen["spin_offs"]:
-        notes["intergenerational"].append(("strength", "Members seed new co-operatives."))
+        notes["intergenerational"].append(
+            ("strength", gettext_noop("Members seed new co-operatives."))
+        )
     self_reliance = values["self_reliance"]["share_inside"]
     if self_reliance is None:
-        notes["self_reliance"].append(("gap", "No trade values are known yet."))
+        notes["self_reliance"].append(("gap", gettext_noop("No trade values are known yet.")))
     else:
         notes["self_reliance"].append(
-            ("strength", "Much of members' known trade stays inside the network.")
+            ("strength", gettext_noop("Much of members' known trade stays inside the network."))
             if self_reliance >= 0.3
-            else ("gap", "Most known trade leaves the network.")
+            else ("gap", gettext_noop("Most known trade leaves the network."))
         )
     embedded = values["embeddedness"]
     notes["embeddedness"].append(
-        ("strength", "Members work with allies beyond the co-operative movement.")
+        ("strength", gettext_noop("Members work with allies beyond the co-operative movement."))
         if embedded["ally_share"] >= 0.15
-        else ("gap", "Few ties reach allies beyond co-operatives.")
+        else ("gap", gettext_noop("Few ties reach allies beyond co-operatives."))
     )
     return notes

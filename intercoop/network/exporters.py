@@ -4,23 +4,19 @@ Each writer takes the ties (with source and target loaded) and writes to a strea
 import csv
 import json
 from collections.abc import Callable, Iterable
-from decimal import Decimal
 from typing import Any, TextIO
 from xml.sax.saxutils import quoteattr
 
 from intercoop.directory.models import Organization
-from intercoop.network.fields import ZERO_DECIMAL_CURRENCIES
+from intercoop.network.fields import major_units
 from intercoop.network.models import Relationship
 
 CSV_COLUMNS = ["From", "To", "Type", "Formality", "Start", "End", "Value", "Currency",
                "Visibility", "Status", "Notes"]  # fmt: skip
 
 
-def major_units(tie: Relationship) -> str:
-    if tie.annual_value is None:
-        return ""
-    exponent = 0 if tie.currency in ZERO_DECIMAL_CURRENCIES else 2
-    return str(Decimal(tie.annual_value).scaleb(-exponent))
+def _value(tie: Relationship) -> str:
+    return "" if tie.annual_value is None else str(major_units(tie.annual_value, tie.currency))
 
 
 def _date(value: Any) -> str:
@@ -33,7 +29,7 @@ def write_csv(ties: Iterable[Relationship], stream: TextIO) -> None:
     for tie in ties:
         writer.writerow([
             tie.source.slug, tie.target.slug, tie.kind, tie.formality, _date(tie.started_on),
-            _date(tie.ended_on), major_units(tie), tie.currency, tie.visibility, tie.status,
+            _date(tie.ended_on), _value(tie), tie.currency, tie.visibility, tie.status,
             tie.notes,
         ])  # fmt: skip
 

@@ -61,6 +61,11 @@ def minor_units(amount: Any, currency: str) -> int:
     return int(scaled)
 
 
+def major_units(amount: int, currency: str) -> Decimal:
+    """Integer minor units as a decimal amount in major units (the inverse of minor_units)."""
+    return Decimal(amount).scaleb(-(0 if currency in ZERO_DECIMAL_CURRENCIES else 2))
+
+
 def clean_relationship(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """Returns (clean values, {field: reason}). `annual_value` is in minor units."""
     clean: dict[str, Any] = {}

@@ -120,3 +120,30 @@ class AssessmentForm(forms.Form):
 
     def outcome_fields(self) -> list[forms.BoundField]:
         return [self[f"outcome_{o}"] for o in OUTCOME_LABELS]
+
+
+INDICATOR_LABELS = {
+    "ties": _("Ties that count"),
+    "formality_share": _("Share of ties by formality"),
+    "formal_share": _("Share of formal ties"),
+    "joint_institutions": _("Joint institutions"),
+    "structure": _("Structure"),
+    "sector": _("Sector"),
+    "size": _("Size (members)"),
+    "age": _("Age"),
+    "shared_institutions": _("Shared institutions among members"),
+    "shared_services": _("Shared-service ties"),
+    "spin_offs": _("Spin-offs (incubation ties)"),
+    "age_youngest": _("Youngest member (years)"),
+    "age_oldest": _("Oldest member (years)"),
+    "age_interquartile": _("Middle half of members' ages (years)"),
+    "currency": _("Currency"),
+    "inside": _("Known supply value between members"),
+    "outside": _("Known supply value with others"),
+    "share_inside": _("Share that stays inside"),
+    "ally_ties": _("Ties with allies"),
+    "ally_share": _("Share of ties with allies"),
+    "localities": _("Localities"),
+    "reach_km": _("Reach (km from the centre)"),
+    "members_outside_ties": _("Members with ties outside"),
+}

@@ -17,8 +17,9 @@ from intercoop.directory.models import Organization
 from intercoop.directory.selectors import OrganizationFinder
 from intercoop.network import assessment, charts, selectors, services
 from intercoop.network.engine import NODE_METRICS
-from intercoop.network.fields import minor_units
+from intercoop.network.fields import major_units, minor_units
 from intercoop.network.forms import (
+    INDICATOR_LABELS,
     OUTCOME_LABELS,
     PRINCIPLE_LABELS,
     AssessmentForm,
@@ -180,6 +181,18 @@ def assessment_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _readable(principle: str, values: dict[str, Any]) -> list[tuple[Any, Any]]:
+    """(label, value) for each indicator; money in major units with its currency."""
+    rows = []
+    for key, value in values.items():
+        if key == "formula":
+            continue
+        if principle == "self_reliance" and key in {"inside", "outside"} and values["currency"]:
+            value = f"{major_units(value, values['currency']):,} {values['currency']}"
+        rows.append((INDICATOR_LABELS.get(key, key), value))
+    return rows
+
+
 def _principles(item: Assessment) -> list[dict[str, Any]]:
     notes = assessment.reading(item.indicators)
     return [
@@ -187,7 +200,7 @@ def _principles(item: Assessment) -> list[dict[str, Any]]:
             "key": key,
             "title": title,
             "help": help_text,
-            "indicators": {k: v for k, v in item.indicators.get(key, {}).items() if k != "formula"},
+            "indicators": _readable(key, item.indicators.get(key, {})),
             "formula": item.indicators.get(key, {}).get("formula", ""),
             "rating": item.ratings.get(key, {}),
             "notes": [(kind, _(text)) for kind, text in notes.get(key, [])],
