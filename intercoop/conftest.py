@@ -14,6 +14,14 @@ from intercoop.directory.models import Network, NetworkRole, Organization, Organ
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
+def pytest_configure(config: Any) -> None:
+    # Close database connections after every request, also in live servers' threads:
+    # a browser's kept-alive socket must not keep a connection to the test database.
+    from django.conf import settings
+
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings: Any) -> None:
     # Tests never load map tiles from a remote server, and hash passwords fast.
