@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 from xml.sax.saxutils import quoteattr
 
+from intercoop.core.money import major_units
 from intercoop.directory.models import Organization
-from intercoop.network.fields import major_units
 from intercoop.network.models import Relationship
 
 CSV_COLUMNS = ["From", "To", "Type", "Formality", "Start", "End", "Value", "Currency",

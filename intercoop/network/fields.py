@@ -1,21 +1,17 @@
 """The writable fields of a relationship and the one place that checks them (forms, the
 API and the import all pass their values here). Pure: no database access."""
 
-import re
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext as _
 
+from intercoop.core.money import CURRENCY
 from intercoop.directory.fields import FIELDS as ORGANIZATION_FIELDS
 from intercoop.directory.fields import FieldError
 from intercoop.network.models import Relationship
 
-# ISO 4217 currencies without minor units; every other has two (enough for co-op trade).
-ZERO_DECIMAL_CURRENCIES = frozenset({"JPY", "KRW", "CLP", "ISK", "PYG", "VND", "XAF", "XOF"})
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
 _date = ORGANIZATION_FIELDS["founded_on"]
 
 
@@ -47,25 +43,6 @@ clean_formality = _choice(Relationship.Formality)
 clean_visibility = _choice(Relationship.Visibility)
 
 
-def minor_units(amount: Any, currency: str) -> int:
-    """A money amount in major units ("12,000.50") as integer minor units for `currency`."""
-    try:
-        value = Decimal(str(amount).replace(",", "").strip())
-    except InvalidOperation:
-        raise FieldError(_("%(value)r is not an amount of money") % {"value": amount}) from None
-    exponent = 0 if currency in ZERO_DECIMAL_CURRENCIES else 2
-    scaled = value.scaleb(exponent)
-    if scaled != scaled.to_integral_value():
-        raise FieldError(_("%(value)r has too many decimals for %(currency)s") % {
-            "value": amount, "currency": currency})  # fmt: skip
-    return int(scaled)
-
-
-def major_units(amount: int, currency: str) -> Decimal:
-    """Integer minor units as a decimal amount in major units (the inverse of minor_units)."""
-    return Decimal(amount).scaleb(-(0 if currency in ZERO_DECIMAL_CURRENCIES else 2))
-
-
 def clean_relationship(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """Returns (clean values, {field: reason}). `annual_value` is in minor units."""
     clean: dict[str, Any] = {}
@@ -94,7 +71,7 @@ def clean_relationship(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[
         else:
             clean["annual_value"] = value
     currency = clean.get("currency", "")
-    if currency and not _CURRENCY.match(currency):
+    if currency and not CURRENCY.match(currency):
         errors["currency"] = _("%(value)r is not an ISO 4217 currency code") % {"value": currency}
     if clean["annual_value"] is not None and not currency:
         errors["currency"] = _("a value needs its currency")

@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intercoop.core.errors import ImportFailed, RowError
+from intercoop.core.money import MoneyError, minor_units
 from intercoop.directory.fields import FieldError
 from intercoop.directory.importers.base import csv_rows
 from intercoop.directory.models import Network
 from intercoop.directory.selectors import OrganizationFinder
-from intercoop.network.fields import clean_relationship, minor_units
+from intercoop.network.fields import clean_relationship
 from intercoop.network.models import Relationship
 
 COLUMNS = {  # our field → Kumu/our column
@@ -56,8 +57,8 @@ def _record(
     if amount:
         try:
             values["annual_value"] = minor_units(amount, values["currency"].strip().upper())
-        except FieldError as error:
-            errors.append(RowError(line, "Value", str(error)))
+        except MoneyError as error:
+            errors.append(RowError(line, "Value", error.message))
     clean, problems = clean_relationship(values)
     errors += [RowError(line, COLUMNS.get(f, f), reason) for f, reason in problems.items()]
     if ends.get("From") is not None and ends.get("From") == ends.get("To"):

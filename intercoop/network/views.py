@@ -11,13 +11,13 @@ from django.views.decorators.http import require_POST
 
 from intercoop.core import permissions
 from intercoop.core.errors import DomainError
+from intercoop.core.money import major_units, minor_units
 from intercoop.directory import vocab
 from intercoop.directory.fields import FieldError
 from intercoop.directory.models import Organization
 from intercoop.directory.selectors import OrganizationFinder
 from intercoop.network import assessment, charts, selectors, services
 from intercoop.network.engine import NODE_METRICS
-from intercoop.network.fields import major_units, minor_units
 from intercoop.network.forms import (
     INDICATOR_LABELS,
     OUTCOME_LABELS,
