@@ -60,6 +60,8 @@ class OrganizationOut(Schema):
     status: str
     number_of_members: int | None
     employees: int | None
+    turnover: int | None
+    turnover_currency: str
     website: str
     email: str
     phone: str
@@ -102,6 +104,8 @@ class OrganizationIn(Schema):
     status: Literal["active", "forming", "dissolved"] | None = None
     number_of_members: int | None = None
     employees: int | None = None
+    turnover: int | None = None
+    turnover_currency: str | None = None
     website: str | None = None
     website_public: bool | None = None
     email: str | None = None

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
+from intercoop.core.money import CURRENCY
 from intercoop.directory import vocab
 
 Cleaner = Callable[[Any], Any]
@@ -193,6 +194,13 @@ def _country(value: Any) -> str:
     return text
 
 
+def _currency(value: Any) -> str:
+    text = "" if value is None else str(value).strip().upper()
+    if text and not CURRENCY.match(text):
+        raise FieldError(_("%(value)r is not an ISO 4217 currency code") % {"value": text})
+    return text
+
+
 def _status(value: Any) -> str:
     text = "" if value is None else str(value).strip().lower()
     if not text:
@@ -237,6 +245,8 @@ FIELDS: dict[str, Cleaner] = {
     "status": _status,
     "number_of_members": _count,
     "employees": _count,
+    "turnover": _count,  # a year's turnover, integer minor units of turnover_currency
+    "turnover_currency": _currency,
     "website": _website,
     "website_public": _bool(True),
     "email": _email_address,
@@ -286,6 +296,8 @@ def _check_record(clean: Mapping[str, Any]) -> dict[str, str]:
         errors["longitude" if clean.get("longitude") is None else "latitude"] = _(
             "latitude and longitude go together"
         )
+    if clean.get("turnover") is not None and not clean.get("turnover_currency"):
+        errors["turnover_currency"] = _("a turnover needs its currency")
     founded, dissolved = clean.get("founded_on"), clean.get("dissolved_on")
     if founded and dissolved and dissolved < founded:
         errors["dissolved_on"] = _("is before the founding date")

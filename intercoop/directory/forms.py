@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from intercoop.core.money import MoneyError, major_units, minor_units
 from intercoop.directory import vocab
 from intercoop.directory.models import Network, Organization, OrganizationRole
 
@@ -50,6 +51,10 @@ class OrganizationForm(forms.Form):
         label=_("Number of members"), required=False, min_value=0
     )
     employees = forms.IntegerField(label=_("Employees"), required=False, min_value=0)
+    turnover = forms.DecimalField(
+        label=_("Annual turnover"), required=False, min_value=0, decimal_places=2
+    )
+    turnover_currency = forms.CharField(label=_("Currency"), required=False, max_length=3)
     website = forms.CharField(label=_("Website"), required=False)
     website_public = forms.BooleanField(
         label=_("Show the website publicly"), required=False, initial=True
@@ -74,7 +79,7 @@ class OrganizationForm(forms.Form):
 
     FIELDSETS = [
         (_("About"), ["name", "description", "is_cooperative", "status", "founded_on",
-                      "number_of_members", "employees"]),
+                      "number_of_members", "employees", "turnover", "turnover_currency"]),
         (_("Classification"), ["organisational_structure", "base_membership_type",
                                "primary_activity", "other_activities", "legal_form",
                                "registrar", "registration_number"]),
@@ -88,9 +93,22 @@ class OrganizationForm(forms.Form):
     def fieldsets(self) -> list[tuple[Any, list[forms.BoundField]]]:
         return [(title, [self[name] for name in names]) for title, names in self.FIELDSETS]
 
+    def clean(self) -> dict[str, Any]:
+        """People type the turnover in major units; the record keeps minor units."""
+        cleaned = super().clean() or {}
+        if cleaned.get("turnover") is not None:
+            currency = (cleaned.get("turnover_currency") or "").upper()
+            try:
+                cleaned["turnover"] = minor_units(cleaned["turnover"], currency)
+            except MoneyError as error:
+                self.add_error("turnover", error.message)
+        return cleaned
+
     @classmethod
     def initial_for(cls, organization: Organization) -> dict[str, Any]:
         initial = {name: getattr(organization, name) for name in cls.base_fields}
+        if organization.turnover is not None:
+            initial["turnover"] = major_units(organization.turnover, organization.turnover_currency)
         initial["other_activities"] = organization.other_activity_codes
         initial["languages"] = ", ".join(organization.languages)
         initial["tags"] = "; ".join(organization.tags)

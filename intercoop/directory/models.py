@@ -64,6 +64,8 @@ class Organization(models.Model):
     )
     number_of_members = models.PositiveIntegerField(_("number of members"), null=True, blank=True)
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    turnover = models.BigIntegerField(_("annual turnover"), null=True, blank=True)  # minor units
+    turnover_currency = models.CharField(_("turnover currency"), max_length=3, blank=True)
     website = models.URLField(_("website"), max_length=500, blank=True)
     website_public = models.BooleanField(_("website is public"), default=True)
     email = models.EmailField(_("e-mail"), blank=True)

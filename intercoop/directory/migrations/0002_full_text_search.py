@@ -4,24 +4,8 @@ model: the database fills it) with a GIN index."""
 
 from django.db import migrations
 
-SQLITE_FORWARD = [
-    """CREATE VIRTUAL TABLE directory_organization_fts USING fts5(
-        search_text, content='directory_organization', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 2')""",
-    """CREATE TRIGGER directory_organization_fts_ai AFTER INSERT ON directory_organization BEGIN
-        INSERT INTO directory_organization_fts(rowid, search_text) VALUES (new.id, new.search_text);
-    END""",
-    """CREATE TRIGGER directory_organization_fts_ad AFTER DELETE ON directory_organization BEGIN
-        INSERT INTO directory_organization_fts(directory_organization_fts, rowid, search_text)
-        VALUES ('delete', old.id, old.search_text);
-    END""",
-    """CREATE TRIGGER directory_organization_fts_au AFTER UPDATE OF search_text ON directory_organization BEGIN
-        INSERT INTO directory_organization_fts(directory_organization_fts, rowid, search_text)
-        VALUES ('delete', old.id, old.search_text);
-        INSERT INTO directory_organization_fts(rowid, search_text) VALUES (new.id, new.search_text);
-    END""",
-    "INSERT INTO directory_organization_fts(directory_organization_fts) VALUES ('rebuild')",
-]
+from intercoop.directory.search_index import ensure_search_index
+
 SQLITE_BACKWARD = [
     "DROP TRIGGER IF EXISTS directory_organization_fts_ai",
     "DROP TRIGGER IF EXISTS directory_organization_fts_ad",
@@ -41,6 +25,12 @@ POSTGRES_BACKWARD = [
 ]
 
 
+def _forward(apps, schema_editor):
+    ensure_search_index(apps, schema_editor)
+    for statement in POSTGRES_FORWARD if schema_editor.connection.vendor == "postgresql" else []:
+        schema_editor.execute(statement)
+
+
 def _run(statements: dict[str, list[str]]):
     def run(apps, schema_editor):
         for statement in statements.get(schema_editor.connection.vendor, []):
@@ -54,7 +44,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(
-            _run({"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD}),
+            _forward,
             _run({"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD}),
         )
     ]
