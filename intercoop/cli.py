@@ -16,6 +16,7 @@ COMMANDS = {
     "import-relationships": "import_relationships",
     "export-relationships": "export_relationships",
     "network-metrics": "network_metrics",
+    "import-baseline": "import_baseline",
 }
 
 

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from intercoop.core.money import CURRENCY, minor_units
 from intercoop.network.models import Relationship
 
 
@@ -147,3 +148,28 @@ INDICATOR_LABELS = {
     "reach_km": _("Reach (km from the centre)"),
     "members_outside_ties": _("Members with ties outside"),
 }
+
+
+class BaselineForm(forms.Form):
+    """A year of the region's economy, typed in or uploaded as a CSV."""
+
+    file = forms.FileField(
+        label=_("Or upload a CSV"),
+        required=False,
+        help_text=_("Columns year, businesses, employment, turnover, currency, source"),
+    )
+    year = forms.IntegerField(label=_("Year"), required=False)
+    businesses = forms.IntegerField(label=_("Businesses"), required=False, min_value=1)
+    employment = forms.IntegerField(label=_("Employment"), required=False, min_value=0)
+    turnover = forms.DecimalField(
+        label=_("Turnover"), required=False, min_value=0, decimal_places=2
+    )
+    currency = forms.CharField(label=_("Currency"), required=False, max_length=3)
+    source = forms.CharField(label=_("Source"), required=False, max_length=300)
+
+    def baseline_values(self) -> dict[str, Any]:
+        values = {k: v for k, v in self.cleaned_data.items() if k != "file"}
+        currency = (values.get("currency") or "").upper()
+        if values.get("turnover") is not None and CURRENCY.match(currency):
+            values["turnover"] = minor_units(values["turnover"], currency)
+        return {k: ("" if v is None else v) for k, v in values.items()}

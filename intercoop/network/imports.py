@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from intercoop.core.errors import ImportFailed, RowError
+from intercoop.core.errors import ImportFailed, InvalidValues, RowError
 from intercoop.core.money import MoneyError, minor_units
 from intercoop.directory.fields import FieldError
 from intercoop.directory.importers.base import csv_rows
@@ -112,3 +112,39 @@ def _write(
         tie.save()
         existing[(tie.source_id, tie.target_id, tie.kind)] = tie
     return RelationshipImportReport(created=created, updated=updated)
+
+
+BASELINE_COLUMNS = {"year", "businesses", "employment", "turnover", "currency"}
+
+
+def baselines_import(*, stream: TextIO, network: Network) -> int:
+    """Economy baselines from a CSV: `year,businesses,employment,turnover,currency[,source]`,
+    turnover in major units. All or nothing; returns how many years were recorded."""
+    from intercoop.network.services import baseline_record
+
+    rows: list[tuple[int, dict[str, Any]]] = []
+    errors: list[RowError] = []
+    for line, row in csv_rows(stream, required=BASELINE_COLUMNS):
+        if "__width__" in row:
+            errors.append(RowError(line, "row", row["__width__"]))
+            continue
+        values: dict[str, Any] = dict(row)
+        try:
+            values["turnover"] = minor_units(row["turnover"], row["currency"].strip().upper())
+        except MoneyError as error:
+            errors.append(RowError(line, "turnover", error.message))
+            continue
+        rows.append((line, values))
+    if errors:
+        raise ImportFailed(errors)
+    with transaction.atomic():
+        for line, values in rows:
+            try:
+                baseline_record(network=network, values=values)
+            except InvalidValues as invalid:
+                errors += [RowError(line, f, reason) for f, reason in invalid.errors.items()]
+        if errors:
+            transaction.set_rollback(True)
+    if errors:
+        raise ImportFailed(errors)
+    return len(rows)

@@ -158,3 +158,28 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.network} on {self.as_of}"
+
+
+class EconomyBaseline(models.Model):
+    """The region's economy in a year (all businesses, employment, turnover), against
+    which the network's co-operatives are measured."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="baselines")
+    year = models.PositiveIntegerField(_("year"))
+    businesses = models.PositiveIntegerField(_("businesses"))
+    employment = models.PositiveIntegerField(_("employment"))
+    turnover = models.BigIntegerField(_("turnover"))  # minor units
+    currency = models.CharField(_("currency"), max_length=3)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["network", "year"], name="one_baseline_a_year")
+        ]
+        verbose_name = _("economy baseline")
+        verbose_name_plural = _("economy baselines")
+
+    def __str__(self) -> str:
+        return f"{self.network} in {self.year}"

@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet, Sum
 
 from intercoop.core.permissions import AnyUser, visible_relationships_condition
 from intercoop.directory.models import Network, NetworkMembership, Organization
@@ -150,3 +150,37 @@ def assessment_inputs(
         tie = assessment.Tie(source, target, kind, formality, value, currency)
         (inside if source in ids and target in ids else outside).append(tie)
     return members, inside, outside
+
+
+def cooperative_share(*, network: Network) -> dict[str, Any] | None:
+    """The share of the region's economy that is the network's co-operatives, against the
+    latest baseline: by count, employment and turnover (in the baseline's currency)."""
+    baseline = network.baselines.first()
+    if baseline is None:
+        return None
+    cooperatives = Organization.objects.filter(
+        pk__in=network_member_ids(network=network, as_of=dt.date(baseline.year, 12, 31)),
+        is_cooperative=True,
+    )
+    figures = cooperatives.aggregate(
+        count=Count("pk"),
+        employment_total=Sum("employees"),
+        turnover_total=Sum("turnover", filter=Q(turnover_currency=baseline.currency)),
+        turnover_known=Count(
+            "pk", filter=Q(turnover__isnull=False, turnover_currency=baseline.currency)
+        ),
+    )
+
+    def share(part: int | None, whole: int) -> float | None:
+        return round((part or 0) / whole, 4) if whole else None
+
+    return {
+        "baseline": baseline,
+        "count": figures["count"],
+        "employment": figures["employment_total"] or 0,
+        "turnover": figures["turnover_total"] or 0,
+        "turnover_known": figures["turnover_known"],
+        "count_share": share(figures["count"], baseline.businesses),
+        "employment_share": share(figures["employment_total"], baseline.employment),
+        "turnover_share": share(figures["turnover_total"], baseline.turnover),
+    }

@@ -11,10 +11,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intercoop.core.errors import DomainError, InvalidValues
+from intercoop.core.money import CURRENCY
 from intercoop.directory.models import Network, Organization
 from intercoop.network import assessment, engine, selectors
 from intercoop.network.fields import clean_relationship
-from intercoop.network.models import Assessment, MetricSnapshot, NodeMetric, Relationship
+from intercoop.network.models import (
+    Assessment,
+    EconomyBaseline,
+    MetricSnapshot,
+    NodeMetric,
+    Relationship,
+)
 
 
 class RelationshipInvalid(InvalidValues):
@@ -177,3 +184,36 @@ def assessment_create(
         created_by=actor,
         created_at=timezone.now(),
     )
+
+
+def baseline_record(*, network: Network, values: Mapping[str, Any]) -> EconomyBaseline:
+    """Record (or correct) the region's economy for a year. `turnover` is in minor units."""
+    errors: dict[str, str] = {}
+    clean: dict[str, Any] = {}
+    for field in ("year", "businesses", "employment", "turnover"):
+        try:
+            number = int(str(values.get(field, "")).strip())
+        except ValueError:
+            errors[field] = _("is not a whole number")
+            continue
+        if number < 0 or (field == "year" and not 1800 <= number <= 2200):
+            errors[field] = _("is out of range")
+        clean[field] = number
+    if clean.get("businesses") == 0:
+        errors["businesses"] = _("must not be zero")
+    currency = str(values.get("currency", "")).strip().upper()
+    if not CURRENCY.match(currency):
+        errors["currency"] = _("%(value)r is not an ISO 4217 currency code") % {"value": currency}
+    if errors:
+        raise InvalidValues(errors)
+    baseline, _created = EconomyBaseline.objects.update_or_create(
+        network=network,
+        year=clean.pop("year"),
+        defaults=clean
+        | {
+            "currency": currency,
+            "source": str(values.get("source", "")).strip()[:300],
+            "recorded_at": timezone.now(),
+        },
+    )
+    return baseline

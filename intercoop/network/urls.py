@@ -6,6 +6,7 @@ app_name = "network"
 
 urlpatterns = [
     path("networks/<slug:slug>/graph/", views.network_graph, name="graph"),
+    path("networks/<slug:slug>/economy/", views.network_economy, name="economy"),
     path("networks/<slug:slug>/assessments/", views.assessment_list, name="assessments"),
     path(
         "networks/<slug:slug>/assessments/compare/",

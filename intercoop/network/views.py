@@ -1,4 +1,5 @@
 import datetime as dt
+import io
 from typing import Any
 
 from django.contrib import messages
@@ -10,19 +11,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from intercoop.core import permissions
-from intercoop.core.errors import DomainError
+from intercoop.core.errors import DomainError, ImportFailed
 from intercoop.core.money import major_units, minor_units
 from intercoop.directory import vocab
 from intercoop.directory.fields import FieldError
 from intercoop.directory.models import Organization
 from intercoop.directory.selectors import OrganizationFinder
-from intercoop.network import assessment, charts, selectors, services
+from intercoop.network import assessment, charts, imports, selectors, services
 from intercoop.network.engine import NODE_METRICS
 from intercoop.network.forms import (
     INDICATOR_LABELS,
     OUTCOME_LABELS,
     PRINCIPLE_LABELS,
     AssessmentForm,
+    BaselineForm,
     RelationshipForm,
 )
 from intercoop.network.models import Assessment, Relationship
@@ -277,3 +279,46 @@ def _comparison_rows(older: Assessment, newer: Assessment) -> list[tuple[Any, An
         return value
 
     return [(label, pick(older, p, path), pick(newer, p, path)) for label, p, path in picks]
+
+
+def network_economy(request: HttpRequest, slug: str) -> HttpResponse:
+    """The share of the region's economy that is co-operative; coordinators record the
+    region's figures by hand or from a CSV."""
+    network = permissions.access_network(request.user, slug=slug)
+    can_manage = permissions.can_manage_network(request.user, network)
+    form = BaselineForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                if form.cleaned_data["file"]:
+                    stream = io.TextIOWrapper(form.cleaned_data["file"], encoding="utf-8-sig")
+                    imports.baselines_import(stream=stream, network=network)
+                else:
+                    services.baseline_record(network=network, values=form.baseline_values())
+            except ImportFailed as failure:
+                for error in failure.errors[:20]:
+                    form.add_error(None, str(error))
+            except DomainError as error:
+                for field, reason in (
+                    getattr(error, "errors", None) or {None: error.message}
+                ).items():
+                    form.add_error(field if field in form.fields else None, reason)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("network:economy", slug=network.slug)
+    template = (
+        "network/_economy_share.html" if request.GET.get("partial") else "network/economy.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "network": network,
+            "share": selectors.cooperative_share(network=network),
+            "baselines": network.baselines.all(),
+            "form": form,
+            "can_manage": can_manage,
+        },
+    )

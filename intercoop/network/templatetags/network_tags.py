@@ -3,6 +3,8 @@ from typing import Any
 from django import template
 from django.utils.formats import number_format
 
+from intercoop.core.money import major_units
+
 register = template.Library()
 
 
@@ -23,3 +25,16 @@ def indicator(value: Any) -> str:
 @register.filter
 def is_mapping(value: Any) -> bool:
     return isinstance(value, dict)
+
+
+@register.filter
+def percent(value: Any) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+@register.filter
+def money(value: Any, currency: str) -> str:
+    """Integer minor units as major units with the currency code."""
+    if value is None:
+        return "—"
+    return f"{number_format(major_units(value, currency), 2, force_grouping=True)} {currency}"

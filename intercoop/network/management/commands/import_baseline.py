@@ -1,0 +1,31 @@
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from intercoop.core.errors import ImportFailed, report_row_errors
+from intercoop.directory.models import Network
+from intercoop.network.imports import baselines_import
+
+
+class Command(BaseCommand):
+    help = "Import a region's economy (year,businesses,employment,turnover,currency[,source])."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--network", required=True, help="slug of the network")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        network = Network.objects.filter(slug=options["network"]).first()
+        if network is None:
+            raise CommandError(f"no network with slug {options['network']!r}")
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as stream:
+                years = baselines_import(stream=stream, network=network)
+        except ImportFailed as failure:
+            report_row_errors(self.stderr.write, failure.errors)
+            raise CommandError(f"{failure.message} ({path.name})") from None
+        self.stdout.write(f"{years} year(s) recorded")
