@@ -1,10 +1,12 @@
 """Network API: relationships and their trust flow."""
 
 import datetime as dt
-from typing import Any
+import io
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
@@ -13,6 +15,7 @@ from intercoop.core.api import WRITE_AUTH
 from intercoop.core.pagination import paginate
 from intercoop.directory.models import Organization
 from intercoop.network import selectors, services
+from intercoop.network.exporters import FORMATS
 from intercoop.network.models import Relationship
 
 router = Router(tags=["network"])
@@ -111,9 +114,19 @@ def _visible_tie(request: HttpRequest, pk: int) -> Relationship:
 def list_relationships(
     request: HttpRequest, filters: Query[RelationshipFilters], page: int = 1, page_size: int = 50
 ) -> dict[str, Any]:
-    ties = selectors.relationships_visible(user=request.user).select_related(
-        "claimed_by", "network"
-    )
+    ties = _filtered(request, filters).select_related("claimed_by", "network")
+    paged = paginate(ties.order_by("pk"), page=page, page_size=max(1, min(page_size, 200)))
+    return {
+        "count": paged.count,
+        "count_exact": paged.count_exact,
+        "page": paged.page.number,
+        "pages": paged.pages,
+        "results": [_out(tie) for tie in paged.page.object_list],
+    }
+
+
+def _filtered(request: HttpRequest, filters: RelationshipFilters) -> QuerySet[Relationship]:
+    ties = selectors.relationships_visible(user=request.user)
     if filters.organization:
         organization = _organization(request.user, filters.organization)
         ties = ties.filter(source=organization) | ties.filter(target=organization)
@@ -128,14 +141,21 @@ def list_relationships(
         ties = ties.filter(status=filters.status)
     if filters.as_of:
         ties = ties.filter(selectors.current_on(filters.as_of))
-    paged = paginate(ties.order_by("pk"), page=page, page_size=max(1, min(page_size, 200)))
-    return {
-        "count": paged.count,
-        "count_exact": paged.count_exact,
-        "page": paged.page.number,
-        "pages": paged.pages,
-        "results": [_out(tie) for tie in paged.page.object_list],
-    }
+    return ties
+
+
+@router.get("/relationships/export", summary="Relationships as CSV, GraphML, GEXF or Kumu JSON")
+def export_relationships(
+    request: HttpRequest,
+    filters: Query[RelationshipFilters],
+    format: Literal["csv", "graphml", "gexf", "kumu"] = "csv",
+) -> HttpResponse:
+    writer, content_type, extension = FORMATS[format]
+    buffer = io.StringIO()
+    writer(_filtered(request, filters).order_by("pk"), buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="relationships.{extension}"'
+    return response
 
 
 @router.post(
@@ -201,4 +221,20 @@ def network_graph(request: HttpRequest, slug: str, as_of: dt.date | None = None)
     network = permissions.access_network(request.user, slug=slug)
     return selectors.network_graph(
         network=network, as_of=as_of or dt.date.today(), user=request.user
+    )
+
+
+@router.get(
+    "/organizations/{slug}/graph",
+    summary="The directory around one organisation, within `depth` ties, with metrics",
+)
+def organization_graph(
+    request: HttpRequest, slug: str, as_of: dt.date | None = None, depth: int = 2
+) -> Any:
+    organization = _organization(request.user, slug)
+    return selectors.organization_graph(
+        organization=organization,
+        as_of=as_of or dt.date.today(),
+        user=request.user,
+        depth=max(1, min(depth, 4)),
     )

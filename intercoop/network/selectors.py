@@ -64,11 +64,34 @@ def organization_relationships(
 def network_graph(*, network: Network, as_of: dt.date, user: AnyUser) -> dict[str, Any]:
     """The network as it was on `as_of`: its members, the ties that count between them
     and that the user may see, and every node's metrics (computed on those ties)."""
-    members = Organization.objects.filter(
-        pk__in=network_member_ids(network=network, as_of=as_of)
-    ).order_by("name")
+    members = Organization.objects.filter(pk__in=network_member_ids(network=network, as_of=as_of))
+    return _graph(members, as_of=as_of, user=user)
+
+
+def organization_graph(
+    *, organization: Organization, as_of: dt.date, user: AnyUser, depth: int = 2
+) -> dict[str, Any]:
+    """The whole directory around one organisation: every organisation within `depth`
+    ties of it (ties that count on `as_of` and that the user may see)."""
+    ties = relationships_counting(as_of=as_of).filter(visible_relationships_condition(user))
+    reached, frontier = {organization.pk}, {organization.pk}
+    for _step in range(depth):
+        pairs = ties.filter(Q(source_id__in=frontier) | Q(target_id__in=frontier)).values_list(
+            "source_id", "target_id"
+        )
+        frontier = {end for pair in pairs for end in pair} - reached
+        reached |= frontier
+    organizations = Organization.objects.filter(
+        pk__in=reached, approval=Organization.Approval.APPROVED
+    )
+    return _graph(organizations, as_of=as_of, user=user)
+
+
+def _graph(
+    organizations: QuerySet[Organization], *, as_of: dt.date, user: AnyUser
+) -> dict[str, Any]:
     nodes = list(
-        members.values(
+        organizations.order_by("name").values(
             "pk", "slug", "name", "organisational_structure", "primary_activity",
             "is_cooperative", "locality", "founded_on",
         )

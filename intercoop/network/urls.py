@@ -18,6 +18,7 @@ urlpatterns = [
         views.assessment_report,
         name="assessment",
     ),
+    path("orgs/<slug:slug>/graph/", views.organization_graph, name="organization_graph"),
     path(
         "orgs/<slug:slug>/relationships/",
         views.organization_relationships,

@@ -1,12 +1,14 @@
 import datetime as dt
 import io
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,38 +32,71 @@ from intercoop.network.forms import (
 from intercoop.network.models import Assessment, Relationship
 
 
-def network_graph(request: HttpRequest, slug: str) -> HttpResponse:
-    network = permissions.access_network(request.user, slug=slug)
+def _graph_labels() -> dict[str, Any]:
+    """The graph page's words for its script, in the request's language."""
+    return {
+        "kinds": dict(Relationship.Kind.choices),
+        "formalities": dict(Relationship.Formality.choices),
+        "structures": dict(vocab.choices("organisational_structure")),
+        "activities": dict(vocab.choices("activity")),
+        "open": str(_("Open the organisation's page")),
+        "articulation": str(_("Single point of failure")),
+        "figures": {
+            "size": str(_("Organisations")),
+            "ties": str(_("Ties")),
+            "density": str(_("Density")),
+            "components": str(_("Components")),
+            "average_path_length": str(_("Average path length")),
+            "reciprocity": str(_("Reciprocity")),
+            "formal_share": str(_("Share of formal ties")),
+            "communities": str(_("Communities")),
+            "articulation_points": str(_("Single points of failure")),
+        },
+    }
+
+
+def _graph_page(
+    request: HttpRequest, *, title: str, back: str, api: str, export_query: str
+) -> HttpResponse:
     return render(
         request,
         "network/graph.html",
         {
-            "network": network,
+            "title": title,
+            "back": back,
+            "api": api,
+            "export_query": export_query,
+            "export_formats": ["csv", "graphml", "gexf", "kumu"],
             "kinds": Relationship.Kind.choices,
             "formalities": Relationship.Formality.choices,
             "activities": vocab.choices("activity"),
             "structures": vocab.choices("organisational_structure"),
             "metrics": [m for m in NODE_METRICS if m not in {"community", "articulation_point"}],
-            "labels": {
-                "kinds": dict(Relationship.Kind.choices),
-                "formalities": dict(Relationship.Formality.choices),
-                "structures": dict(vocab.choices("organisational_structure")),
-                "activities": dict(vocab.choices("activity")),
-                "open": str(_("Open the organisation's page")),
-                "articulation": str(_("Single point of failure")),
-                "figures": {
-                    "size": str(_("Organisations")),
-                    "ties": str(_("Ties")),
-                    "density": str(_("Density")),
-                    "components": str(_("Components")),
-                    "average_path_length": str(_("Average path length")),
-                    "reciprocity": str(_("Reciprocity")),
-                    "formal_share": str(_("Share of formal ties")),
-                    "communities": str(_("Communities")),
-                    "articulation_points": str(_("Single points of failure")),
-                },
-            },
+            "labels": _graph_labels(),
         },
+    )
+
+
+def network_graph(request: HttpRequest, slug: str) -> HttpResponse:
+    network = permissions.access_network(request.user, slug=slug)
+    return _graph_page(
+        request,
+        title=network.name,
+        back=reverse("directory:network", args=[network.slug]),
+        api=f"/api/v1/networks/{network.slug}/graph",
+        export_query=urlencode({"network": network.slug}),
+    )
+
+
+def organization_graph(request: HttpRequest, slug: str) -> HttpResponse:
+    """The whole directory around one organisation (two ties deep)."""
+    organization = permissions.access_organization(request.user, slug=slug)
+    return _graph_page(
+        request,
+        title=organization.name,
+        back=reverse("directory:detail", args=[organization.slug]),
+        api=f"/api/v1/organizations/{organization.slug}/graph",
+        export_query=urlencode({"organization": organization.slug}),
     )
 
 

@@ -85,3 +85,27 @@ def test_graph_page_renders(valley):
     assert response.status_code == 200
     assert b"cytoscape.min.js" in response.content
     assert client_for(None).get("/networks/nowhere/graph/").status_code == 404
+
+
+def test_the_directory_around_one_organisation(valley, people):
+    outsider_org = make_org(name="Faraway")  # not in the network, two ties from mill
+    homes = type(outsider_org).objects.get(slug="homes")
+    services.relationship_record(
+        actor=None, source=homes, target=outsider_org,
+        values={"kind": "mentorship", "visibility": "public"}, survey_network=valley)  # fmt: skip
+    client = client_for(people["coordinator"])
+    one = client.get("/api/v1/organizations/mill/graph?depth=1&as_of=2023-01-01").json()
+    assert {n["id"] for n in one["nodes"]} == {"mill", "homes"}
+    two = client.get("/api/v1/organizations/mill/graph?depth=2&as_of=2023-01-01").json()
+    assert {n["id"] for n in two["nodes"]} == {"mill", "homes", "faraway"}
+    assert client.get("/orgs/mill/graph/").status_code == 200
+    assert client.get("/api/v1/organizations/nobody/graph").status_code == 404
+
+
+@pytest.mark.parametrize("format", ["csv", "graphml", "gexf", "kumu"])
+def test_ties_download_as_the_viewer_may_see_them(valley, people, format):
+    url = f"/api/v1/relationships/export?format={format}&network=valley"
+    mine = client_for(people["coordinator"]).get(url)
+    theirs = client_for(None).get(url)
+    assert mine.status_code == theirs.status_code == 200
+    assert mine.content.count(b"late") > theirs.content.count(b"late")  # network-only tie hidden

@@ -3,6 +3,7 @@
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("graph-config").textContent);
+  config.api = JSON.parse(document.getElementById("graph-api").textContent);
   var labels = JSON.parse(document.getElementById("graph-labels").textContent);
   var PALETTE = ["#0f6b4f", "#d1495b", "#edae49", "#00798c", "#30638e", "#8d6a9f", "#c66b3d",
     "#5b8c5a", "#e07a5f", "#3d405b", "#81b29a", "#f2cc8f", "#6d597a", "#b56576"];
