@@ -71,3 +71,18 @@ def assessments_build(*, network: Network) -> int:
             outcomes={"reduce_costs": outcome, "pool_resources": "Shared training fund."},
         )
     return 2
+
+
+def economy_build(*, network: Network) -> None:
+    """The valley's (fictional) economy, so the network page shows the co-op share."""
+    services.baseline_record(
+        network=network,
+        values={
+            "year": 2025,
+            "businesses": 4200,
+            "employment": 61_000,
+            "turnover": 9_800_000_000_00,
+            "currency": "USD",
+            "source": "Valley statistics office (fictional)",
+        },
+    )

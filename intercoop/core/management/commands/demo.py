@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from intercoop.directory.demo import DEMO_PASSWORD, demo_build
 from intercoop.directory.models import Network, Organization
-from intercoop.network.demo import assessments_build, relationships_build
+from intercoop.network.demo import assessments_build, economy_build, relationships_build
 
 
 class Command(BaseCommand):
@@ -26,6 +26,7 @@ class Command(BaseCommand):
             network=network, alliance=Network.objects.get(slug="valley-purchasing-alliance")
         )
         assessments_build(network=network)
+        economy_build(network=network)
         self.stdout.write(
             f"Demo region: {summary.organizations} organisations, {summary.networks} networks, "
             f"{ties} relationships, 2 assessments. Sign in as coordinator, manager or "
