@@ -15,8 +15,6 @@ import json
 import math
 import os
 import random
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +25,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.server import running_server  # noqa: E402 - after the path is set
+
 POSTGRES_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 GOALS = {"import_rows_per_s": 5000, "search_p95_ms": 50, "map_payload_kb": 300, "rss_mb": 250}
 STRUCTURES = [
@@ -327,12 +329,6 @@ def worker(rows: int) -> dict[str, Any]:
     return result
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def rss_kb(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -346,33 +342,7 @@ def server_rss(env: dict[str, str]) -> dict[str, float]:
     intercoop = [sys.executable, "-m", "intercoop.cli"]
     subprocess.run([*intercoop, "migrate", "-v0"], env=env, check=True)
     subprocess.run([*intercoop, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "intercoop.config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--threads",
-            "8",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=ROOT,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with running_server(env) as (base, server):
         for url in [
             "/",
             "/map/",
@@ -387,9 +357,6 @@ def server_rss(env: dict[str, str]) -> dict[str, float]:
         children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
         worker_kb = max(rss_kb(int(pid)) for pid in children)
         return {"worker_mb": worker_kb / 1024, "master_mb": rss_kb(server.pid) / 1024}
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=20)
 
 
 def run_database(kind: str, rows: int) -> dict[str, Any] | None:

@@ -15,20 +15,18 @@ import argparse
 import os
 import random
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from intercoop.network import engine  # noqa: E402 - after the path is set
+from benchmarks.server import running_server  # noqa: E402 - after the path is set
+from intercoop.network import engine  # noqa: E402
 
 GOAL_SECONDS = 10.0
 GOAL_RENDER_SECONDS = 3.0
@@ -101,12 +99,6 @@ def compare_with_networkx(nodes: int) -> None:
     )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def render_time(nodes: int) -> None:
     chromium = shutil.which("chromium")
     print(f"\n== graph page with {nodes:,} organisations")
@@ -122,37 +114,8 @@ def render_time(nodes: int) -> None:
             MAP_TILE_URL="",
         )
         subprocess.run([sys.executable, __file__, "--fill", str(nodes)], env=env, check=True)
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "intercoop.config.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "1",
-                "--threads",
-                "8",
-            ],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(base + "/", timeout=2).read()
-                    break
-                except OSError:
-                    time.sleep(0.1)
+        with running_server(env) as (base, _server):
             seconds = _browser_render(chromium, f"{base}/networks/bench/graph/")
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=20)
     print(
         f"  first render (data, drawing, layout)   {seconds:6.2f} s   goal < {GOAL_RENDER_SECONDS:g} s"
         f"  ratio {seconds / GOAL_RENDER_SECONDS:.2f}  {'ok' if seconds < GOAL_RENDER_SECONDS else 'MISSED'}"

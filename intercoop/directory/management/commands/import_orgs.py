@@ -3,11 +3,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from intercoop.core.commands import existing_file, network_named
 from intercoop.core.errors import ImportFailed, report_row_errors
 from intercoop.core.progress import progress_bar
 from intercoop.directory.importers import FORMATS
 from intercoop.directory.imports import organizations_import
-from intercoop.directory.models import Network
 
 
 def _count_records(path: Path, format: str) -> int | None:
@@ -31,14 +31,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path: Path = options["file"]
-        if not path.is_file():
-            raise CommandError(f"{path}: no such file")
-        network = None
-        if options["network"]:
-            network = Network.objects.filter(slug=options["network"]).first()
-            if network is None:
-                raise CommandError(f"no network with slug {options['network']!r}")
+        path = existing_file(options["file"])
+        network = network_named(options["network"]) if options["network"] else None
         parse = FORMATS[options["format"]]
         try:
             with (

@@ -3,9 +3,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from intercoop.directory.models import Network
+from intercoop.core.commands import network_named
 from intercoop.network import selectors
 from intercoop.network.exporters import FORMATS
 from intercoop.network.models import Relationship
@@ -22,9 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         ties = Relationship.objects.select_related("source", "target").order_by("pk")
         if options["network"]:
-            network = Network.objects.filter(slug=options["network"]).first()
-            if network is None:
-                raise CommandError(f"no network with slug {options['network']!r}")
+            network = network_named(options["network"])
             members = selectors.network_member_ids(network=network, as_of=dt.date.today())
             ties = ties.filter(source_id__in=members, target_id__in=members)
         writer = FORMATS[options["format"]][0]

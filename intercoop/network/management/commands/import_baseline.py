@@ -3,8 +3,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from intercoop.core.commands import existing_file, network_named
 from intercoop.core.errors import ImportFailed, report_row_errors
-from intercoop.directory.models import Network
 from intercoop.network.imports import baselines_import
 
 
@@ -16,12 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("--network", required=True, help="slug of the network")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"{path}: no such file")
-        network = Network.objects.filter(slug=options["network"]).first()
-        if network is None:
-            raise CommandError(f"no network with slug {options['network']!r}")
+        path = existing_file(options["file"])
+        network = network_named(options["network"])
         try:
             with path.open(encoding="utf-8-sig", newline="") as stream:
                 years = baselines_import(stream=stream, network=network)

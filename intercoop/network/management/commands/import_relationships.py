@@ -3,8 +3,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from intercoop.core.commands import existing_file, network_named
 from intercoop.core.errors import ImportFailed, report_row_errors
-from intercoop.directory.models import Network
 from intercoop.network.imports import relationships_import
 
 
@@ -16,14 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("--network", help="slug of the network the survey is for")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"{path}: no such file")
-        network = None
-        if options["network"]:
-            network = Network.objects.filter(slug=options["network"]).first()
-            if network is None:
-                raise CommandError(f"no network with slug {options['network']!r}")
+        path = existing_file(options["file"])
+        network = network_named(options["network"]) if options["network"] else None
         try:
             with path.open(encoding="utf-8-sig", newline="") as stream:
                 report = relationships_import(stream=stream, network=network)

@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from intercoop.core.commands import network_named
 from intercoop.core.errors import DomainError
-from intercoop.directory.models import Network
 from intercoop.network.engine import NODE_METRICS
 from intercoop.network.services import metrics_snapshot
 
@@ -23,11 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, required=True, help="the CSV file to write")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        network = None
-        if options["network"]:
-            network = Network.objects.filter(slug=options["network"]).first()
-            if network is None:
-                raise CommandError(f"no network with slug {options['network']!r}")
+        network = network_named(options["network"]) if options["network"] else None
         as_of = options["as_of"] or dt.date.today()
         try:
             snapshot = metrics_snapshot(
