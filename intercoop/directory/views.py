@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from intercoop.core import permissions
 from intercoop.core.errors import DomainError
+from intercoop.core.forms import add_domain_errors
 from intercoop.core.pagination import paginate
 from intercoop.directory import selectors, services, vocab
 from intercoop.directory.exporters.murmurations import ADDON_SCHEMA_NAME, addon_schema, profile
@@ -90,13 +91,6 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _form_errors(form: OrganizationForm, error: DomainError) -> None:
-    for field, reason in (
-        getattr(error, "errors", None) or {error.field or "name": error.message}
-    ).items():
-        form.add_error(field if field in form.fields else None, reason)
-
-
 @login_required
 def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
     organization = permissions.access_organization(request.user, slug=slug, for_edit=True)
@@ -111,7 +105,7 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 values=form.cleaned_data,
             )
         except DomainError as error:
-            _form_errors(form, error)
+            add_domain_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("directory:detail", slug=organization.slug)
@@ -133,7 +127,7 @@ def organization_add(request: HttpRequest) -> HttpResponse:
                 make_actor_admin=True,
             )
         except DomainError as error:
-            _form_errors(form, error)
+            add_domain_errors(form, error)
         else:
             messages.success(
                 request, _("Thank you. A coordinator will review your organisation soon.")

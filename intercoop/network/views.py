@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from intercoop.core import permissions
 from intercoop.core.errors import DomainError, ImportFailed
+from intercoop.core.forms import add_domain_errors
 from intercoop.core.money import major_units, minor_units
 from intercoop.directory import vocab
 from intercoop.directory.fields import FieldError
@@ -114,10 +115,7 @@ def organization_relationships(request: HttpRequest, slug: str) -> HttpResponse:
             except FieldError as error:
                 form.add_error("other", str(error))
             except DomainError as error:
-                for field, reason in (
-                    getattr(error, "errors", None) or {None: error.message}
-                ).items():
-                    form.add_error(field if field in form.fields else None, reason)
+                add_domain_errors(form, error)
             else:
                 messages.success(
                     request, _("Recorded. The other organisation is asked to confirm it.")
@@ -200,10 +198,7 @@ def assessment_list(request: HttpRequest, slug: str) -> HttpResponse:
                     outcomes=form.outcomes(),
                 )
             except DomainError as error:
-                for field, reason in (
-                    getattr(error, "errors", None) or {None: error.message}
-                ).items():
-                    form.add_error(field if field in form.fields else None, reason)
+                add_domain_errors(form, error)
             else:
                 return redirect("network:assessment", slug=network.slug, pk=created.pk)
     return render(
@@ -336,10 +331,7 @@ def network_economy(request: HttpRequest, slug: str) -> HttpResponse:
                 for error in failure.errors[:20]:
                     form.add_error(None, str(error))
             except DomainError as error:
-                for field, reason in (
-                    getattr(error, "errors", None) or {None: error.message}
-                ).items():
-                    form.add_error(field if field in form.fields else None, reason)
+                add_domain_errors(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("network:economy", slug=network.slug)
