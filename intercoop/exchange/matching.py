@@ -1,0 +1,230 @@
+"""Matchmaking, pure: no Django. Business matches pair a need with offers (category, text
+similarity, distance within the offer's service area, co-operative preference); peer
+matches pair organisations facing the same challenges with similar structure and size.
+Each match carries a plain explanation.
+
+Text similarity is TF-IDF cosine over an inverted index held in NumPy arrays, so a query
+touches only the offers that share a word with it."""
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+STOPWORDS = frozenset(
+    ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in",
+     "into", "is", "it", "its", "of", "on", "or", "our", "the", "their", "to", "we", "with",
+     "who", "will", "your", "you", "y", "el", "la", "los", "las", "de", "del", "en", "para",
+     "con", "por", "un", "una", "le", "les", "des", "du", "et", "pour", "avec", "sur"]
+)  # fmt: skip
+WEIGHTS = {"text": 0.45, "category": 0.30, "distance": 0.15, "cooperative": 0.10}
+EARTH_RADIUS_KM = 6371.0088
+
+
+def tokens(text: str) -> list[str]:
+    return [t for t in re.findall(r"\w+", text.lower()) if len(t) > 1 and t not in STOPWORDS]
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+
+
+@dataclass(frozen=True)
+class Offer:
+    id: int
+    organization: str
+    category: str
+    text: str
+    location: tuple[float, float] | None = None
+    radius_km: float | None = None  # None: no limit stated
+    cooperative: bool = False
+    coop_discount: int = 0  # per cent
+
+
+@dataclass(frozen=True)
+class Need:
+    organization: str
+    category: str
+    text: str
+    location: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    organization: str
+    score: float
+    explanation: str
+    offer: int | None = None
+    reasons: tuple[str, ...] = field(default=())
+
+
+class OfferIndex:
+    """TF-IDF vectors of every offer's text, as an inverted index."""
+
+    def __init__(self, offers: Sequence[Offer]) -> None:
+        self.offers = list(offers)
+        counts = [Counter(tokens(o.text)) for o in self.offers]
+        document_frequency: Counter[str] = Counter()
+        for c in counts:
+            document_frequency.update(c.keys())
+        n = len(self.offers)
+        self.idf = {t: math.log((n + 1) / (df + 1)) + 1 for t, df in document_frequency.items()}
+        postings: dict[str, tuple[list[int], list[float]]] = {}
+        for i, c in enumerate(counts):
+            weights = {t: (1 + math.log(tf)) * self.idf[t] for t, tf in c.items()}
+            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+            for t, w in weights.items():
+                ids, values = postings.setdefault(t, ([], []))
+                ids.append(i)
+                values.append(w / norm)
+        self.postings = {
+            t: (np.array(ids, dtype=np.int32), np.array(values, dtype=np.float32))
+            for t, (ids, values) in postings.items()
+        }
+        self.categories = np.array([o.category for o in self.offers], dtype=object)
+        grouped: dict[str, list[int]] = {}
+        for i, o in enumerate(self.offers):
+            grouped.setdefault(o.category, []).append(i)
+        self.by_category = {k: np.array(v, dtype=np.int32) for k, v in grouped.items()}
+
+    def text_scores(self, text: str) -> tuple[np.ndarray, dict[str, float]]:
+        """Cosine similarity of `text` with every offer, and the query's term weights."""
+        counts = Counter(t for t in tokens(text) if t in self.idf)
+        query = {t: (1 + math.log(tf)) * self.idf[t] for t, tf in counts.items()}
+        norm = math.sqrt(sum(w * w for w in query.values())) or 1.0
+        scores = np.zeros(len(self.offers), dtype=np.float32)
+        for t, w in query.items():
+            ids, values = self.postings[t]
+            scores[ids] += values * (w / norm)
+        return scores, query
+
+
+def business_matches(
+    index: OfferIndex,
+    needs: Iterable[Need],
+    *,
+    limit: int = 10,
+    category_labels: dict[str, str] | None = None,
+) -> list[Match]:
+    """The best offer of each other organisation for any of these needs, best first."""
+    labels = category_labels or {}
+    best: dict[str, Match] = {}
+    for need in needs:
+        scores, query = index.text_scores(need.text)
+        candidates = set(np.flatnonzero(scores > 0).tolist())
+        candidates |= set(
+            index.by_category.get(need.category, np.array([], dtype=np.int32)).tolist()
+        )
+        for i in candidates:
+            offer = index.offers[i]
+            if offer.organization == need.organization:
+                continue
+            match = _score(offer, need, float(scores[i]), query, labels)
+            if match is None:
+                continue
+            kept = best.get(offer.organization)
+            if kept is None or match.score > kept.score:
+                best[offer.organization] = match
+    return sorted(best.values(), key=lambda m: (-m.score, m.organization))[:limit]
+
+
+def _score(
+    offer: Offer, need: Need, text: float, query: dict[str, float], labels: dict[str, str]
+) -> Match | None:
+    reasons: list[str] = []
+    category = 1.0 if offer.category == need.category else 0.0
+    if category:
+        reasons.append(f"same category ({labels.get(offer.category, offer.category)})")
+    offered = set(tokens(offer.text))
+    shared = [t for t in sorted(query, key=lambda t: -query[t]) if t in offered][:3]
+    if shared:
+        reasons.append("both mention " + ", ".join(f"“{t}”" for t in shared))
+    distance_factor = 0.5  # unknown
+    if offer.location and need.location:
+        km = distance_km(offer.location, need.location)
+        if offer.radius_km is not None and km > offer.radius_km:
+            return None  # outside the offer's service area
+        limit = offer.radius_km or 100.0
+        distance_factor = max(0.0, 1 - km / (2 * limit))
+        reasons.append(
+            f"{km:.0f} km apart"
+            + (f", within its {offer.radius_km:.0f} km service area" if offer.radius_km else "")
+        )
+    if offer.cooperative:
+        reasons.append(
+            "a co-op"
+            + (f" offering {offer.coop_discount}% to co-ops" if offer.coop_discount else "")
+        )
+    if not category and text == 0:
+        return None
+    score = (
+        WEIGHTS["text"] * text
+        + WEIGHTS["category"] * category
+        + WEIGHTS["distance"] * distance_factor
+        + WEIGHTS["cooperative"] * (1.0 if offer.cooperative else 0.0)
+    )
+    return Match(
+        offer.organization,
+        round(score, 4),
+        "; ".join(reasons),
+        offer=offer.id,
+        reasons=tuple(reasons),
+    )
+
+
+@dataclass(frozen=True)
+class Peer:
+    organization: str
+    challenges: frozenset[str]
+    structure: str = ""
+    members: int | None = None
+    location: tuple[float, float] | None = None
+
+
+def peer_matches(
+    me: Peer, others: Iterable[Peer], *, limit: int = 10, labels: dict[str, str] | None = None
+) -> list[Match]:
+    """Organisations facing the same challenges, then alike in structure and size."""
+    labels = labels or {}
+    found: list[Match] = []
+    for other in others:
+        if other.organization == me.organization:
+            continue
+        shared = sorted(me.challenges & other.challenges)
+        if not shared:
+            continue
+        union = me.challenges | other.challenges
+        reasons = ["both work on " + _and([labels.get(c, c) for c in shared])]
+        score = 0.6 * len(shared) / len(union)
+        if me.structure and me.structure == other.structure:
+            score += 0.2
+            reasons.append(f"both are {labels.get(me.structure, me.structure)}")
+        if me.members and other.members:
+            ratio = min(me.members, other.members) / max(me.members, other.members)
+            score += 0.1 * ratio
+            if ratio >= 0.5:
+                reasons.append(f"similar size ({me.members} and {other.members} members)")
+        if me.location and other.location:
+            km = distance_km(me.location, other.location)
+            score += 0.1 * max(0.0, 1 - km / 200)
+            reasons.append(f"{km:.0f} km apart")
+        found.append(
+            Match(other.organization, round(score, 4), "; ".join(reasons), reasons=tuple(reasons))
+        )
+    return sorted(found, key=lambda m: (-m.score, m.organization))[:limit]
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def precision_at(k: int, ranked: Sequence[str], relevant: set[str]) -> float:
+    return sum(1 for item in ranked[:k] if item in relevant) / k
