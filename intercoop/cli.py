@@ -17,6 +17,8 @@ COMMANDS = {
     "export-relationships": "export_relationships",
     "network-metrics": "network_metrics",
     "import-baseline": "import_baseline",
+    "import-exchange": "import_exchange",
+    "matches": "matches",
 }
 
 

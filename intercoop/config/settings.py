@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "intercoop.core",
     "intercoop.directory",
     "intercoop.network",
+    "intercoop.exchange",
 ]
 
 MIDDLEWARE = [
