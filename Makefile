@@ -34,6 +34,7 @@ test: install
 bench: install
 	$(BIN)/python benchmarks/directory.py
 	$(BIN)/python benchmarks/network.py
+	$(BIN)/python benchmarks/matching.py
 
 messages: install
 	cd intercoop && ../$(BIN)/intercoop makemessages -l es -l fr --no-obsolete --ignore 'tests/*'

@@ -90,6 +90,15 @@ class OfferIndex:
             for t, (ids, values) in postings.items()
         }
         self.categories = np.array([o.category for o in self.offers], dtype=object)
+        self.token_sets = [set(c) for c in counts]
+        self.organizations = np.array([o.organization for o in self.offers], dtype=object)
+        located = [o.location or (np.nan, np.nan) for o in self.offers]
+        self.lat = np.radians(np.array([p[0] for p in located], dtype=float))
+        self.lon = np.radians(np.array([p[1] for p in located], dtype=float))
+        self.radius = np.array(
+            [np.nan if o.radius_km is None else o.radius_km for o in self.offers], dtype=float
+        )
+        self.cooperative = np.array([o.cooperative for o in self.offers], dtype=bool)
         grouped: dict[str, list[int]] = {}
         for i, o in enumerate(self.offers):
             grouped.setdefault(o.category, []).append(i)
@@ -114,36 +123,71 @@ def business_matches(
     limit: int = 10,
     category_labels: dict[str, str] | None = None,
 ) -> list[Match]:
-    """The best offer of each other organisation for any of these needs, best first."""
+    """The best offer of each other organisation for any of these needs, best first.
+    Scores are computed for every offer at once (NumPy); explanations only for the few
+    that can make the list."""
     labels = category_labels or {}
     best: dict[str, Match] = {}
     for need in needs:
-        scores, query = index.text_scores(need.text)
-        candidates = set(np.flatnonzero(scores > 0).tolist())
-        candidates |= set(
-            index.by_category.get(need.category, np.array([], dtype=np.int32)).tolist()
-        )
-        for i in candidates:
+        text, query = index.text_scores(need.text)
+        scores = _vector_scores(index, need, text)
+        order = np.argsort(-scores, kind="stable")
+        seen: set[str] = set()
+        for i in order[: max(limit * 20, 200)]:
+            if scores[i] <= 0 or len(seen) >= limit:
+                break
             offer = index.offers[i]
-            if offer.organization == need.organization:
+            if offer.organization in seen:
                 continue
-            match = _score(offer, need, float(scores[i]), query, labels)
-            if match is None:
-                continue
-            kept = best.get(offer.organization)
-            if kept is None or match.score > kept.score:
+            seen.add(offer.organization)
+            match = _score(offer, need, float(text[i]), query, labels, index.token_sets[i])
+            if match is not None and (
+                offer.organization not in best or match.score > best[offer.organization].score
+            ):
                 best[offer.organization] = match
     return sorted(best.values(), key=lambda m: (-m.score, m.organization))[:limit]
 
 
+def _vector_scores(index: OfferIndex, need: Need, text: np.ndarray) -> np.ndarray:
+    """Every offer's score for `need`; 0 for offers that cannot match (the need's own
+    organisation's, outside their service area, sharing neither category nor words)."""
+    category = index.categories == need.category
+    distance = np.full(len(index.offers), 0.5)
+    inside = np.ones(len(index.offers), dtype=bool)
+    if need.location:
+        lat, lon = map(math.radians, need.location)
+        h = (
+            np.sin((index.lat - lat) / 2) ** 2
+            + math.cos(lat) * np.cos(index.lat) * np.sin((index.lon - lon) / 2) ** 2
+        )
+        km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(h))
+        known = ~np.isnan(km)
+        limit = np.where(np.isnan(index.radius), 100.0, index.radius)
+        distance = np.where(known, np.maximum(0.0, 1 - km / (2 * limit)), 0.5)
+        inside = ~known | np.isnan(index.radius) | (km <= index.radius)
+    scores = (
+        WEIGHTS["text"] * text
+        + WEIGHTS["category"] * category
+        + WEIGHTS["distance"] * distance
+        + WEIGHTS["cooperative"] * index.cooperative
+    )
+    possible = inside & (category | (text > 0)) & (index.organizations != need.organization)
+    return np.where(possible, scores, 0.0)
+
+
 def _score(
-    offer: Offer, need: Need, text: float, query: dict[str, float], labels: dict[str, str]
+    offer: Offer,
+    need: Need,
+    text: float,
+    query: dict[str, float],
+    labels: dict[str, str],
+    offered: set[str],
 ) -> Match | None:
+    """The match of one offer with its explanation (the same score as _vector_scores)."""
     reasons: list[str] = []
     category = 1.0 if offer.category == need.category else 0.0
     if category:
         reasons.append(f"same category ({labels.get(offer.category, offer.category)})")
-    offered = set(tokens(offer.text))
     shared = [t for t in sorted(query, key=lambda t: -query[t]) if t in offered][:3]
     if shared:
         reasons.append("both mention " + ", ".join(f"“{t}”" for t in shared))
