@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from intercoop.directory.demo import DEMO_PASSWORD, demo_build
 from intercoop.directory.models import Network, Organization
+from intercoop.exchange.demo import exchange_build
 from intercoop.network.demo import assessments_build, economy_build, relationships_build
 
 
@@ -27,8 +28,10 @@ class Command(BaseCommand):
         )
         assessments_build(network=network)
         economy_build(network=network)
+        items = exchange_build()
         self.stdout.write(
             f"Demo region: {summary.organizations} organisations, {summary.networks} networks, "
-            f"{ties} relationships, 2 assessments. Sign in as coordinator, manager or "
+            f"{ties} relationships, 2 assessments, {items} offers, needs and challenges. "
+            f"Sign in as coordinator, manager or "
             f"member with password {DEMO_PASSWORD!r}."
         )
