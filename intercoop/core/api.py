@@ -5,7 +5,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.security import APIKeyHeader, django_auth
 
 from intercoop.core.errors import DomainError
@@ -31,6 +31,14 @@ class TokenAuth(APIKeyHeader):
         request.user = token.user
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         return token.user
+
+
+class ErrorOut(Schema):
+    """The one error shape: a message, the field at fault, every field's reason."""
+
+    detail: str
+    field: str | None = None
+    errors: Any = None
 
 
 api = NinjaAPI(

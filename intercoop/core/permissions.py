@@ -204,14 +204,19 @@ def private_field_organization_ids(user: AnyUser) -> set[int] | None:
     return ids
 
 
-def access_organization(user: AnyUser, *, slug: str, for_edit: bool = False) -> Organization:
+def access_organization(
+    user: AnyUser, *, slug: str, for_edit: bool = False, for_acting: bool = False
+) -> Organization:
     """The organisation named by `slug` if the user may see it (else 404, so that pending
-    records do not leak) and, with `for_edit`, change it (else 403)."""
+    records do not leak); with `for_edit`, if the user may change it, and with
+    `for_acting`, speak for it (claim ties, post offers) (else 403)."""
     organization = Organization.objects.filter(slug=slug).first()
     if organization is None or not can_view_organization(user, organization):
         raise Http404(_("No such organisation"))
     if for_edit and not can_edit_organization(user, organization):
         raise PermissionDenied(_("You may not edit this organisation"))
+    if for_acting and not can_act_for(user, organization):
+        raise PermissionDenied(_("You may not speak for this organisation"))
     return organization
 
 

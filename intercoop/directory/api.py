@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema
 
 from intercoop.core import permissions
 from intercoop.core.api import WRITE_AUTH
+from intercoop.core.api import ErrorOut as Error
 from intercoop.core.pagination import paginate
 from intercoop.directory import services, vocab
 from intercoop.directory.exporters import FORMATS
@@ -129,12 +130,6 @@ class OrganizationPatch(OrganizationIn):
 
 class Review(Schema):
     approve: bool
-
-
-class Error(Schema):
-    detail: str
-    field: str | None = None
-    errors: Any = None
 
 
 class NetworkOut(Schema):

@@ -2,14 +2,13 @@
 
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from intercoop.core import permissions
 from intercoop.core.api import WRITE_AUTH
+from intercoop.core.api import ErrorOut as Error
 from intercoop.core.pagination import paginate
 from intercoop.exchange import selectors, services
 from intercoop.exchange.models import ExchangeItem
@@ -76,12 +75,6 @@ class MatchOut(Schema):
     explanation: str
 
 
-class Error(Schema):
-    detail: str
-    field: str | None = None
-    errors: Any = None
-
-
 def _out(item: ExchangeItem) -> dict[str, Any]:
     fields = [name for name in ItemOut.model_fields if name not in {"organization"}]
     return {name: getattr(item, name) for name in fields} | {"organization": item.organization.slug}
@@ -121,9 +114,7 @@ def list_items(
 )
 def create_item(request: HttpRequest, payload: ItemIn) -> tuple[int, Any]:
     user = permissions.authenticated_user(request)
-    organization = permissions.access_organization(user, slug=payload.organization)
-    if not permissions.can_act_for(user, organization):
-        raise PermissionDenied(_("You may not speak for this organisation"))
+    organization = permissions.access_organization(user, slug=payload.organization, for_acting=True)
     item = services.exchange_item_create(
         organization=organization, values=payload.dict(exclude_none=True, exclude={"organization"})
     )

@@ -12,6 +12,7 @@ from ninja import Query, Router, Schema
 
 from intercoop.core import permissions
 from intercoop.core.api import WRITE_AUTH
+from intercoop.core.api import ErrorOut as Error
 from intercoop.core.pagination import paginate
 from intercoop.directory.models import Organization
 from intercoop.network import selectors, services
@@ -72,12 +73,6 @@ class RelationshipIn(Schema):
 class Decision(Schema):
     by: str
     reason: str = ""
-
-
-class Error(Schema):
-    detail: str
-    field: str | None = None
-    errors: Any = None
 
 
 def _out(tie: Relationship) -> dict[str, Any]:
@@ -178,9 +173,9 @@ def record_relationship(request: HttpRequest, payload: RelationshipIn) -> tuple[
             actor=user, source=source, target=target, values=values, survey_network=network
         )
     else:
-        side = _organization(user, payload.on_behalf_of or "")
-        if not permissions.can_act_for(user, side):
-            raise PermissionDenied(_("You may not speak for this organisation"))
+        side = permissions.access_organization(
+            user, slug=payload.on_behalf_of or "", for_acting=True
+        )
         tie = services.relationship_record(
             actor=user, source=source, target=target, values=values, on_behalf_of=side
         )
@@ -190,9 +185,7 @@ def record_relationship(request: HttpRequest, payload: RelationshipIn) -> tuple[
 def _decide(request: HttpRequest, pk: int, payload: Decision, *, confirm: bool) -> Any:
     user = permissions.authenticated_user(request)
     tie = _visible_tie(request, pk)
-    side = _organization(user, payload.by)
-    if not permissions.can_act_for(user, side):
-        raise PermissionDenied(_("You may not speak for this organisation"))
+    side = permissions.access_organization(user, slug=payload.by, for_acting=True)
     if confirm:
         return _out(services.relationship_confirm(relationship=tie, by=side))
     return _out(services.relationship_dispute(relationship=tie, by=side, reason=payload.reason))

@@ -156,9 +156,9 @@ def relationship_decide(request: HttpRequest, pk: int, action: str) -> HttpRespo
     tie = selectors.relationships_visible(user=request.user).filter(pk=pk).first()
     if tie is None or action not in {"confirm", "dispute"}:
         raise Http404
-    side = permissions.access_organization(request.user, slug=request.POST.get("by", ""))
-    if not permissions.can_act_for(request.user, side):
-        raise PermissionDenied
+    side = permissions.access_organization(
+        request.user, slug=request.POST.get("by", ""), for_acting=True
+    )
     try:
         if action == "confirm":
             services.relationship_confirm(relationship=tie, by=side)
