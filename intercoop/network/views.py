@@ -206,7 +206,7 @@ def assessment_list(request: HttpRequest, slug: str) -> HttpResponse:
         "network/assessment_list.html",
         {
             "network": network,
-            "assessments": network.assessments.all(),
+            "assessments": network.assessments.select_related("created_by"),
             "form": form,
             "can_assess": can_assess,
         },
