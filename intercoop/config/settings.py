@@ -153,6 +153,13 @@ MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "&copy; OpenStreet
 # Absolute base URL used in exported data (Murmurations profiles, JSON-LD ids).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = os.environ.get("SITE_NAME", "Intercoop")
+# The public address, for links in e-mails (pages use the request's own address).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Exchange: introductions one organisation may request per day, and how long a member
+# card's code stays valid (seconds).
+INTRODUCTIONS_PER_DAY = int(os.environ.get("INTRODUCTIONS_PER_DAY", "10"))
+MEMBER_CARD_SECONDS = int(os.environ.get("MEMBER_CARD_SECONDS", "300"))
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

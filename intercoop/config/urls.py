@@ -9,5 +9,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("intercoop.core.urls")),
     path("", include("intercoop.network.urls")),
+    path("", include("intercoop.exchange.urls")),
     path("", include("intercoop.directory.urls")),
 ]

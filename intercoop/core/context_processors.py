@@ -12,6 +12,11 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "can_review": bool(
             user and (permissions.is_staff(user) or permissions.is_coordinator(user))
         ),
+        "unread": (
+            user.notifications.filter(read_at__isnull=True).count()
+            if user is not None and user.is_authenticated
+            else 0
+        ),
         "SITE_NAME": settings.SITE_NAME,
         "MAP_TILE_URL": settings.MAP_TILE_URL,
         "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,

@@ -20,7 +20,7 @@ class SignupForm(UserCreationForm):
         return email
 
 
-def add_domain_errors(form: forms.Form, error: DomainError) -> None:
+def add_domain_errors(form: forms.BaseForm, error: DomainError) -> None:
     """Show a service's refusal on the form: each field's reason beside that field, the
     rest above the form."""
     if not isinstance(error, InvalidValues):

@@ -1,9 +1,13 @@
 import secrets
+from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
 from django.utils import timezone
 
-from intercoop.core.models import ApiToken
+from intercoop.core.models import ApiToken, Notification
 
 
 def api_token_create(*, user: Any, name: str) -> tuple[ApiToken, str]:
@@ -13,3 +17,31 @@ def api_token_create(*, user: Any, name: str) -> tuple[ApiToken, str]:
         user=user, name=name, key_hash=ApiToken.hash_key(key), created_at=timezone.now()
     )
     return token, key
+
+
+def notify(*, users: Iterable[Any], subject: str, body: str, url: str = "") -> list[Notification]:
+    """Put a message in each user's inbox and e-mail it to those with an address, once
+    the transaction commits (so a rolled-back action sends nothing)."""
+    now = timezone.now()
+    notes = Notification.objects.bulk_create(
+        Notification(user=user, subject=subject, body=body, url=url, created_at=now)
+        for user in {user.pk: user for user in users}.values()
+    )
+    recipients = [note.user.email for note in notes if note.user.email]
+    link = f"\n\n{settings.SITE_URL}{url}" if url else ""
+
+    def send() -> None:
+        messages = [(subject, body + link, None, [address]) for address in recipients]
+        send_mass_mail(messages, fail_silently=True)
+
+    if recipients:
+        transaction.on_commit(send)
+    return notes
+
+
+def notifications_mark_read(*, user: Any, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's unread messages (or only `ids`) as read; returns how many."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    return unread.update(read_at=timezone.now())

@@ -5,6 +5,7 @@ from intercoop.core import views
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("inbox/", views.inbox, name="inbox"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),

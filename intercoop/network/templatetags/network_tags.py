@@ -3,8 +3,6 @@ from typing import Any
 from django import template
 from django.utils.formats import number_format
 
-from intercoop.core.money import major_units
-
 register = template.Library()
 
 
@@ -30,11 +28,3 @@ def is_mapping(value: Any) -> bool:
 @register.filter
 def percent(value: Any) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
-
-
-@register.filter
-def money(value: Any, currency: str) -> str:
-    """Integer minor units as major units with the currency code."""
-    if value is None:
-        return "—"
-    return f"{number_format(major_units(value, currency), 2, force_grouping=True)} {currency}"

@@ -1,0 +1,450 @@
+"""Exchange pages: an organisation's offers, needs, challenges and matches; the
+catalogue; introductions; notice boards and their feeds; member deals and cards."""
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from intercoop.core import permissions
+from intercoop.core.errors import DomainError
+from intercoop.core.forms import add_domain_errors
+from intercoop.core.pagination import paginate
+from intercoop.directory import vocab
+from intercoop.directory.models import Network, NetworkMembership, Organization
+from intercoop.exchange import cards, selectors, services
+from intercoop.exchange.forms import (
+    CardCodeForm,
+    DealForm,
+    IntroductionForm,
+    ItemForm,
+    NoticeForm,
+)
+from intercoop.exchange.models import Deal, ExchangeItem, Introduction, Notice
+from intercoop.exchange.taxonomy import CATEGORIES
+
+
+def organization_exchange(request: HttpRequest, slug: str) -> HttpResponse:
+    """An organisation's offers, needs and challenges; to those who speak for it, its
+    business and peer matches too."""
+    organization = permissions.access_organization(request.user, slug=slug)
+    may_act = permissions.can_act_for(request.user, organization)
+    context: dict[str, Any] = {
+        "organization": organization,
+        "items": selectors.organization_items(organization=organization),
+        "may_act": may_act,
+        "deals": selectors.active_deals().filter(organization=organization),
+    }
+    if may_act:
+        business = selectors.business_matches_for(organization=organization)
+        peers = selectors.peer_matches_for(organization=organization)
+        names = dict(
+            Organization.objects.filter(
+                slug__in={m.organization for m in [*business, *peers]}
+            ).values_list("slug", "name")
+        )
+        context["business"] = [(m, names.get(m.organization, m.organization)) for m in business]
+        context["peers"] = [(m, names.get(m.organization, m.organization)) for m in peers]
+    return render(request, "exchange/organization.html", context)
+
+
+@login_required
+def item_add(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    if kind not in ExchangeItem.Kind.values:
+        raise Http404
+    organization = permissions.access_organization(request.user, slug=slug, for_acting=True)
+    form = ItemForm(request.POST or None, kind=kind)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.exchange_item_create(organization=organization, values=form.item_values())
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("exchange:organization", slug=organization.slug)
+    return render(
+        request,
+        "exchange/item_form.html",
+        {"organization": organization, "form": form, "kind": ExchangeItem.Kind(kind)},
+    )
+
+
+@require_POST
+@login_required
+def item_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(ExchangeItem.objects.select_related("organization"), pk=pk)
+    if not permissions.can_act_for(request.user, item.organization):
+        raise PermissionDenied
+    services.exchange_item_withdraw(item=item)
+    messages.success(request, _("Withdrawn."))
+    return redirect("exchange:organization", slug=item.organization.slug)
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    """Goods and services of co-operatives everywhere, searchable and filterable."""
+    params = request.GET
+    offers = selectors.catalogue(
+        q=params.get("q", ""),
+        category=params.get("category", ""),
+        country=params.get("country", ""),
+        structure=params.get("structure", ""),
+        coop_discount=bool(params.get("coop_discount")),
+    )
+    query = params.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "exchange/catalogue.html",
+        {
+            "paged": paginate(offers, page=params.get("page", 1), page_size=30),
+            "params": params,
+            "query": query.urlencode(),
+            "categories": CATEGORIES.items(),
+            "structures": vocab.choices("organisational_structure"),
+        },
+    )
+
+
+@login_required
+def introduction_request(request: HttpRequest, slug: str) -> HttpResponse:
+    """Ask the organisation `slug` for an introduction, for one of the organisations the
+    user speaks for."""
+    recipient = permissions.access_organization(request.user, slug=slug)
+    mine = Organization.objects.filter(
+        pk__in=permissions.acting_organizations(request.user), approval="approved"
+    ).exclude(pk=recipient.pk)
+    if not mine:
+        raise PermissionDenied(_("You do not speak for an organisation in the directory"))
+    item = ExchangeItem.objects.filter(pk=request.GET.get("item") or 0, active=True).first()
+    form = IntroductionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        requester = mine.filter(slug=request.POST.get("requester")).first() or mine[0]
+        try:
+            services.introduction_request(
+                actor=permissions.authenticated_user(request),
+                requester=requester,
+                recipient=recipient,
+                message=form.cleaned_data["message"],
+                item=item,
+            )
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Sent. You will hear back in your inbox."))
+            return redirect("exchange:introductions")
+    return render(
+        request,
+        "exchange/introduction_form.html",
+        {"recipient": recipient, "mine": mine, "form": form, "item": item},
+    )
+
+
+@login_required
+def introduction_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "exchange/introductions.html",
+        selectors.introductions_for(user=request.user),
+    )
+
+
+@login_required
+def introduction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    introduction = _introduction(request, pk)
+    return render(
+        request,
+        "exchange/introduction.html",
+        {
+            "introduction": introduction,
+            "contacts": selectors.introduction_contacts(introduction=introduction),
+            "may_answer": permissions.can_act_for(request.user, introduction.recipient),
+        },
+    )
+
+
+def _introduction(request: HttpRequest, pk: int) -> Introduction:
+    introduction = get_object_or_404(
+        Introduction.objects.select_related("requester", "recipient", "item"), pk=pk
+    )
+    if not selectors.can_see_introduction(request.user, introduction):
+        raise Http404
+    return introduction
+
+
+@require_POST
+@login_required
+def introduction_answer(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    introduction = _introduction(request, pk)
+    if not permissions.can_act_for(request.user, introduction.recipient):
+        raise PermissionDenied(_("Only the organisation asked answers"))
+    actor = permissions.authenticated_user(request)
+    try:
+        if action == "block":
+            services.block(organization=introduction.recipient, blocked=introduction.requester)
+            messages.success(request, _("Blocked. They cannot send you requests any more."))
+        elif action in ("accept", "decline"):
+            services.introduction_answer(
+                actor=actor, introduction=introduction, accept=action == "accept"
+            )
+        else:
+            raise Http404
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("exchange:introduction", pk=introduction.pk)
+
+
+def _network_board_context(request: HttpRequest, network: Network) -> dict[str, Any]:
+    kind = request.GET.get("kind", "")
+    notices = selectors.notice_board(
+        network_id=network.pk,
+        kind=kind if kind in Notice.Kind.values else "",
+        q=request.GET.get("q", ""),
+    )
+    postable = Organization.objects.filter(
+        pk__in=permissions.acting_organizations(request.user),
+        network_memberships__network=network,
+        network_memberships__status=NetworkMembership.Status.MEMBER,
+    )
+    return {
+        "network": network,
+        "notices": notices,
+        "geojson": selectors.notices_geojson(notices),
+        "kinds": Notice.Kind.choices,
+        "kind": kind,
+        "q": request.GET.get("q", ""),
+        "postable": postable,
+        "today": timezone.localdate(),
+    }
+
+
+def notice_board(request: HttpRequest, slug: str) -> HttpResponse:
+    network = permissions.access_network(request.user, slug=slug)
+    return render(request, "exchange/notice_board.html", _network_board_context(request, network))
+
+
+@login_required
+def notice_add(request: HttpRequest, slug: str) -> HttpResponse:
+    network = permissions.access_network(request.user, slug=slug)
+    postable = _network_board_context(request, network)["postable"]
+    if not postable:
+        raise PermissionDenied(_("Only people of the network's members post on its board"))
+    form = NoticeForm(request.POST or None, initial={"kind": request.GET.get("kind")})
+    if request.method == "POST" and form.is_valid():
+        organization = postable.filter(slug=request.POST.get("organization")).first() or postable[0]
+        values = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        try:
+            notice = services.notice_post(
+                actor=permissions.authenticated_user(request),
+                network=network,
+                organization=organization,
+                values=values,
+            )
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Posted."))
+            return redirect("exchange:notice", pk=notice.pk)
+    return render(
+        request,
+        "exchange/notice_form.html",
+        {"network": network, "form": form, "postable": postable},
+    )
+
+
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = get_object_or_404(Notice.objects.select_related("organization", "network"), pk=pk)
+    may_act = permissions.can_act_for(request.user, notice.organization)
+    if notice.withdrawn and not may_act:
+        raise Http404
+    return render(
+        request,
+        "exchange/notice.html",
+        {"notice": notice, "may_act": may_act, "expired": notice.expires_on < timezone.localdate()},
+    )
+
+
+@require_POST
+@login_required
+def notice_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = get_object_or_404(Notice.objects.select_related("organization", "network"), pk=pk)
+    if not (
+        permissions.can_act_for(request.user, notice.organization)
+        or permissions.can_manage_network(request.user, notice.network)
+    ):
+        raise PermissionDenied
+    services.notice_withdraw(notice=notice)
+    messages.success(request, _("Withdrawn."))
+    return redirect("exchange:notices", slug=notice.network.slug)
+
+
+class NoticeFeed(Feed):
+    """Atom feed of a network's board, or of one type of notice on it."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request: HttpRequest, slug: str, kind: str = "") -> tuple[Network, str]:
+        if kind and kind not in Notice.Kind.values:
+            raise Http404
+        return permissions.access_network(request.user, slug=slug), kind
+
+    def title(self, obj: tuple[Network, str]) -> str:
+        network, kind = obj
+        return f"{network.name}: {Notice.Kind(kind).label if kind else _('Notices')}"
+
+    def link(self, obj: tuple[Network, str]) -> str:
+        network, kind = obj
+        url = reverse("exchange:notices", args=[network.slug])
+        return f"{url}?kind={kind}" if kind else url
+
+    def subtitle(self, obj: tuple[Network, str]) -> str:
+        return _("Notices of the network's members, until they expire")
+
+    def items(self, obj: tuple[Network, str]) -> Any:
+        network, kind = obj
+        return selectors.notice_board(network_id=network.pk, kind=kind)[:100]
+
+    def item_title(self, item: Notice) -> str:
+        return f"{item.get_kind_display()}: {item.title}"
+
+    def item_description(self, item: Notice) -> str:
+        return item.body
+
+    def item_link(self, item: Notice) -> str:
+        return reverse("exchange:notice", args=[item.pk])
+
+    def item_pubdate(self, item: Notice) -> Any:
+        return item.created_at
+
+    def item_author_name(self, item: Notice) -> str:
+        return item.organization.name
+
+    def item_categories(self, item: Notice) -> list[str]:
+        return [item.kind]
+
+
+def deal_list(request: HttpRequest) -> HttpResponse:
+    audience = request.GET.get("audience", "")
+    return render(
+        request,
+        "exchange/deals.html",
+        {
+            "deals": selectors.active_deals(
+                audience=audience if audience in Deal.Audience.values else ""
+            ),
+            "audiences": Deal.Audience.choices,
+            "audience": audience,
+        },
+    )
+
+
+@login_required
+def organization_deals(request: HttpRequest, slug: str) -> HttpResponse:
+    """An organisation's deals, with how often each was used, and a form for a new one."""
+    organization = permissions.access_organization(request.user, slug=slug, for_acting=True)
+    form = DealForm(request.POST or None, networks=Network.objects.order_by("name"))
+    if request.method == "POST" and form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        try:
+            services.deal_create(organization=organization, values=values)
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("exchange:organization_deals", slug=organization.slug)
+    return render(
+        request,
+        "exchange/organization_deals.html",
+        {
+            "organization": organization,
+            "deals": Deal.objects.filter(organization=organization)
+            .select_related("network")
+            .annotate(redemption_count=Count("redemptions")),
+            "form": form,
+        },
+    )
+
+
+@require_POST
+@login_required
+def deal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    deal = get_object_or_404(Deal.objects.select_related("organization"), pk=pk)
+    if not permissions.can_act_for(request.user, deal.organization):
+        raise PermissionDenied
+    services.deal_withdraw(deal=deal)
+    messages.success(request, _("Withdrawn."))
+    return redirect("exchange:organization_deals", slug=deal.organization.slug)
+
+
+@login_required
+def member_card(request: HttpRequest) -> HttpResponse:
+    """The user's member card: a signed code and its QR, valid for a few minutes."""
+    organizations = selectors.card_organizations(user=request.user)
+    chosen = next(
+        (o for o in organizations if o.slug == request.GET.get("org")),
+        organizations[0] if organizations else None,
+    )
+    context: dict[str, Any] = {"organizations": organizations, "chosen": chosen}
+    if chosen is not None:
+        user = permissions.authenticated_user(request)
+        code = cards.card_code(user_id=user.pk, organization_id=chosen.pk)
+        url = request.build_absolute_uri(
+            reverse("exchange:verify") + "?" + urlencode({"code": code})
+        )
+        context |= {
+            "code": code,
+            "qr": cards.qr_svg(url),
+            "verify_url": url,
+            "seconds": settings.MEMBER_CARD_SECONDS,
+            "expires_at": timezone.now() + dt.timedelta(seconds=settings.MEMBER_CARD_SECONDS),
+        }
+    return render(request, "exchange/card.html", context)
+
+
+@login_required
+def verify_card(request: HttpRequest) -> HttpResponse:
+    """The offering co-op reads a member card and records a redemption of one of its
+    deals."""
+    acting = permissions.acting_organizations(request.user)
+    deals = selectors.active_deals().filter(organization_id__in=acting)
+    if not acting:
+        raise PermissionDenied(_("Only people who speak for an organisation verify cards"))
+    form = CardCodeForm(request.POST or request.GET or None)
+    context: dict[str, Any] = {"form": form, "deals": deals}
+    if form.is_bound and form.is_valid():
+        try:
+            card = cards.read_card(form.cleaned_data["code"])
+        except DomainError as error:
+            context["refusal"] = error.message
+        else:
+            context["card"] = card
+            context["holder"] = selectors.card_holder(card=card)
+            context["eligibility"] = [
+                (deal, selectors.deal_eligibility(deal=deal, card=card)) for deal in deals
+            ]
+            deal_id = request.POST.get("deal")
+            if request.method == "POST" and deal_id:
+                deal = get_object_or_404(deals, pk=deal_id)
+                try:
+                    services.deal_redeem(
+                        actor=permissions.authenticated_user(request), deal=deal, card=card
+                    )
+                except DomainError as error:
+                    messages.error(request, error.message)
+                else:
+                    messages.success(request, _("Recorded: %(deal)s.") % {"deal": deal.title})
+                code = form.cleaned_data["code"].strip()
+                return redirect(reverse("exchange:verify") + "?" + urlencode({"code": code}))
+    return render(request, "exchange/verify.html", context)
