@@ -53,3 +53,13 @@ def browser_page(monkeypatch: Any) -> Iterator[Any]:
         page.set_default_timeout(15000)
         yield page
         browser.close()
+
+
+def log_in(page: Any, live_url: str, username: str, password: str) -> None:
+    """Sign in through the log-in page, as a person would."""
+    page.context.clear_cookies()
+    page.goto(f"{live_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)

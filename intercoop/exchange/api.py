@@ -1,9 +1,13 @@
-"""Exchange API: offers, needs and challenges, and an organisation's matches."""
+"""Exchange API: offers, needs and challenges, matches, introductions, notice boards and
+member deals."""
 
+import datetime as dt
 from typing import Any, Literal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from intercoop.core import permissions
@@ -11,7 +15,7 @@ from intercoop.core.api import WRITE_AUTH
 from intercoop.core.api import ErrorOut as Error
 from intercoop.core.pagination import paginate
 from intercoop.exchange import selectors, services
-from intercoop.exchange.models import ExchangeItem
+from intercoop.exchange.models import ExchangeItem, Introduction
 
 router = Router(tags=["exchange"])
 
@@ -140,4 +144,149 @@ def matches(
             "explanation": m.explanation,
         }
         for rank, m in enumerate(found, start=1)
+    ]
+
+
+class IntroductionOut(Schema):
+    id: int
+    requester: str
+    recipient: str
+    item: int | None
+    message: str
+    status: str
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+    contacts: dict[str, dict[str, str]]
+
+
+class IntroductionIn(Schema):
+    requester: str
+    recipient: str
+    message: str
+    item: int | None = None
+
+
+def _introduction_out(introduction: Introduction) -> dict[str, Any]:
+    contacts = selectors.introduction_contacts(introduction=introduction)
+    return {
+        "id": introduction.pk,
+        "requester": introduction.requester.slug,
+        "recipient": introduction.recipient.slug,
+        "item": introduction.item_id,
+        "message": introduction.message,
+        "status": introduction.status,
+        "created_at": introduction.created_at,
+        "decided_at": introduction.decided_at,
+        "contacts": {
+            side: {key: value if isinstance(value, str) else value.slug for key, value in c.items()}
+            for side, c in contacts.items()
+        },
+    }
+
+
+@router.get(
+    "/introductions",
+    auth=WRITE_AUTH,
+    response={200: list[IntroductionOut], 401: Error},
+    summary="Introductions sent and received by the organisations you speak for",
+)
+def list_introductions(request: HttpRequest) -> Any:
+    mine = selectors.introductions_for(user=permissions.authenticated_user(request))
+    return [_introduction_out(i) for i in (mine["received"] | mine["sent"]).distinct()[:500]]
+
+
+@router.post(
+    "/introductions",
+    auth=WRITE_AUTH,
+    response={201: IntroductionOut, 400: Error, 401: Error, 403: Error, 404: Error},
+    summary="Ask an organisation for an introduction",
+)
+def request_introduction(request: HttpRequest, payload: IntroductionIn) -> tuple[int, Any]:
+    user = permissions.authenticated_user(request)
+    requester = permissions.access_organization(user, slug=payload.requester, for_acting=True)
+    recipient = permissions.access_organization(user, slug=payload.recipient)
+    item = ExchangeItem.objects.filter(pk=payload.item or 0, active=True).first()
+    introduction = services.introduction_request(
+        actor=user, requester=requester, recipient=recipient, message=payload.message, item=item
+    )
+    return 201, _introduction_out(introduction)
+
+
+@router.post(
+    "/introductions/{pk}/{action}",
+    auth=WRITE_AUTH,
+    response={200: IntroductionOut, 400: Error, 401: Error, 403: Error, 404: Error},
+    summary="Accept or decline an introduction (the organisation asked)",
+)
+def answer_introduction(request: HttpRequest, pk: int, action: Literal["accept", "decline"]) -> Any:
+    user = permissions.authenticated_user(request)
+    introduction = Introduction.objects.select_related("requester", "recipient").filter(pk=pk)
+    found = introduction.first()
+    if found is None or not selectors.can_see_introduction(user, found):
+        raise Http404
+    if not permissions.can_act_for(user, found.recipient):
+        raise PermissionDenied(_("Only the organisation asked answers"))
+    services.introduction_answer(actor=user, introduction=found, accept=action == "accept")
+    return _introduction_out(introduction.get())
+
+
+class NoticeOut(Schema):
+    id: int
+    network: str
+    organization: str
+    kind: str
+    title: str
+    body: str
+    place: str
+    latitude: float | None
+    longitude: float | None
+    needed_by: dt.date | None
+    starts_at: dt.datetime | None
+    expires_on: dt.date
+    contact: str
+
+
+@router.get(
+    "/networks/{slug}/notices",
+    response={200: list[NoticeOut], 404: Error},
+    summary="A network's notice board: the notices not yet expired",
+)
+def list_notices(request: HttpRequest, slug: str, kind: str = "", q: str = "") -> Any:
+    network = permissions.access_network(request.user, slug=slug)
+    notices = selectors.notice_board(network_id=network.pk, kind=kind, q=q)[:500]
+    fields = set(NoticeOut.model_fields) - {"network", "organization"}
+    return [
+        {name: getattr(n, name) for name in fields}
+        | {"network": n.network.slug, "organization": n.organization.slug}
+        for n in notices
+    ]
+
+
+class DealOut(Schema):
+    id: int
+    organization: str
+    title: str
+    description: str
+    discount_percent: int
+    audience: str
+    network: str | None
+    valid_until: dt.date | None
+    redemptions: int
+
+
+@router.get("/deals", response=list[DealOut], summary="Member deals on offer today")
+def list_deals(request: HttpRequest, audience: str = "") -> Any:
+    return [
+        {
+            "id": d.pk,
+            "organization": d.organization.slug,
+            "title": d.title,
+            "description": d.description,
+            "discount_percent": d.discount_percent,
+            "audience": d.audience,
+            "network": d.network.slug if d.network else None,
+            "valid_until": d.valid_until,
+            "redemptions": d.redemption_count,  # type: ignore[attr-defined]
+        }
+        for d in selectors.active_deals(audience=audience)[:500]
     ]

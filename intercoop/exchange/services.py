@@ -57,7 +57,7 @@ def _speakers(organization: Organization) -> list[User]:
 @transaction.atomic
 def introduction_request(
     *,
-    actor: User,
+    actor: User | None,
     requester: Organization,
     recipient: Organization,
     message: str,
@@ -106,7 +106,9 @@ def introduction_request(
 
 
 @transaction.atomic
-def introduction_answer(*, actor: User, introduction: Introduction, accept: bool) -> Introduction:
+def introduction_answer(
+    *, actor: User | None, introduction: Introduction, accept: bool
+) -> Introduction:
     """The recipient accepts (contacts are shared and an informal relationship, claimed
     by both sides, is recorded as confirmed) or declines."""
     introduction = Introduction.objects.select_for_update().get(pk=introduction.pk)
@@ -116,7 +118,7 @@ def introduction_answer(*, actor: User, introduction: Introduction, accept: bool
     introduction.decided_by = actor
     introduction.decided_at = timezone.now()
     if accept:
-        introduction.relationship = _informal_tie(actor, introduction)
+        introduction.relationship = _informal_tie(introduction)
     introduction.save(update_fields=["status", "decided_by", "decided_at", "relationship"])
     recipient = introduction.recipient
     notify(
@@ -133,7 +135,7 @@ def introduction_answer(*, actor: User, introduction: Introduction, accept: bool
     return introduction
 
 
-def _informal_tie(actor: User, introduction: Introduction) -> Relationship:
+def _informal_tie(introduction: Introduction) -> Relationship:
     """The tie between the two sides: an existing one, or a new informal collaboration
     that the requester claims and the recipient confirms in the same step."""
     requester, recipient = introduction.requester, introduction.recipient
@@ -183,7 +185,11 @@ def unblock(*, organization: Organization, blocked: Organization) -> None:
 
 
 def notice_post(
-    *, actor: User, network: Network, organization: Organization, values: Mapping[str, Any]
+    *,
+    actor: User | None,
+    network: Network,
+    organization: Organization,
+    values: Mapping[str, Any],
 ) -> Notice:
     """A notice on `network`'s board by one of its member organisations. It needs an
     expiry date that has not passed; a call for help its needed-by date (which is also

@@ -47,3 +47,40 @@ def test_matches_endpoint(people, org):
     assert [r["organization"] for r in rows] == [org.slug]
     assert rows[0]["explanation"].startswith("same category (Energy)")
     assert client_for(None).get("/api/v1/organizations/nobody/matches").status_code == 404
+
+
+def test_introductions_over_the_api(people, org):
+    from django.utils import timezone
+
+    from intercoop.conftest import make_org, make_user
+    from intercoop.directory import services as directory_services
+    from intercoop.exchange.models import Notice
+
+    school = make_org(name="School", slug="school", is_cooperative=False, email="s@school.example")
+    head = make_user("head")
+    directory_services.organization_role_assign(organization=school, user=head, role="admin")
+    api = client_for(head)
+    body = {"requester": "school", "recipient": org.slug, "message": "Hello"}
+    created = api.post("/api/v1/introductions", body, content_type="application/json")
+    assert created.status_code == 201 and created.json()["contacts"] == {}
+    pk = created.json()["id"]
+    again = api.post("/api/v1/introductions", body, content_type="application/json")
+    assert again.status_code == 400 and "already waiting" in again.json()["detail"]
+    # for an organisation one does not speak for
+    forged = api.post("/api/v1/introductions", body | {"requester": org.slug, "recipient": "school"},
+                      content_type="application/json")  # fmt: skip
+    assert forged.status_code == 403
+    assert client_for(head).post(f"/api/v1/introductions/{pk}/accept").status_code == 403
+    assert client_for(people["outsider"]).post(f"/api/v1/introductions/{pk}/accept").status_code == 404
+    accepted = client_for(people["admin"]).post(f"/api/v1/introductions/{pk}/accept")
+    assert accepted.status_code == 200
+    assert accepted.json()["contacts"]["requester"]["email"] == "s@school.example"
+    assert [i["status"] for i in api.get("/api/v1/introductions").json()] == ["accepted"]
+    assert client_for(None).get("/api/v1/introductions").status_code == 401
+    # notices and deals are public
+    Notice.objects.create(network=org.network_memberships.get().network, organization=org,
+                          kind="event", title="Open day", body="Come", created_at=timezone.now(),
+                          expires_on=timezone.localdate())  # fmt: skip
+    notices = client_for(None).get("/api/v1/networks/valley/notices?kind=event").json()
+    assert [(n["title"], n["organization"]) for n in notices] == [("Open day", org.slug)]
+    assert client_for(None).get("/api/v1/deals").json() == []

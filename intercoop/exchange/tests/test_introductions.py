@@ -27,12 +27,12 @@ def other(people):
 
 
 def ask(user, recipient_slug, message="We buy bread for 300 pupils. Can we talk?", **data):
-    return client_for(user).post(
-        f"/orgs/{recipient_slug}/introduce/", {"message": message, **data}
-    )
+    return client_for(user).post(f"/orgs/{recipient_slug}/introduce/", {"message": message, **data})
 
 
-def test_request_notifies_the_other_side_in_app_and_by_mail(people, org, other, django_capture_on_commit_callbacks):
+def test_request_notifies_the_other_side_in_app_and_by_mail(
+    people, org, other, django_capture_on_commit_callbacks
+):
     school, head = other
     with django_capture_on_commit_callbacks(execute=True):
         response = ask(head, org.slug)
@@ -62,13 +62,17 @@ def test_contacts_are_shown_only_after_accept(people, org, other):
     assert page.status_code == 200 and "office@school.example" not in page.content.decode()
     assert page.context["contacts"] == {}
     client_for(people["admin"]).post(f"/introductions/{intro.pk}/accept/")
-    for user, theirs in [(people["admin"], "office@school.example"), (head, "hello@riverside.example")]:
+    for user, theirs in [
+        (people["admin"], "office@school.example"),
+        (head, "hello@riverside.example"),
+    ]:
         html = client_for(user).get(f"/introductions/{intro.pk}/").content.decode()
         assert theirs in html
     # private contact fields stay private elsewhere
-    assert "office@school.example" not in client_for(people["admin"]).get(
-        f"/orgs/{school.slug}/"
-    ).content.decode()
+    assert (
+        "office@school.example"
+        not in client_for(people["admin"]).get(f"/orgs/{school.slug}/").content.decode()
+    )
 
 
 def test_accept_records_an_informal_tie_confirmed_by_both(people, org, other):
@@ -88,7 +92,7 @@ def test_accept_records_an_informal_tie_confirmed_by_both(people, org, other):
 
 
 def test_decline_shares_nothing_and_records_nothing(people, org, other):
-    school, head = other
+    _school, head = other
     ask(head, org.slug)
     intro = Introduction.objects.get()
     client_for(people["admin"]).post(f"/introductions/{intro.pk}/decline/")

@@ -4,7 +4,7 @@ panel."""
 import pytest
 from django.core.management import call_command
 
-from intercoop.core.browser import SCREENSHOTS, browser_page, live_url
+from intercoop.core.browser import SCREENSHOTS, browser_page, live_url, log_in
 
 __all__ = ["browser_page", "live_url"]  # fixtures
 
@@ -41,10 +41,7 @@ def test_graph_filter_to_contracts_and_open_a_node(live_url, browser_page):
 def test_the_assessment_report_and_the_trend(live_url, browser_page):
     call_command("demo")
     page = browser_page
-    page.goto(f"{live_url}/accounts/login/")
-    page.fill("#id_username", "coordinator")
-    page.fill("#id_password", "intercoop-demo")
-    page.click("main button[type=submit]")
+    log_in(page, live_url, "coordinator", "intercoop-demo")
     page.goto(f"{live_url}/networks/valley-coop-network/assessments/")
     page.click("text=2025-12-31")
     assert page.locator("h2").first.inner_text() == "1. Institutionalisation of relationships"

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.test.utils import override_settings
 
 from intercoop.directory.demo import DEMO_PASSWORD, demo_build
 from intercoop.directory.models import Network, Organization
@@ -28,10 +29,13 @@ class Command(BaseCommand):
         )
         assessments_build(network=network)
         economy_build(network=network)
-        items = exchange_build()
+        # the demo's introductions notify demo accounts in the app, not by e-mail
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            items = exchange_build()
         self.stdout.write(
             f"Demo region: {summary.organizations} organisations, {summary.networks} networks, "
-            f"{ties} relationships, 2 assessments, {items} offers, needs and challenges. "
+            f"{ties} relationships, 2 assessments, {items} offers, needs and challenges, "
+            f"notices, member deals and introductions. "
             f"Sign in as coordinator, manager or "
             f"member with password {DEMO_PASSWORD!r}."
         )
