@@ -13,22 +13,58 @@ from intercoop.exchange import services
 from intercoop.exchange.models import Deal, Notice
 
 SEED = 2028
-# activity → (category, what such an organisation offers)
+# kind of organisation (the end of its name) → (category, title, what it offers)
 OFFERS = {
-    "ICA120": ("professional", "Repairs, design and printing for community organisations"),
-    "ICA240": ("food", "Organic groceries and bulk dry goods, delivered weekly"),
-    "ICA10": ("food", "Seasonal vegetables, eggs and dairy from valley farms"),
-    "ICA170": ("care", "Home care and childcare by trained co-op workers"),
-    "ICA280": ("professional", "Shared bookkeeping, payroll and IT support"),
-    "ICA150": ("finance", "Building and liability insurance for co-ops and charities"),
-    "ICA210": ("housing", "Affordable flats and rooms for members"),
-}
+    "Bakery Workers' Co-op": ("food", "Bread, cakes and pastries",
+                              "Sourdough and rye bread, cakes and pastries baked daily"),
+    "Bike Works": ("transport", "Bike repairs and cargo-bike deliveries",
+                   "Repairs, servicing and cargo-bike deliveries in town"),
+    "Print Collective": ("printing", "Printing and design",
+                         "Leaflets, posters, reports and signs, printed on recycled paper"),
+    "Cleaning Co-operative": ("cleaning", "Office and school cleaning",
+                              "Daily cleaning of offices, schools and halls with green products"),
+    "Tech Co-op": ("it", "IT support and websites",
+                   "IT support, websites and open-source software for small organisations"),
+    "Café Collective": ("food", "Catering for meetings and events",
+                        "Lunches, coffee and catering for meetings and events"),
+    "Builders' Co-op": ("building", "Building repairs and insulation",
+                        "Repairs, retrofits and insulation of homes and community buildings"),
+    "Design Co-op": ("printing", "Graphic design and branding",
+                     "Logos, leaflets and websites designed for community organisations"),
+    "Food Co-op": ("food", "Organic groceries and bulk dry goods",
+                   "Organic groceries and bulk dry goods, delivered weekly"),
+    "Grocery Co-operative": ("food", "Groceries by the case",
+                             "Groceries, fruit and vegetables by the case for kitchens"),
+    "Energy Co-op": ("energy", "Community solar electricity",
+                     "Green electricity from community solar, and energy audits"),
+    "Farmers' Co-op": ("food", "Seasonal vegetables and eggs",
+                       "Seasonal vegetables, eggs and dairy from valley farms"),
+    "Dairy Co-operative": ("food", "Milk, cheese and yoghurt",
+                           "Milk, cheese and yoghurt from the valley's dairy farms"),
+    "Growers' Co-op": ("food", "Fruit and vegetables for kitchens",
+                       "Fruit and vegetables for school and community kitchens"),
+    "Woodworkers' Co-op": ("furniture", "Furniture made to order",
+                           "Tables, shelves and classroom furniture made to order"),
+    "Care Co-operative": ("care", "Home care", "Home care by trained co-op workers"),
+    "Childcare Co-op": ("care", "Childcare", "Childcare for staff and volunteers"),
+    "Shared Services Co-op": ("professional", "Bookkeeping, payroll and IT",
+                              "Shared bookkeeping, payroll and IT support"),
+    "Mutual Insurance": ("finance", "Insurance for co-ops and charities",
+                         "Building and liability insurance for co-ops and charities"),
+    "Housing Co-operative": ("housing", "Affordable flats for members",
+                             "Affordable flats and rooms for members"),
+    "Employee-Owned Joinery": ("furniture", "Joinery and fitted furniture",
+                               "Doors, windows and fitted furniture"),
+}  # fmt: skip
 NEEDS = [
     ("food", "Organic vegetables and bread for our kitchen", 1_200_000),
     ("professional", "Bookkeeping and payroll support", 900_000),
     ("finance", "Building and liability insurance", 600_000),
     ("care", "Childcare for our staff and volunteers", 1_500_000),
-    ("professional", "Printing of leaflets and posters, and IT support", 200_000),
+    ("printing", "Printing of leaflets, posters and our annual report", 200_000),
+    ("it", "IT support and a new website", 400_000),
+    ("cleaning", "Cleaning of our hall and offices", 1_800_000),
+    ("energy", "Green electricity for our buildings", 2_500_000),
 ]
 CHALLENGES = ["energy_costs", "succession", "member_engagement", "financing", "hiring", "premises"]
 
@@ -38,14 +74,15 @@ def exchange_build() -> int:
     rng = random.Random(SEED)
     made = 0
     for organization in Organization.objects.order_by("pk"):
-        if organization.is_cooperative and organization.primary_activity in OFFERS:
-            category, text = OFFERS[organization.primary_activity]
+        kind = next((k for k in OFFERS if organization.name.endswith(k)), None)
+        if organization.is_cooperative and kind is not None:
+            category, title, text = OFFERS[kind]
             services.exchange_item_create(
                 organization=organization,
                 values={
                     "kind": "offer",
                     "category": category,
-                    "title": text.split(",")[0],
+                    "title": title,
                     "description": f"{text}. {organization.name}, {organization.locality}.",
                     "service_radius_km": rng.choice([25, 50, 100]),
                     "coop_discount": rng.choice([0, 5, 10]),
@@ -133,10 +170,11 @@ DEALS = [
 
 def _deals_build(rng: random.Random) -> None:
     network = Network.objects.get(slug="valley-coop-network")
-    offering = list(Organization.objects.filter(is_cooperative=True).order_by("pk")[1:40])
-    for title, percent, audience in DEALS:
+    # the demo manager's bakery offers the first deal, so that its card check shows one
+    offering = list(Organization.objects.filter(is_cooperative=True).order_by("pk")[:40])
+    for n, (title, percent, audience) in enumerate(DEALS):
         services.deal_create(
-            organization=rng.choice(offering),
+            organization=offering[0] if n == 0 else rng.choice(offering[1:]),
             values={"title": title, "discount_percent": percent, "audience": audience,
                     "network": network if audience == Deal.Audience.NETWORK else None},
         )  # fmt: skip

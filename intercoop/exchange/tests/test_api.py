@@ -71,7 +71,9 @@ def test_introductions_over_the_api(people, org):
                       content_type="application/json")  # fmt: skip
     assert forged.status_code == 403
     assert client_for(head).post(f"/api/v1/introductions/{pk}/accept").status_code == 403
-    assert client_for(people["outsider"]).post(f"/api/v1/introductions/{pk}/accept").status_code == 404
+    assert (
+        client_for(people["outsider"]).post(f"/api/v1/introductions/{pk}/accept").status_code == 404
+    )
     accepted = client_for(people["admin"]).post(f"/api/v1/introductions/{pk}/accept")
     assert accepted.status_code == 200
     assert accepted.json()["contacts"]["requester"]["email"] == "s@school.example"
