@@ -35,6 +35,7 @@ bench: install
 	$(BIN)/python benchmarks/directory.py
 	$(BIN)/python benchmarks/network.py
 	$(BIN)/python benchmarks/matching.py
+	$(BIN)/python benchmarks/purchasing.py
 
 messages: install
 	cd intercoop && ../$(BIN)/intercoop makemessages -l es -l fr --no-obsolete --ignore 'tests/*'

@@ -4,6 +4,7 @@ Our own commands are spelled with hyphens (`intercoop import-orgs`); Django's ke
 names (`intercoop migrate`). `intercoop --help` lists both.
 """
 
+import importlib
 import os
 import sys
 
@@ -20,6 +21,11 @@ COMMANDS = {
     "import-exchange": "import_exchange",
     "matches": "matches",
 }
+# Commands that work on files alone: run without starting Django. Name → module with
+# HELP and main(argv) -> exit status.
+STANDALONE = {
+    "allocate": "intercoop.purchasing.cli",
+}
 
 
 def _usage() -> str:
@@ -34,6 +40,8 @@ def _usage() -> str:
     for cli_name, command in COMMANDS.items():
         help_text = load_command_class(available[command], command).help.split("\n")[0]
         lines.append(f"  {cli_name:<16} {help_text}")
+    for cli_name, module in STANDALONE.items():
+        lines.append(f"  {cli_name:<16} {importlib.import_module(module).HELP}")
     lines += ["", "Django commands:"]
     ours = set(COMMANDS.values())
     names = sorted(name for name in available if name not in ours)
@@ -42,11 +50,16 @@ def _usage() -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in STANDALONE:
+        status = importlib.import_module(STANDALONE[args[0]]).main(args[1:])
+        if status:
+            sys.exit(status)
+        return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intercoop.config.settings")
     import django
     from django.core.management import execute_from_command_line
 
-    args = list(sys.argv[1:] if argv is None else argv)
     if not args or (args[0] in {"-h", "--help", "help"} and len(args) == 1):
         django.setup()
         print(_usage())
