@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "intercoop.directory",
     "intercoop.network",
     "intercoop.exchange",
+    "intercoop.purchasing",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,214 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from intercoop.directory.models import Network, Organization
+from intercoop.exchange.taxonomy import CATEGORIES
+
+
+class Round(models.Model):
+    """A joint purchasing round of a network: members commit demand while it is open; the
+    coordinator closes it, invites bids, awards a contract; deliveries or bills follow."""
+
+    class Kind(models.TextChoices):
+        GOODS = "goods", _("Goods by the case")
+        SERVICE = "service", _("Service contract")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open for orders")
+        CLOSED = "closed", _("Closed")
+        BIDDING = "bidding", _("Taking bids")
+        AWARDED = "awarded", _("Awarded")
+        DELIVERED = "delivered", _("Delivered")
+        ACTIVE = "active", _("Contract running")
+        SETTLED = "settled", _("Settled")
+
+    class Strategy(models.TextChoices):
+        FIFO = "fifo", _("First come, first served")
+        NO_AUTO = "no-auto", _("No automatic distribution")
+        PROPORTIONAL = "proportional", _("Tolerance in proportion")
+
+    class Split(models.TextChoices):
+        EQUAL = "equal", _("Equally")
+        VALUE = "value", _("By value")
+        UNITS = "units", _("By units")
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="rounds")
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    category = models.CharField(_("category"), max_length=30, choices=CATEGORIES.items())
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    strategy = models.CharField(
+        _("allocation"), max_length=12, choices=Strategy.choices, default=Strategy.FIFO
+    )
+    transport_split = models.CharField(
+        _("transport cost split"), max_length=6, choices=Split.choices, default=Split.VALUE
+    )
+    transport_cost = models.BigIntegerField(_("transport cost"), default=0)
+    currency = models.CharField(_("currency"), max_length=3)
+    # service rounds: what members commit, e.g. "pickups/week", "kWh/year", "sites"
+    volume_unit = models.CharField(_("volume unit"), max_length=40, blank=True)
+    closes_on = models.DateField(_("orders close on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("purchasing round")
+        verbose_name_plural = _("purchasing rounds")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Article(models.Model):
+    """A good bought in a goods round. Prices are minor units per unit."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="articles")
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=40, default="piece")
+    case_size = models.PositiveIntegerField(_("case size"), default=1)
+    minimum = models.DecimalField(_("minimum order"), max_digits=12, decimal_places=3, default=0)
+    by_weight = models.BooleanField(_("sold by weight"), default=False)
+    # what members pay elsewhere today, per unit: the baseline of their savings
+    reference_price = models.DecimalField(
+        _("price paid today"), max_digits=14, decimal_places=3, default=0
+    )
+    price = models.DecimalField(
+        _("price under the award"), max_digits=14, decimal_places=3, null=True, blank=True
+    )
+    received = models.DecimalField(
+        _("received"), max_digits=14, decimal_places=3, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["round", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(case_size__gte=1), name="article_case_size")
+        ]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrderRow(models.Model):
+    """One row of a goods round's order log: what a member added at one moment. A
+    decrease takes units off the member's newest rows (never adds a row)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="order_rows")
+    member = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3)
+    tolerance = models.DecimalField(_("tolerance"), max_digits=14, decimal_places=3, default=0)
+    placed_at = models.DateTimeField(_("placed at"))
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["placed_at", "pk"]
+        indexes = [models.Index(fields=["article", "member"], name="order_row_member")]
+        verbose_name = _("order row")
+        verbose_name_plural = _("order rows")
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.quantity} (+{self.tolerance}) {self.article}"
+
+
+class Commitment(models.Model):
+    """A member's annual volume in a service round and what it pays per unit today."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="commitments")
+    member = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    volume = models.DecimalField(_("annual volume"), max_digits=14, decimal_places=3)
+    current_price = models.DecimalField(
+        _("price paid today per unit"), max_digits=14, decimal_places=3
+    )
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "member"], name="one_commitment")]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.volume}"
+
+
+class Bid(models.Model):
+    """A supplier's offer for a round: volume tiers (service rounds) or a price per
+    article (goods rounds), and the evidence for the social criteria."""
+
+    class Mode(models.TextChoices):
+        ALL_UNITS = "all_units", _("All units at the tier reached")
+        INCREMENTAL = "incremental", _("Each tier at its own price")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="bids")
+    supplier = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="bids")
+    mode = models.CharField(_("tier pricing"), max_length=12, choices=Mode.choices)
+    tiers = models.JSONField(_("tiers"), default=list)  # [[from volume, unit price], …]
+    article_prices = models.JSONField(_("prices per article"), default=dict)  # {id: price}
+    # social criteria scored 0–5 by the coordinator, with the supplier's evidence
+    scores = models.JSONField(_("scores"), default=dict)
+    evidence = models.TextField(_("evidence"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("submitted at"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "supplier"], name="one_bid")]
+        verbose_name = _("bid")
+        verbose_name_plural = _("bids")
+
+    def __str__(self) -> str:
+        return f"{self.supplier} for {self.round}"
+
+
+class Contract(models.Model):
+    """The award of a round to one bid, with its term and renewal date."""
+
+    round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="contract")
+    bid = models.ForeignKey(Bid, on_delete=models.PROTECT, related_name="+")
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    renewal_on = models.DateField(_("renewal decision by"))
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    awarded_at = models.DateTimeField(_("awarded at"))
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.bid.supplier}"
+
+
+class Override(models.Model):
+    """A coordinator's hand-made change to one member's allocation of an article,
+    recorded and shown beside the computed one."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="overrides")
+    member = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    total = models.DecimalField(_("allocated"), max_digits=14, decimal_places=3)
+    reason = models.CharField(_("reason"), max_length=300)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    made_at = models.DateTimeField(_("made at"))
+
+    class Meta:
+        ordering = ["made_at"]
+        verbose_name = _("override")
+        verbose_name_plural = _("overrides")
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.total} ({self.reason})"
