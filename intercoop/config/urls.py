@@ -10,5 +10,6 @@ urlpatterns = [
     path("accounts/", include("intercoop.core.urls")),
     path("", include("intercoop.network.urls")),
     path("", include("intercoop.exchange.urls")),
+    path("", include("intercoop.purchasing.urls")),
     path("", include("intercoop.directory.urls")),
 ]

@@ -40,3 +40,18 @@ def minor_units(amount: Any, currency: str) -> int:
 def major_units(amount: int, currency: str) -> Decimal:
     """Integer minor units as a decimal amount in major units (the inverse)."""
     return Decimal(amount).scaleb(-_exponent(currency))
+
+
+def unit_price(amount: Any, currency: str) -> Decimal:
+    """A price per unit in major units as minor units, keeping fractions of a minor unit
+    (0.125 USD per kWh is 12.5 cents): totals are rounded, unit prices are not."""
+    try:
+        value = Decimal(str(amount).replace(",", "").strip()).scaleb(_exponent(currency))
+        return Decimal(format(value, "f"))
+    except InvalidOperation:
+        raise MoneyError(_("%(value)r is not an amount of money") % {"value": amount}) from None
+
+
+def unit_price_major(amount: Any, currency: str) -> Decimal:
+    """A price per unit in minor units as major units, without trailing zeros."""
+    return Decimal(amount).scaleb(-_exponent(currency)).normalize()

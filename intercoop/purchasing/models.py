@@ -35,7 +35,7 @@ class Round(models.Model):
 
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="rounds")
     coordinator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -175,7 +175,7 @@ class Contract(models.Model):
     """The award of a round to one bid, with its term and renewal date."""
 
     round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="contract")
-    bid = models.ForeignKey(Bid, on_delete=models.PROTECT, related_name="+")
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="+")
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     renewal_on = models.DateField(_("renewal decision by"))

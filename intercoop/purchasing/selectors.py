@@ -6,12 +6,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from intercoop.core import permissions
 from intercoop.core.permissions import AnyUser
 from intercoop.directory.models import Organization
 from intercoop.purchasing import allocation, pricing
 from intercoop.purchasing.models import Article, Bid, Commitment, OrderRow, Round
+
+CRITERIA_LABELS = {
+    "local": _("Local"),
+    "cooperative": _("Co-op or worker-owned"),
+    "environment": _("Environment"),
+    "labour": _("Labour standards"),
+}
 
 
 def can_coordinate(user: AnyUser, round: Round) -> bool:
@@ -104,6 +112,7 @@ def bid_comparison(*, round: Round, bids: QuerySet[Bid]) -> list[dict[str, Any]]
                 "cost": costs[str(b.pk)],
                 "unit_price": (Decimal(costs[str(b.pk)]) / volume) if volume else None,
                 "score": scores[str(b.pk)],
+                "social": [(c, label, b.scores.get(c, 0)) for c, label in CRITERIA_LABELS.items()],
             }
             for b in bids
         ),

@@ -151,17 +151,24 @@ def commitment_set(
     return commitment
 
 
+@transaction.atomic
 def round_move(*, round: Round, to: str) -> Round:
     """Move a round along its timeline (open ⇄ closed → bidding; awarded → delivered or
     active → settled)."""
-    if to not in NEXT[Round.Status(round.status)]:
+    fresh = Round.objects.select_for_update().get(pk=round.pk)
+    if to not in NEXT[Round.Status(fresh.status)]:
         raise DomainError(
             _("A round that is %(now)s cannot become %(to)s")
-            % {"now": round.get_status_display(), "to": to}
+            % {"now": fresh.get_status_display(), "to": to}
         )
-    round.status = to
-    round.save(update_fields=["status"])
-    return round
+    fresh.status = round.status = to
+    fresh.save(update_fields=["status"])
+    return fresh
+
+
+def _plain(value: Any) -> str:
+    """A number as plain decimal text ("4000", not "4.0E+3"), for JSON."""
+    return format(Decimal(str(value)).normalize(), "f")
 
 
 def bid_submit(
@@ -177,7 +184,7 @@ def bid_submit(
     tiers, prices = values.get("tiers") or [], values.get("article_prices") or {}
     if round.kind == Round.Kind.SERVICE:
         try:
-            tiers = sorted([[str(Decimal(str(a))), str(Decimal(str(p)))] for a, p in tiers],
+            tiers = sorted([[_plain(a), _plain(p)] for a, p in tiers],
                            key=lambda t: Decimal(t[0]))  # fmt: skip
         except (ArithmeticError, ValueError, TypeError):
             raise InvalidValues({"tiers": _("each tier is [from volume, unit price]")}) from None
@@ -187,7 +194,7 @@ def bid_submit(
         names = {str(a.pk) for a in round.articles.all()}
         if set(map(str, prices)) != names:
             raise InvalidValues({"article_prices": _("a goods bid prices every article")})
-        prices = {str(k): str(Decimal(str(v))) for k, v in prices.items()}
+        prices = {str(k): _plain(v) for k, v in prices.items()}
     bid, _created = Bid.objects.update_or_create(
         round=round,
         supplier=supplier,
@@ -223,7 +230,7 @@ def round_award(
 ) -> Contract:  # fmt: skip
     """Award the round to `bid`: a contract with its term and renewal date; a goods round's
     articles take the bid's prices."""
-    round = Round.objects.select_for_update().get(pk=round.pk)
+    given, round = round, Round.objects.select_for_update().get(pk=round.pk)
     if round.status != Round.Status.BIDDING:
         raise DomainError(_("Only a round taking bids is awarded"))
     if bid.round_id != round.pk:
@@ -234,7 +241,7 @@ def round_award(
     for article in round.articles.all():
         article.price = Decimal(bid.article_prices.get(str(article.pk), "0"))
         article.save(update_fields=["price"])
-    round.status = Round.Status.AWARDED
+    round.status = given.status = Round.Status.AWARDED
     round.save(update_fields=["status"])
     return Contract.objects.create(
         round=round, bid=bid, starts_on=starts_on, ends_on=ends_on, renewal_on=renewal_on,

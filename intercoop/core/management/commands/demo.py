@@ -7,6 +7,7 @@ from intercoop.directory.demo import DEMO_PASSWORD, demo_build
 from intercoop.directory.models import Network, Organization
 from intercoop.exchange.demo import exchange_build
 from intercoop.network.demo import assessments_build, economy_build, relationships_build
+from intercoop.purchasing.demo import purchasing_build
 
 
 class Command(BaseCommand):
@@ -32,10 +33,11 @@ class Command(BaseCommand):
         # the demo's introductions notify demo accounts in the app, not by e-mail
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             items = exchange_build()
+        rounds = purchasing_build()
         self.stdout.write(
             f"Demo region: {summary.organizations} organisations, {summary.networks} networks, "
             f"{ties} relationships, 2 assessments, {items} offers, needs and challenges, "
-            f"notices, member deals and introductions. "
+            f"notices, member deals and introductions, {rounds} purchasing rounds. "
             f"Sign in as coordinator, manager or "
             f"member with password {DEMO_PASSWORD!r}."
         )

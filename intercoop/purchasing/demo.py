@@ -1,0 +1,109 @@
+"""Demo rounds: produce by the case for the valley's kitchens and shops (bodega style),
+and a waste-hauling contract for the purchasing alliance; both awarded, with savings."""
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from intercoop.directory.models import Network, NetworkMembership, Organization
+from intercoop.purchasing import services
+
+SEED = 2029
+PRODUCE = [  # name, unit, case size, price paid today per unit (cents), award price
+    ("Apples", "kg", 18, 260, 190),
+    ("Potatoes", "kg", 25, 120, 80),
+    ("Onions", "kg", 20, 140, 95),
+    ("Tomatoes", "kg", 10, 420, 310),
+    ("Eggs", "dozen", 15, 480, 390),
+    ("Oat milk", "litre", 12, 230, 175),
+]
+
+
+def _members(network: Network) -> list[Organization]:
+    return list(
+        Organization.objects.filter(
+            network_memberships__network=network,
+            network_memberships__status=NetworkMembership.Status.MEMBER,
+        ).order_by("pk")
+    )
+
+
+@transaction.atomic
+def purchasing_build() -> int:
+    rng = random.Random(SEED)
+    coordinator = get_user_model().objects.get(username="coordinator")
+    network = Network.objects.get(slug="valley-coop-network")
+    alliance = Network.objects.get(slug="valley-purchasing-alliance")
+    today = timezone.localdate()
+
+    produce = services.round_create(
+        network=network, coordinator=coordinator,
+        values={"title": "Fresh produce by the case", "kind": "goods", "category": "food",
+                "currency": "USD", "strategy": "fifo", "transport_split": "value",
+                "transport_cost": 12_000,
+                "description": "Kitchens, cafés and corner shops pool orders to buy by the case."},
+        articles=[{"name": n, "unit": u, "case_size": c, "reference_price": Decimal(p)}
+                  for n, u, c, p, _award in PRODUCE],
+    )  # fmt: skip
+    buyers = rng.sample(_members(network), 14)
+    for article in produce.articles.all():
+        for buyer in rng.sample(buyers, 8):
+            services.order_set(actor=None, article=article, member=buyer,
+                               quantity=Decimal(rng.randint(2, 14)),
+                               tolerance=Decimal(rng.choice([0, 0, 2, 4])))  # fmt: skip
+    services.round_move(round=produce, to="closed")
+    services.round_move(round=produce, to="bidding")
+    supplier = (
+        Organization.objects.filter(name__contains="Growers").order_by("pk").first() or buyers[0]
+    )
+    prices = {
+        a.pk: Decimal(award)
+        for a, (*_rest, award) in zip(produce.articles.all(), PRODUCE, strict=True)
+    }
+    offer = {"mode": "all_units", "article_prices": prices,
+             "evidence": "A valley growers' co-op, 20 km away."}  # fmt: skip
+    bid = services.bid_submit(actor=None, round=produce, supplier=supplier, values=offer)
+    services.bid_score(
+        bid=bid, scores={"local": 5, "cooperative": 5, "environment": 4, "labour": 4}
+    )
+    services.round_award(actor=coordinator, round=produce, bid=bid, starts_on=today,
+                         ends_on=today + dt.timedelta(days=90))  # fmt: skip
+    services.round_move(round=produce, to="delivered")
+
+    waste = services.round_create(
+        network=alliance, coordinator=coordinator,
+        values={"title": "Waste hauling 2027–2029", "kind": "service", "category": "waste",
+                "currency": "USD", "volume_unit": "pickups/year",
+                "description": "One hauler for every member's bins: weekly pickups."},
+    )  # fmt: skip
+    for member in _members(alliance)[:30]:
+        services.commitment_set(round=waste, member=member,
+                                volume=Decimal(rng.choice([52, 104, 156])),
+                                current_price=Decimal(rng.randint(42, 60) * 100))  # fmt: skip
+    services.round_move(round=waste, to="closed")
+    services.round_move(round=waste, to="bidding")
+    haulers = [("Valley Waste Co-operative", "incremental", [[0, 4600], [1500, 3900], [3000, 3500]],
+                {"local": 5, "cooperative": 5, "environment": 4, "labour": 5}),
+               ("Regional Hauling Inc.", "all_units", [[0, 4800], [2000, 3600]],
+                {"local": 2, "cooperative": 0, "environment": 2, "labour": 3})]  # fmt: skip
+    bids = []
+    for name, mode, tiers, scores in haulers:
+        hauler = (
+            Organization.objects.filter(is_cooperative="Co-operative" in name)
+            .exclude(pk__in=[m.pk for m in _members(alliance)[:30]])
+            .order_by("-pk")
+            .first()
+        )
+        assert hauler is not None
+        offer = {"mode": mode, "tiers": tiers, "evidence": name}
+        made = services.bid_submit(actor=None, round=waste, supplier=hauler, values=offer)
+        bids.append(services.bid_score(bid=made, scores=scores))
+    services.round_award(actor=coordinator, round=waste, bid=bids[0],
+                         starts_on=dt.date(today.year + 1, 1, 1),
+                         ends_on=dt.date(today.year + 3, 1, 1))  # fmt: skip
+    services.round_move(round=waste, to="active")
+    return 2

@@ -1,0 +1,271 @@
+"""Joint purchasing pages: a network's rounds; a round with orders or commitments, bids,
+award, allocation and savings."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from intercoop.core import permissions
+from intercoop.core.errors import DomainError, InvalidValues
+from intercoop.core.forms import add_domain_errors
+from intercoop.core.money import unit_price
+from intercoop.directory.models import NetworkMembership, Organization
+from intercoop.purchasing import selectors, services
+from intercoop.purchasing.forms import AwardForm, BidForm, CommitmentForm, OrderForm, RoundForm
+from intercoop.purchasing.models import Bid, Round
+from intercoop.purchasing.pricing import CRITERIA
+
+
+def _member_organizations(user: Any, round: Round) -> list[Organization]:
+    """The network's member organisations the user speaks for: those it orders for."""
+    return list(
+        Organization.objects.filter(
+            pk__in=permissions.acting_organizations(user),
+            network_memberships__network=round.network,
+            network_memberships__status=NetworkMembership.Status.MEMBER,
+        ).order_by("name")
+    )
+
+
+def _round(request: HttpRequest, pk: int) -> Round:
+    """A round, for its coordinators, the people of the network's members, and, while it
+    takes bids or after, people who speak for any organisation (suppliers)."""
+    round = get_object_or_404(Round.objects.select_related("network", "coordinator"), pk=pk)
+    user = request.user
+    if not (
+        selectors.can_coordinate(user, round)
+        or permissions.can_view_assessments(user, round.network)
+        or (round.status != Round.Status.OPEN and permissions.acting_organizations(user))
+    ):
+        raise Http404
+    return round
+
+
+@login_required
+def round_list(request: HttpRequest, slug: str) -> HttpResponse:
+    network = permissions.access_network(request.user, slug=slug)
+    may_manage = permissions.can_manage_network(request.user, network)
+    if not (may_manage or permissions.can_view_assessments(request.user, network)):
+        raise PermissionDenied(_("Rounds are for the network's members and coordinators"))
+    form = RoundForm(request.POST or None)
+    if request.method == "POST":
+        if not may_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            values = {
+                k: v
+                for k, v in form.cleaned_data.items()
+                if k != "articles" and v not in (None, "")
+            }
+            try:
+                made = services.round_create(
+                    network=network, coordinator=permissions.authenticated_user(request),
+                    values=values, articles=form.cleaned_data["articles"],
+                )  # fmt: skip
+            except DomainError as error:
+                add_domain_errors(form, error)
+            else:
+                return redirect("purchasing:round", pk=made.pk)
+    return render(
+        request,
+        "purchasing/round_list.html",
+        {
+            "network": network,
+            "rounds": Round.objects.filter(network=network),
+            "form": form,
+            "may_manage": may_manage,
+        },
+    )
+
+
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    round = _round(request, pk)
+    user = request.user
+    coordinating = selectors.can_coordinate(user, round)
+    mine = _member_organizations(user, round)
+    my_slugs = {o.slug for o in mine}
+
+    def seen(member: str) -> bool:
+        return coordinating or member in my_slugs
+
+    allocations = selectors.article_allocations(round=round) if round.kind == "goods" else []
+    costs = selectors.member_costs(round=round)
+    if not coordinating:  # members see their own orders and savings only
+        costs = [c for c in costs if c.member in my_slugs]
+    bids = selectors.visible_bids(user=user, round=round)
+    context = {
+        "round": round,
+        "coordinating": coordinating,
+        "mine": mine,
+        "my_slugs": my_slugs,
+        "allocations": [
+            (article, computed, [s for m, s in computed.shares.items() if seen(m)])
+            for article, computed in allocations
+        ],
+        "commitments": [
+            c for c in selectors.commitments_of(round=round) if seen(c.member.slug)
+        ],
+        "costs": costs,
+        "total_saving": sum(c.saving for c in costs),
+        "comparison": selectors.bid_comparison(round=round, bids=bids) if bids else [],
+        "next": services.NEXT[Round.Status(round.status)],
+        "order_form": OrderForm(),
+        "commitment_form": CommitmentForm(),
+        "award_form": AwardForm(),
+        "can_bid": round.status == Round.Status.BIDDING
+        and bool(permissions.acting_organizations(user)),
+        "contract": getattr(round, "contract", None),
+        "volume": selectors.round_volume(round=round),
+    }  # fmt: skip
+    return render(request, "purchasing/round.html", context)
+
+
+def _acting_member(request: HttpRequest, round: Round) -> Organization:
+    mine = _member_organizations(request.user, round)
+    chosen = next((o for o in mine if o.slug == request.POST.get("member")), None)
+    if chosen is None:
+        raise PermissionDenied(_("Only the people of the network's members order in its rounds"))
+    return chosen
+
+
+@require_POST
+@login_required
+def order(request: HttpRequest, pk: int) -> HttpResponse:
+    round = _round(request, pk)
+    member = _acting_member(request, round)
+    article = get_object_or_404(round.articles, pk=request.POST.get("article") or 0)
+    form = OrderForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise InvalidValues({k: str(v[0]) for k, v in form.errors.items()})
+        services.order_set(
+            actor=permissions.authenticated_user(request), article=article, member=member,
+            quantity=form.cleaned_data["quantity"],
+            tolerance=form.cleaned_data["tolerance"] or Decimal(0),
+        )  # fmt: skip
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Order saved."))
+    return redirect("purchasing:round", pk=round.pk)
+
+
+@require_POST
+@login_required
+def commit(request: HttpRequest, pk: int) -> HttpResponse:
+    round = _round(request, pk)
+    member = _acting_member(request, round)
+    form = CommitmentForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise InvalidValues({k: str(v[0]) for k, v in form.errors.items()})
+        services.commitment_set(
+            round=round, member=member, volume=form.cleaned_data["volume"],
+            current_price=unit_price(form.cleaned_data["current_price"], round.currency),
+        )  # fmt: skip
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Commitment saved."))
+    return redirect("purchasing:round", pk=round.pk)
+
+
+def _coordinated(request: HttpRequest, pk: int) -> Round:
+    round = _round(request, pk)
+    if not selectors.can_coordinate(request.user, round):
+        raise PermissionDenied(_("Only the round's coordinators do this"))
+    return round
+
+
+@require_POST
+@login_required
+def move(request: HttpRequest, pk: int) -> HttpResponse:
+    round = _coordinated(request, pk)
+    try:
+        services.round_move(round=round, to=request.POST.get("to", ""))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("purchasing:round", pk=round.pk)
+
+
+@require_POST
+@login_required
+def award(request: HttpRequest, pk: int) -> HttpResponse:
+    round = _coordinated(request, pk)
+    form = AwardForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise InvalidValues({k: str(v[0]) for k, v in form.errors.items()})
+        bid = get_object_or_404(round.bids, pk=form.cleaned_data["bid"])
+        services.round_award(
+            actor=permissions.authenticated_user(request), round=round, bid=bid,
+            starts_on=form.cleaned_data["starts_on"], ends_on=form.cleaned_data["ends_on"],
+        )  # fmt: skip
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Awarded."))
+    return redirect("purchasing:round", pk=round.pk)
+
+
+@login_required
+def bid(request: HttpRequest, pk: int) -> HttpResponse:
+    """A supplier's bid, for one of the organisations the user speaks for."""
+    round = _round(request, pk)
+    suppliers = Organization.objects.filter(
+        pk__in=permissions.acting_organizations(request.user)
+    ).order_by("name")
+    if not suppliers or round.status != Round.Status.BIDDING:
+        raise PermissionDenied(_("The round is not taking bids"))
+    articles = list(round.articles.all())
+    form = BidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        supplier = suppliers.filter(slug=request.POST.get("supplier")).first() or suppliers[0]
+        try:
+            values = {
+                "mode": form.cleaned_data["mode"],
+                "evidence": form.cleaned_data["evidence"],
+                "tiers": [
+                    [line.split(";")[0].strip(), unit_price(line.split(";")[1], round.currency)]
+                    for line in form.cleaned_data["tiers"].splitlines() if ";" in line
+                ],
+                "article_prices": {
+                    a.pk: unit_price(request.POST.get(f"price-{a.pk}") or "0", round.currency)
+                    for a in articles
+                },
+            }  # fmt: skip
+            services.bid_submit(
+                actor=permissions.authenticated_user(request), round=round, supplier=supplier,
+                values=values,
+            )  # fmt: skip
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Bid submitted."))
+            return redirect("purchasing:round", pk=round.pk)
+    return render(
+        request,
+        "purchasing/bid.html",
+        {"round": round, "form": form, "suppliers": suppliers, "articles": articles,
+         "volume": selectors.round_volume(round=round)},
+    )  # fmt: skip
+
+
+@require_POST
+@login_required
+def score(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator scores a bid's social criteria (0–5 each)."""
+    bid = get_object_or_404(Bid.objects.select_related("round"), pk=pk)
+    _coordinated(request, bid.round_id)
+    try:
+        services.bid_score(bid=bid, scores={k: int(request.POST.get(k) or 0) for k in CRITERIA})
+    except (DomainError, ValueError) as error:
+        messages.error(request, str(error))
+    return redirect("purchasing:round", pk=bid.round_id)
