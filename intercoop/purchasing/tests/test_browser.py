@@ -1,0 +1,78 @@
+"""A member commits demand with tolerance, the coordinator closes the round, invites bids
+and awards it, and the member reads its allocation and savings."""
+
+from decimal import Decimal
+
+import pytest
+
+from intercoop.conftest import make_org, make_user
+from intercoop.core.browser import SCREENSHOTS, browser_page, live_url, log_in
+from intercoop.directory import services as directory_services
+from intercoop.directory.models import NetworkRole
+from intercoop.purchasing import services
+from intercoop.purchasing.models import Round
+
+__all__ = ["browser_page", "live_url"]  # fixtures
+
+PASSWORD = "pw-for-tests-1"
+
+
+@pytest.mark.browser
+def test_commit_close_award_and_read_the_savings(live_url, browser_page):
+    network = directory_services.network_create(slug="valley", name="Valley Network")
+    coordinator = make_user("coordinator")
+    directory_services.network_role_assign(
+        network=network, user=coordinator, role=NetworkRole.Role.COORDINATOR
+    )
+    cafe, shop = make_org(name="Corner Café Co-op"), make_org(name="Bodega Co-op")
+    for organization in (cafe, shop):
+        directory_services.network_member_admit(network=network, organization=organization)
+    directory_services.organization_role_assign(
+        organization=cafe, user=make_user("buyer"), role="admin"
+    )
+    round = services.round_create(
+        network=network, coordinator=coordinator,
+        values={"title": "Bread by the case", "kind": "goods", "category": "food",
+                "currency": "USD"},
+        articles=[{"name": "Sourdough", "unit": "loaf", "case_size": 5,
+                   "reference_price": Decimal(400)}],
+    )  # fmt: skip
+    sourdough = round.articles.get()
+    services.order_set(actor=None, article=sourdough, member=shop, quantity=Decimal(4),
+                       tolerance=Decimal(0))  # fmt: skip
+    page = browser_page
+
+    # the café's buyer orders 3 loaves and would take 3 more to fill a case
+    log_in(page, live_url, "buyer", PASSWORD)
+    page.goto(f"{live_url}/rounds/{round.pk}/")
+    form = page.locator(".order-form")
+    form.locator("input[name=quantity]").fill("3")
+    form.locator("input[name=tolerance]").fill("3")
+    form.locator("button").click()
+    assert "Order saved." in page.locator(".messages").inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "purchasing-order.png"), full_page=True)
+
+    # the coordinator closes the round, invites bids and awards the only one
+    log_in(page, live_url, "coordinator", PASSWORD)
+    page.goto(f"{live_url}/rounds/{round.pk}/")
+    page.click("text=Close orders")
+    page.click("text=Invite bids")
+    services.bid_submit(actor=None, round=Round.objects.get(), supplier=make_org(name="Rye Bakers"),
+                        values={"mode": "all_units", "article_prices": {sourdough.pk: 320}})  # fmt: skip
+    page.reload()
+    award = page.locator(".bids form.inline-form")
+    award.locator("input[name=starts_on]").fill("2027-01-04")
+    award.locator("input[name=ends_on]").fill("2027-12-31")
+    award.locator("button").click()
+    assert "Awarded to Rye Bakers" in page.locator(".verdict").inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "purchasing-awarded.png"), full_page=True)
+
+    # the buyer sees its share (two cases: 3 ordered + 3 from tolerance) and its saving
+    log_in(page, live_url, "buyer", PASSWORD)
+    page.goto(f"{live_url}/rounds/{round.pk}/")
+    allocation = page.locator("td.small").first.inner_text()
+    assert f"{cafe.slug}: 6" in allocation and "3 from tolerance" in allocation
+    assert shop.slug not in allocation  # members see their own line only
+    savings = page.locator("h2:has-text('Cost and savings') + table tbody").inner_text()
+    assert "24.00 USD" in savings and "19.20 USD" in savings and "4.80 USD" in savings
+    page.screenshot(path=str(SCREENSHOTS / "purchasing-savings.png"), full_page=True)
