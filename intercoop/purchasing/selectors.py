@@ -53,7 +53,7 @@ def article_allocations(*, round: Round) -> list[tuple[Article, allocation.Alloc
             )
         )
     result = []
-    for article in round.articles.prefetch_related("overrides__member"):
+    for article in round.articles.prefetch_related("overrides__member", "overrides__made_by"):
         spec = allocation.Article(
             article.name, article.case_size, article.minimum, article.by_weight
         )

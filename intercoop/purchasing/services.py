@@ -14,7 +14,15 @@ from django.utils.translation import gettext as _
 from intercoop.core.errors import DomainError, InvalidValues
 from intercoop.core.money import CURRENCY
 from intercoop.directory.models import Network, NetworkMembership, Organization
-from intercoop.purchasing.models import Article, Bid, Commitment, Contract, OrderRow, Round
+from intercoop.purchasing.models import (
+    Article,
+    Bid,
+    Commitment,
+    Contract,
+    OrderRow,
+    Override,
+    Round,
+)
 from intercoop.purchasing.pricing import CRITERIA
 
 # the timeline: from each status, the statuses a coordinator may move the round to
@@ -246,4 +254,53 @@ def round_award(
     return Contract.objects.create(
         round=round, bid=bid, starts_on=starts_on, ends_on=ends_on, renewal_on=renewal_on,
         awarded_by=actor, awarded_at=timezone.now(),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def delivery_record(
+    *, round: Round, received: Mapping[int, Decimal], transport_cost: int = 0
+) -> Round:
+    """What arrived of each article (missing articles: all that was ordered) and the
+    transport cost (minor units); what arrived is then shared by the round's rule."""
+    fresh = Round.objects.select_for_update().get(pk=round.pk)
+    if fresh.status != Round.Status.AWARDED or fresh.kind != Round.Kind.GOODS:
+        raise DomainError(_("Deliveries are recorded for an awarded goods round"))
+    errors = {}
+    if transport_cost < 0:
+        errors["transport_cost"] = _("is not negative")
+    articles = {a.pk: a for a in fresh.articles.all()}
+    for pk, amount in received.items():
+        if pk not in articles:
+            errors[f"received[{pk}]"] = _("is not an article of this round")
+        elif amount < 0:
+            errors[f"received[{pk}]"] = _("is not negative")
+    if errors:
+        raise InvalidValues(errors)
+    for pk, amount in received.items():
+        articles[pk].received = amount
+        articles[pk].save(update_fields=["received"])
+    fresh.transport_cost = transport_cost
+    fresh.status = round.status = Round.Status.DELIVERED
+    fresh.save(update_fields=["transport_cost", "status"])
+    return fresh
+
+
+def override_record(
+    *, actor: User | None, article: Article, member: Organization, total: Decimal, reason: str
+) -> Override:
+    """A coordinator sets one member's allocation of an article by hand, with a reason;
+    the computed share is replaced and the override shown beside it."""
+    if article.round.status == Round.Status.OPEN:
+        raise DomainError(_("Close the round before changing an allocation by hand"))
+    errors = {}
+    if total < 0:
+        errors["total"] = _("is not negative")
+    if not reason.strip():
+        errors["reason"] = _("Say why")
+    if errors:
+        raise InvalidValues(errors)
+    return Override.objects.create(
+        article=article, member=member, total=total, reason=reason.strip()[:300],
+        made_by=actor, made_at=timezone.now(),
     )  # fmt: skip

@@ -12,5 +12,7 @@ urlpatterns = [
     path("rounds/<int:pk>/move/", views.move, name="move"),
     path("rounds/<int:pk>/bid/", views.bid, name="bid"),
     path("rounds/<int:pk>/award/", views.award, name="award"),
+    path("rounds/<int:pk>/delivery/", views.delivery, name="delivery"),
+    path("rounds/<int:pk>/override/", views.override, name="override"),
     path("bids/<int:pk>/score/", views.score, name="score"),
 ]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from intercoop.core import permissions
 from intercoop.core.errors import DomainError, InvalidValues
 from intercoop.core.forms import add_domain_errors
-from intercoop.core.money import unit_price
+from intercoop.core.money import minor_units, unit_price
 from intercoop.directory.models import NetworkMembership, Organization
 from intercoop.purchasing import selectors, services
 from intercoop.purchasing.forms import AwardForm, BidForm, CommitmentForm, OrderForm, RoundForm
@@ -123,6 +123,11 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and bool(permissions.acting_organizations(user)),
         "contract": getattr(round, "contract", None),
         "volume": selectors.round_volume(round=round),
+        "overrides": [o for a, _c in allocations for o in a.overrides.all() if seen(o.member.slug)],
+        "network_members": Organization.objects.filter(
+            network_memberships__network=round.network,
+            network_memberships__status=NetworkMembership.Status.MEMBER,
+        ).order_by("name") if coordinating else [],
     }  # fmt: skip
     return render(request, "purchasing/round.html", context)
 
@@ -269,3 +274,52 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
     except (DomainError, ValueError) as error:
         messages.error(request, str(error))
     return redirect("purchasing:round", pk=bid.round_id)
+
+
+@require_POST
+@login_required
+def delivery(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator records what arrived of each article and the transport cost."""
+    round = _coordinated(request, pk)
+    try:
+        received = {
+            article.pk: Decimal(request.POST[f"received-{article.pk}"])
+            for article in round.articles.all()
+            if request.POST.get(f"received-{article.pk}", "").strip()
+        }
+        services.delivery_record(
+            round=round, received=received,
+            transport_cost=minor_units(request.POST.get("transport_cost") or 0, round.currency),
+        )  # fmt: skip
+    except (ArithmeticError, ValueError):
+        messages.error(request, _("Received amounts are numbers"))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Delivery recorded."))
+    return redirect("purchasing:round", pk=round.pk)
+
+
+@require_POST
+@login_required
+def override(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator sets one member's allocation of an article by hand."""
+    round = _coordinated(request, pk)
+    article = get_object_or_404(round.articles, pk=request.POST.get("article") or 0)
+    member = get_object_or_404(
+        Organization,
+        slug=request.POST.get("member", ""),
+        network_memberships__network=round.network,
+    )
+    try:
+        services.override_record(
+            actor=permissions.authenticated_user(request), article=article, member=member,
+            total=Decimal(request.POST.get("total") or "x"), reason=request.POST.get("reason", ""),
+        )  # fmt: skip
+    except ArithmeticError:
+        messages.error(request, _("The allocation is a number"))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Allocation changed by hand; the change is shown."))
+    return redirect("purchasing:round", pk=round.pk)

@@ -121,3 +121,79 @@ def test_only_the_coordinator_moves_scores_and_awards(people, waste, who):
     assert response.status_code == 302
     waste.refresh_from_db()
     assert waste.status == "awarded" and waste.contract.bid == bid
+
+
+@pytest.fixture
+def awarded_goods(people, org, network):
+    from decimal import Decimal
+
+    round = services.round_create(
+        network=network, coordinator=people["coordinator"],
+        values={"title": "Bread", "kind": "goods", "category": "food", "currency": "USD"},
+        articles=[{"name": "Loaf", "case_size": 5, "reference_price": Decimal(400)}],
+    )  # fmt: skip
+    other = make_org(name="Other Co-op")
+    directory_services.network_member_admit(network=network, organization=other)
+    loaf = round.articles.get()
+    services.order_set(
+        actor=None, article=loaf, member=org, quantity=Decimal(6), tolerance=Decimal(0)
+    )
+    services.order_set(
+        actor=None, article=loaf, member=other, quantity=Decimal(4), tolerance=Decimal(0)
+    )
+    services.round_move(round=round, to="closed")
+    services.round_move(round=round, to="bidding")
+    bid = services.bid_submit(actor=None, round=round, supplier=make_org(name="Bakers"),
+                              values={"mode": "all_units", "article_prices": {loaf.pk: 300}})  # fmt: skip
+    import datetime as dt
+
+    services.round_award(actor=None, round=round, bid=bid, starts_on=dt.date(2027, 1, 1),
+                         ends_on=dt.date(2027, 6, 1))  # fmt: skip
+    return round, other
+
+
+def test_a_delivery_short_of_one_case_is_shared_by_the_same_rule(people, org, awarded_goods):
+    round, other = awarded_goods
+    loaf = round.articles.get()
+    client = client_for(people["coordinator"])
+    assert client.post(f"/rounds/{round.pk}/delivery/",
+                       {f"received-{loaf.pk}": "5", "transport_cost": "10.00"}).status_code == 302  # fmt: skip
+    round.refresh_from_db()
+    assert (round.status, round.transport_cost) == ("delivered", 1000)
+    page = client.get(f"/rounds/{round.pk}/")
+    ((_article, computed, _shares),) = page.context["allocations"]
+    assert {m: s.total for m, s in computed.shares.items()} == {org.slug: 5, other.slug: 0}
+    costs = {c.member: c for c in page.context["costs"]}
+    assert costs[org.slug].transport == 1000  # by value: the other member got nothing
+
+
+def test_only_the_coordinator_records_deliveries_and_overrides(people, org, awarded_goods):
+    round, other = awarded_goods
+    loaf = round.articles.get()
+    admin = client_for(people["admin"])
+    assert (
+        admin.post(f"/rounds/{round.pk}/delivery/", {f"received-{loaf.pk}": "5"}).status_code == 403
+    )
+    override = {"article": loaf.pk, "member": other.slug, "total": "5", "reason": "broken case"}
+    assert admin.post(f"/rounds/{round.pk}/override/", override).status_code == 403
+    round.refresh_from_db()
+    assert round.status == "awarded" and not loaf.overrides.exists()
+    client_for(people["coordinator"]).post(f"/rounds/{round.pk}/override/", override)
+    page = client_for(people["coordinator"]).get(f"/rounds/{round.pk}/")
+    ((_article, computed, _shares),) = page.context["allocations"]
+    assert computed.shares[other.slug].total == 5
+    assert "broken case" in page.content.decode()
+    # the other member's override is not shown to this member
+    assert (
+        "broken case"
+        not in client_for(people["admin"]).get(f"/rounds/{round.pk}/").content.decode()
+    )
+
+
+def test_an_override_needs_a_reason(people, awarded_goods):
+    round, other = awarded_goods
+    loaf = round.articles.get()
+    client_for(people["coordinator"]).post(
+        f"/rounds/{round.pk}/override/", {"article": loaf.pk, "member": other.slug, "total": "5"}
+    )
+    assert not loaf.overrides.exists()
