@@ -25,7 +25,7 @@ from django.db.models.functions import ASin, Concat, Cos, Power, Radians, Sin, S
 from django.utils.translation import gettext as _
 
 from intercoop.core.errors import DomainError
-from intercoop.core.permissions import coordinated_network_ids, is_staff
+from intercoop.core.permissions import acting_organizations, coordinated_network_ids, is_staff
 from intercoop.directory.fields import FIELDS, FieldError
 from intercoop.directory.models import Network, NetworkMembership, Organization, OrganizationRole
 
@@ -305,6 +305,19 @@ def organization_networks(*, organization: Organization) -> QuerySet[NetworkMemb
 
 def organization_people(*, organization: Organization) -> QuerySet[OrganizationRole]:
     return organization.roles.select_related("user").order_by("role", "user__username")
+
+
+def network_members(*, network: Network) -> QuerySet[Organization]:
+    """The organisations that are members of `network` today, by name."""
+    return Organization.objects.filter(
+        network_memberships__network=network,
+        network_memberships__status=NetworkMembership.Status.MEMBER,
+    ).order_by("name")
+
+
+def network_members_acting_for(*, user: Any, network: Network) -> QuerySet[Organization]:
+    """The network's member organisations that the user speaks for (posts, orders for)."""
+    return network_members(network=network).filter(pk__in=acting_organizations(user))
 
 
 def network_applicants(*, network: Network) -> QuerySet[NetworkMembership]:

@@ -237,6 +237,15 @@ def active_deals(*, audience: str = "", network_id: int | None = None) -> QueryS
     )
 
 
+def organization_deals(*, organization: Organization) -> QuerySet[Deal]:
+    """All of an organisation's deals, withdrawn ones too, with how often each was used."""
+    return (
+        Deal.objects.filter(organization=organization)
+        .select_related("network")
+        .annotate(redemption_count=Count("redemptions"))
+    )
+
+
 def card_organizations(*, user: AnyUser) -> list[Organization]:
     """The approved organisations whose member card the user may show: those where the
     user has a role."""

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +23,8 @@ from intercoop.core.errors import DomainError
 from intercoop.core.forms import add_domain_errors
 from intercoop.core.pagination import paginate
 from intercoop.directory import vocab
-from intercoop.directory.models import Network, NetworkMembership, Organization
+from intercoop.directory.models import Network, Organization
+from intercoop.directory.selectors import network_members_acting_for
 from intercoop.exchange import cards, selectors, services
 from intercoop.exchange.forms import (
     CardCodeForm,
@@ -213,11 +213,6 @@ def _network_board_context(request: HttpRequest, network: Network) -> dict[str, 
         kind=kind if kind in Notice.Kind.values else "",
         q=request.GET.get("q", ""),
     )
-    postable = Organization.objects.filter(
-        pk__in=permissions.acting_organizations(request.user),
-        network_memberships__network=network,
-        network_memberships__status=NetworkMembership.Status.MEMBER,
-    )
     return {
         "network": network,
         "notices": notices,
@@ -225,7 +220,7 @@ def _network_board_context(request: HttpRequest, network: Network) -> dict[str, 
         "kinds": Notice.Kind.choices,
         "kind": kind,
         "q": request.GET.get("q", ""),
-        "postable": postable,
+        "postable": network_members_acting_for(user=request.user, network=network),
         "today": timezone.localdate(),
     }
 
@@ -238,7 +233,7 @@ def notice_board(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def notice_add(request: HttpRequest, slug: str) -> HttpResponse:
     network = permissions.access_network(request.user, slug=slug)
-    postable = _network_board_context(request, network)["postable"]
+    postable = network_members_acting_for(user=request.user, network=network)
     if not postable:
         raise PermissionDenied(_("Only people of the network's members post on its board"))
     form = NoticeForm(request.POST or None, initial={"kind": request.GET.get("kind")})
@@ -369,9 +364,7 @@ def organization_deals(request: HttpRequest, slug: str) -> HttpResponse:
         "exchange/organization_deals.html",
         {
             "organization": organization,
-            "deals": Deal.objects.filter(organization=organization)
-            .select_related("network")
-            .annotate(redemption_count=Count("redemptions")),
+            "deals": selectors.organization_deals(organization=organization),
             "form": form,
         },
     )
@@ -418,9 +411,9 @@ def verify_card(request: HttpRequest) -> HttpResponse:
     """The offering co-op reads a member card and records a redemption of one of its
     deals."""
     acting = permissions.acting_organizations(request.user)
-    deals = selectors.active_deals().filter(organization_id__in=acting)
     if not acting:
         raise PermissionDenied(_("Only people who speak for an organisation verify cards"))
+    deals = selectors.active_deals().filter(organization_id__in=acting)
     form = CardCodeForm(request.POST or request.GET or None)
     context: dict[str, Any] = {"form": form, "deals": deals}
     if form.is_bound and form.is_valid():

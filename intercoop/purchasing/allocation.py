@@ -2,16 +2,17 @@
 `intercoop allocate` runs on a file without starting the web application.
 
 An order is a log of rows in time order, one per change a member made: an increase is a
-new row, a decrease comes off the member's newest rows first (see `decrease`), so early
-orderers keep their place. Quantities are whole units for pieces; by-weight articles
+new row, a decrease comes off the member's newest rows first (`services.order_set`), so
+early orderers keep their place. Quantities are whole units for pieces; by-weight articles
 are not rounded to cases (and may be fractional)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from typing import Literal
 
 Strategy = Literal["fifo", "no-auto", "proportional"]
@@ -93,25 +94,6 @@ def amount_to_order(article: Article, quantity: Number, tolerance: Number) -> Nu
     return cases * u
 
 
-def decrease(rows: Sequence[Row], member: str, by: Number) -> list[Row]:
-    """The log after `member` lowers its quantity by `by`: taken off its newest rows
-    first, so its earlier rows keep their place in the queue."""
-    result = list(rows)
-    left = by
-    for i in range(len(result) - 1, -1, -1):
-        row = result[i]
-        if left <= 0:
-            break
-        if row.member != member or row.quantity <= 0:
-            continue
-        taken = min(row.quantity, left)
-        result[i] = replace(row, quantity=row.quantity - taken)
-        left -= taken
-    if left > 0:
-        raise ValueError(f"{member} ordered less than {by}")
-    return [r for r in result if r.quantity > 0 or r.tolerance > 0]
-
-
 def _in_time_order(rows: Iterable[Row]) -> list[Row]:
     return sorted(rows, key=lambda r: (r.placed_at, r.seq))
 
@@ -175,7 +157,7 @@ def _proportional_tolerance(rows: list[Row], shares: dict[str, Share], needed: N
     whole: dict[str, int] = {}
     remainders = []
     for member, tolerance in offered.items():
-        exact = Decimal(needed) * Decimal(tolerance) / Decimal(total)
+        exact = Fraction(needed) * Fraction(tolerance) / Fraction(total)  # exact: ties stay ties
         whole[member] = int(exact)
         remainders.append((-(exact - whole[member]), first_seen[member], member))
     spare = int(needed) - sum(whole.values())
@@ -185,19 +167,6 @@ def _proportional_tolerance(rows: list[Row], shares: dict[str, Share], needed: N
         shares[member].tolerance += min(units, offered[member])
 
 
-def allocate_all(
-    articles: dict[str, Article],
-    rows: dict[str, list[Row]],
-    *,
-    strategy: Strategy = "fifo",
-) -> list[Allocation]:
-    """Every article's allocation, in the order of `articles`."""
-    return [
-        allocate(article, rows.get(name, []), strategy=strategy)
-        for name, article in articles.items()
-    ]
-
-
 def split(total: int, weights: dict[str, Number]) -> dict[str, int]:
     """`total` minor units split in proportion to `weights`, in whole units, largest
     remainder first (ties to the first key): the parts always sum to `total`."""
@@ -205,7 +174,7 @@ def split(total: int, weights: dict[str, Number]) -> dict[str, int]:
     weight_sum = sum((weights[k] for k in keys), start=0)
     if not keys or weight_sum <= 0:
         return dict.fromkeys(weights, 0)
-    exact = {k: Decimal(total) * Decimal(weights[k]) / Decimal(weight_sum) for k in keys}
+    exact = {k: Fraction(total) * Fraction(weights[k]) / Fraction(weight_sum) for k in keys}
     parts = {k: int(exact[k]) for k in keys}
     spare = total - sum(parts.values())
     order = sorted(keys, key=lambda k: (-(exact[k] - parts[k]), keys.index(k)))

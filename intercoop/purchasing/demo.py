@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from intercoop.directory.models import Network, NetworkMembership, Organization
+from intercoop.directory.models import Network, Organization
+from intercoop.directory.selectors import network_members
 from intercoop.purchasing import services
 
 SEED = 2029
@@ -21,15 +22,6 @@ PRODUCE = [  # name, unit, case size, price paid today per unit (cents), award p
     ("Eggs", "dozen", 15, 480, 390),
     ("Oat milk", "litre", 12, 230, 175),
 ]
-
-
-def _members(network: Network) -> list[Organization]:
-    return list(
-        Organization.objects.filter(
-            network_memberships__network=network,
-            network_memberships__status=NetworkMembership.Status.MEMBER,
-        ).order_by("pk")
-    )
 
 
 @transaction.atomic
@@ -49,7 +41,7 @@ def purchasing_build() -> int:
         articles=[{"name": n, "unit": u, "case_size": c, "reference_price": Decimal(p)}
                   for n, u, c, p, _award in PRODUCE],
     )  # fmt: skip
-    buyers = rng.sample(_members(network), 14)
+    buyers = rng.sample(list(network_members(network=network)), 14)
     for article in produce.articles.all():
         for buyer in rng.sample(buyers, 8):
             services.order_set(actor=None, article=article, member=buyer,
@@ -80,7 +72,8 @@ def purchasing_build() -> int:
                 "currency": "USD", "volume_unit": "pickups/year",
                 "description": "One hauler for every member's bins: weekly pickups."},
     )  # fmt: skip
-    for member in _members(alliance)[:30]:
+    committed = list(network_members(network=alliance))[:30]
+    for member in committed:
         services.commitment_set(round=waste, member=member,
                                 volume=Decimal(rng.choice([52, 104, 156])),
                                 current_price=Decimal(rng.randint(42, 60) * 100))  # fmt: skip
@@ -94,7 +87,7 @@ def purchasing_build() -> int:
     for name, mode, tiers, scores in haulers:
         hauler = (
             Organization.objects.filter(is_cooperative="Co-operative" in name)
-            .exclude(pk__in=[m.pk for m in _members(alliance)[:30]])
+            .exclude(pk__in=[m.pk for m in committed])
             .order_by("-pk")
             .first()
         )

@@ -1,6 +1,7 @@
 """Reads of joint purchasing: a round's allocation, its bids compared at the round's
 volume, and what each member pays and saves."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from intercoop.core import permissions
 from intercoop.core.permissions import AnyUser
 from intercoop.directory.models import Organization
+from intercoop.directory.selectors import network_members, network_members_acting_for
 from intercoop.purchasing import allocation, pricing
 from intercoop.purchasing.models import Article, Bid, Commitment, OrderRow, Round
 
@@ -72,15 +74,20 @@ def article_allocations(*, round: Round) -> list[tuple[Article, allocation.Alloc
 
 @dataclass
 class MemberCost:
-    member: str
+    member: str  # slug
     volume: Decimal  # units bought (goods) or committed (service)
     baseline: int  # what it would pay at today's prices, minor units
     cost: int  # what it pays under the award
     transport: int = 0
+    name: str = ""
 
     @property
     def saving(self) -> int:
         return self.baseline - self.cost - self.transport
+
+
+def commitments_of(*, round: Round) -> QuerySet[Commitment]:
+    return round.commitments.select_related("member")
 
 
 def round_volume(*, round: Round) -> Decimal:
@@ -88,29 +95,57 @@ def round_volume(*, round: Round) -> Decimal:
     return sum((c.volume for c in round.commitments.all()), Decimal(0))
 
 
-def bid_cost(*, round: Round, bid: Bid) -> int:
+@dataclass
+class RoundFacts:
+    """What a round's figures are computed from, read once per page: the allocation of
+    each article (goods) and the commitments (service)."""
+
+    round: Round
+    allocations: list[tuple[Article, allocation.Allocation]]
+    commitments: list[Commitment]
+
+    @property
+    def volume(self) -> Decimal:
+        return sum((c.volume for c in self.commitments), Decimal(0))
+
+
+def round_facts(*, round: Round) -> RoundFacts:
+    goods = round.kind == Round.Kind.GOODS
+    return RoundFacts(
+        round=round,
+        allocations=article_allocations(round=round) if goods else [],
+        commitments=[] if goods else list(commitments_of(round=round)),
+    )
+
+
+def bid_cost(*, facts: RoundFacts, bid: Bid) -> int:
     """What the whole round costs under `bid` at the round's actual volume."""
-    if round.kind == Round.Kind.SERVICE:
+    if facts.round.kind == Round.Kind.SERVICE:
         tiers = [pricing.Tier(Decimal(a), Decimal(p)) for a, p in bid.tiers]
-        return pricing.tier_cost(tiers, round_volume(round=round), bid.mode)  # type: ignore[arg-type]
+        return pricing.tier_cost(tiers, facts.volume, bid.mode)  # type: ignore[arg-type]
     total = Decimal(0)
-    for article, computed in article_allocations(round=round):
+    for article, computed in facts.allocations:
         total += Decimal(bid.article_prices.get(str(article.pk), 0)) * computed.allocated
-    return int(total.quantize(Decimal(1)))
+    return _minor(total)
 
 
-def bid_comparison(*, round: Round, bids: QuerySet[Bid]) -> list[dict[str, Any]]:
-    """Every bid at the round's volume: cost, effective unit price and score."""
-    costs = {str(b.pk): bid_cost(round=round, bid=b) for b in bids}
-    weights = {"price": 60, "local": 10, "cooperative": 15, "environment": 10, "labour": 5}
-    scores = pricing.bid_scores(costs, {str(b.pk): b.scores for b in bids}, weights)
-    volume = round_volume(round=round) if round.kind == Round.Kind.SERVICE else None
+BID_WEIGHTS = {"price": 60, "local": 10, "cooperative": 15, "environment": 10, "labour": 5}
+
+
+def bid_comparison(*, facts: RoundFacts, bids: QuerySet[Bid]) -> list[dict[str, Any]]:
+    """Every bid at the round's volume: cost (and its percentage of the dearest, for the
+    bar), effective unit price and score, best score first."""
+    costs = {str(b.pk): bid_cost(facts=facts, bid=b) for b in bids}
+    scores = pricing.bid_scores(costs, {str(b.pk): b.scores for b in bids}, BID_WEIGHTS)
+    volume = facts.volume if facts.round.kind == Round.Kind.SERVICE else None
+    dearest = max(costs.values(), default=0) or 1
     return sorted(
         (
             {
                 "bid": b,
                 "cost": costs[str(b.pk)],
-                "unit_price": (Decimal(costs[str(b.pk)]) / volume) if volume else None,
+                "bar": round(100 * costs[str(b.pk)] / dearest),
+                "unit_price": _minor(Decimal(costs[str(b.pk)]) / volume) if volume else None,
                 "score": scores[str(b.pk)],
                 "social": [(c, label, b.scores.get(c, 0)) for c, label in CRITERIA_LABELS.items()],
             }
@@ -120,47 +155,92 @@ def bid_comparison(*, round: Round, bids: QuerySet[Bid]) -> list[dict[str, Any]]
     )
 
 
-def member_costs(*, round: Round) -> list[MemberCost]:
+def _minor(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1)))
+
+
+def member_costs(*, facts: RoundFacts) -> list[MemberCost]:
     """Per member: baseline, cost under the award and savings; with transport cost split
     as the coordinator chose (goods)."""
-    contract = getattr(round, "contract", None)
-    if round.kind == Round.Kind.SERVICE:
-        commitments = list(round.commitments.select_related("member"))
-        volume = sum((c.volume for c in commitments), Decimal(0))
-        if contract is None or not volume:
+    purchase = facts.round
+    if purchase.kind == Round.Kind.SERVICE:
+        contract = getattr(purchase, "contract", None)
+        if contract is None or not facts.volume:
             return []
-        total = bid_cost(round=round, bid=contract.bid)
-        unit = Decimal(total) / volume
+        unit = Decimal(bid_cost(facts=facts, bid=contract.bid)) / facts.volume
         return [
             MemberCost(
                 member=c.member.slug,
                 volume=c.volume,
-                baseline=int((c.current_price * c.volume).quantize(Decimal(1))),
-                cost=int((unit * c.volume).quantize(Decimal(1))),
+                baseline=_minor(c.current_price * c.volume),
+                cost=_minor(unit * c.volume),
             )
-            for c in commitments
+            for c in facts.commitments
         ]
     costs: dict[str, MemberCost] = {}
-    for article, computed in article_allocations(round=round):
+    for article, computed in facts.allocations:
         price = article.price if article.price is not None else article.reference_price
         for member, share in computed.shares.items():
             cost = costs.setdefault(member, MemberCost(member, Decimal(0), 0, 0))
             cost.volume += Decimal(share.total)
-            cost.baseline += int(
-                (article.reference_price * Decimal(share.total)).quantize(Decimal(1))
-            )
-            cost.cost += int((price * Decimal(share.total)).quantize(Decimal(1)))
-    weights: dict[str, allocation.Number] = {
-        member: 1 if round.transport_split == Round.Split.EQUAL and c.volume
-        else c.cost if round.transport_split == Round.Split.VALUE
-        else c.volume if round.transport_split == Round.Split.UNITS
-        else 0
-        for member, c in costs.items()
-    }  # fmt: skip
-    for member, part in allocation.split(round.transport_cost, weights).items():
+            cost.baseline += _minor(article.reference_price * Decimal(share.total))
+            cost.cost += _minor(price * Decimal(share.total))
+    weight: Callable[[MemberCost], allocation.Number] = {
+        Round.Split.EQUAL: lambda c: 1 if c.volume else 0,
+        Round.Split.VALUE: lambda c: c.cost,
+        Round.Split.UNITS: lambda c: c.volume,
+    }[Round.Split(purchase.transport_split)]
+    weights = {member: weight(c) for member, c in costs.items()}
+    for member, part in allocation.split(purchase.transport_cost, weights).items():
         costs[member].transport = part
     return list(costs.values())
 
 
-def commitments_of(*, round: Round) -> QuerySet[Commitment]:
-    return round.commitments.select_related("member")
+def can_view_round(user: AnyUser, round: Round) -> bool:
+    """A round is for its coordinators and the people of the network's members; once it
+    stops taking orders, also for people who speak for any organisation (suppliers)."""
+    return (
+        can_coordinate(user, round)
+        or permissions.can_view_assessments(user, round.network)
+        or (round.status != Round.Status.OPEN and bool(permissions.acting_organizations(user)))
+    )
+
+
+def round_page(*, user: AnyUser, round: Round) -> dict[str, Any]:
+    """What `user` sees of a round: coordinators everything and the network's total; the
+    people of a member organisation its own orders, commitments, overrides and savings;
+    suppliers their own bids."""
+    coordinating = can_coordinate(user, round)
+    mine = list(network_members_acting_for(user=user, network=round.network))
+    own = {o.slug for o in mine}
+
+    def seen(member: str) -> bool:
+        return coordinating or member in own
+
+    facts = round_facts(round=round)
+    costs = [c for c in member_costs(facts=facts) if seen(c.member)]
+    shown = {c.member for c in costs} | {
+        m for _a, computed in facts.allocations for m in computed.shares if seen(m)
+    }
+    names = dict(Organization.objects.filter(slug__in=shown).values_list("slug", "name"))
+    for cost in costs:
+        cost.name = names.get(cost.member, cost.member)
+    bids = visible_bids(user=user, round=round)
+    return {
+        "coordinating": coordinating,
+        "mine": mine,
+        "allocations": [
+            (article, computed, [(names[m], s) for m, s in computed.shares.items() if seen(m)])
+            for article, computed in facts.allocations
+        ],
+        "overrides": [
+            o for article, _c in facts.allocations for o in article.overrides.all()
+            if seen(o.member.slug)
+        ],
+        "commitments": [c for c in facts.commitments if seen(c.member.slug)],
+        "volume": facts.volume,
+        "costs": costs,
+        "total_saving": sum(c.saving for c in costs),
+        "comparison": bid_comparison(facts=facts, bids=bids) if bids else [],
+        "network_members": network_members(network=round.network) if coordinating else [],
+    }  # fmt: skip

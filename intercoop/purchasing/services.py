@@ -218,14 +218,14 @@ def bid_submit(
     return bid
 
 
-def bid_score(*, bid: Bid, scores: Mapping[str, int]) -> Bid:
+def bid_score(*, bid: Bid, scores: Mapping[str, int | str]) -> Bid:
     """The coordinator's 0–5 score of a bid on each social criterion."""
     clean = {}
     for criterion in CRITERIA:
-        value = int(scores.get(criterion) or 0)
-        if not 0 <= value <= 5:
+        raw = str(scores.get(criterion) or 0).strip()
+        if not raw.isdigit() or not 0 <= int(raw) <= 5:
             raise InvalidValues({criterion: _("is scored from 0 to 5")})
-        clean[criterion] = value
+        clean[criterion] = int(raw)
     bid.scores = clean
     bid.save(update_fields=["scores"])
     return bid

@@ -16,36 +16,26 @@ from intercoop.core import permissions
 from intercoop.core.errors import DomainError, InvalidValues
 from intercoop.core.forms import add_domain_errors
 from intercoop.core.money import minor_units, unit_price
-from intercoop.directory.models import NetworkMembership, Organization
+from intercoop.directory.models import Organization
+from intercoop.directory.selectors import network_members, network_members_acting_for
 from intercoop.purchasing import selectors, services
 from intercoop.purchasing.forms import AwardForm, BidForm, CommitmentForm, OrderForm, RoundForm
 from intercoop.purchasing.models import Bid, Round
 from intercoop.purchasing.pricing import CRITERIA
 
 
-def _member_organizations(user: Any, round: Round) -> list[Organization]:
-    """The network's member organisations the user speaks for: those it orders for."""
-    return list(
-        Organization.objects.filter(
-            pk__in=permissions.acting_organizations(user),
-            network_memberships__network=round.network,
-            network_memberships__status=NetworkMembership.Status.MEMBER,
-        ).order_by("name")
-    )
-
-
 def _round(request: HttpRequest, pk: int) -> Round:
-    """A round, for its coordinators, the people of the network's members, and, while it
-    takes bids or after, people who speak for any organisation (suppliers)."""
     round = get_object_or_404(Round.objects.select_related("network", "coordinator"), pk=pk)
-    user = request.user
-    if not (
-        selectors.can_coordinate(user, round)
-        or permissions.can_view_assessments(user, round.network)
-        or (round.status != Round.Status.OPEN and permissions.acting_organizations(user))
-    ):
+    if not selectors.can_view_round(request.user, round):
         raise Http404
     return round
+
+
+def _valid(form: Any) -> Any:
+    """The form's clean values, or its first error per field as the services' error."""
+    if not form.is_valid():
+        raise InvalidValues({field: str(errors[0]) for field, errors in form.errors.items()})
+    return form.cleaned_data
 
 
 @login_required
@@ -87,54 +77,19 @@ def round_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round = _round(request, pk)
-    user = request.user
-    coordinating = selectors.can_coordinate(user, round)
-    mine = _member_organizations(user, round)
-    my_slugs = {o.slug for o in mine}
-
-    def seen(member: str) -> bool:
-        return coordinating or member in my_slugs
-
-    allocations = selectors.article_allocations(round=round) if round.kind == "goods" else []
-    costs = selectors.member_costs(round=round)
-    if not coordinating:  # members see their own orders and savings only
-        costs = [c for c in costs if c.member in my_slugs]
-    bids = selectors.visible_bids(user=user, round=round)
-    context = {
+    context = selectors.round_page(user=request.user, round=round) | {
         "round": round,
-        "coordinating": coordinating,
-        "mine": mine,
-        "my_slugs": my_slugs,
-        "allocations": [
-            (article, computed, [s for m, s in computed.shares.items() if seen(m)])
-            for article, computed in allocations
-        ],
-        "commitments": [
-            c for c in selectors.commitments_of(round=round) if seen(c.member.slug)
-        ],
-        "costs": costs,
-        "total_saving": sum(c.saving for c in costs),
-        "comparison": selectors.bid_comparison(round=round, bids=bids) if bids else [],
         "next": services.NEXT[Round.Status(round.status)],
-        "order_form": OrderForm(),
-        "commitment_form": CommitmentForm(),
-        "award_form": AwardForm(),
         "can_bid": round.status == Round.Status.BIDDING
-        and bool(permissions.acting_organizations(user)),
+        and bool(permissions.acting_organizations(request.user)),
         "contract": getattr(round, "contract", None),
-        "volume": selectors.round_volume(round=round),
-        "overrides": [o for a, _c in allocations for o in a.overrides.all() if seen(o.member.slug)],
-        "network_members": Organization.objects.filter(
-            network_memberships__network=round.network,
-            network_memberships__status=NetworkMembership.Status.MEMBER,
-        ).order_by("name") if coordinating else [],
-    }  # fmt: skip
+    }
     return render(request, "purchasing/round.html", context)
 
 
 def _acting_member(request: HttpRequest, round: Round) -> Organization:
-    mine = _member_organizations(request.user, round)
-    chosen = next((o for o in mine if o.slug == request.POST.get("member")), None)
+    mine = network_members_acting_for(user=request.user, network=round.network)
+    chosen = mine.filter(slug=request.POST.get("member", "")).first()
     if chosen is None:
         raise PermissionDenied(_("Only the people of the network's members order in its rounds"))
     return chosen
@@ -146,14 +101,11 @@ def order(request: HttpRequest, pk: int) -> HttpResponse:
     round = _round(request, pk)
     member = _acting_member(request, round)
     article = get_object_or_404(round.articles, pk=request.POST.get("article") or 0)
-    form = OrderForm(request.POST)
     try:
-        if not form.is_valid():
-            raise InvalidValues({k: str(v[0]) for k, v in form.errors.items()})
+        values = _valid(OrderForm(request.POST))
         services.order_set(
             actor=permissions.authenticated_user(request), article=article, member=member,
-            quantity=form.cleaned_data["quantity"],
-            tolerance=form.cleaned_data["tolerance"] or Decimal(0),
+            quantity=values["quantity"], tolerance=values["tolerance"] or Decimal(0),
         )  # fmt: skip
     except DomainError as error:
         messages.error(request, error.message)
@@ -167,13 +119,11 @@ def order(request: HttpRequest, pk: int) -> HttpResponse:
 def commit(request: HttpRequest, pk: int) -> HttpResponse:
     round = _round(request, pk)
     member = _acting_member(request, round)
-    form = CommitmentForm(request.POST)
     try:
-        if not form.is_valid():
-            raise InvalidValues({k: str(v[0]) for k, v in form.errors.items()})
+        values = _valid(CommitmentForm(request.POST))
         services.commitment_set(
-            round=round, member=member, volume=form.cleaned_data["volume"],
-            current_price=unit_price(form.cleaned_data["current_price"], round.currency),
+            round=round, member=member, volume=values["volume"],
+            current_price=unit_price(values["current_price"], round.currency),
         )  # fmt: skip
     except DomainError as error:
         messages.error(request, error.message)
@@ -204,14 +154,12 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def award(request: HttpRequest, pk: int) -> HttpResponse:
     round = _coordinated(request, pk)
-    form = AwardForm(request.POST)
     try:
-        if not form.is_valid():
-            raise InvalidValues({k: str(v[0]) for k, v in form.errors.items()})
-        bid = get_object_or_404(round.bids, pk=form.cleaned_data["bid"])
+        values = _valid(AwardForm(request.POST))
+        bid = get_object_or_404(round.bids, pk=values["bid"])
         services.round_award(
             actor=permissions.authenticated_user(request), round=round, bid=bid,
-            starts_on=form.cleaned_data["starts_on"], ends_on=form.cleaned_data["ends_on"],
+            starts_on=values["starts_on"], ends_on=values["ends_on"],
         )  # fmt: skip
     except DomainError as error:
         messages.error(request, error.message)
@@ -270,9 +218,9 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
     bid = get_object_or_404(Bid.objects.select_related("round"), pk=pk)
     _coordinated(request, bid.round_id)
     try:
-        services.bid_score(bid=bid, scores={k: int(request.POST.get(k) or 0) for k in CRITERIA})
-    except (DomainError, ValueError) as error:
-        messages.error(request, str(error))
+        services.bid_score(bid=bid, scores={k: request.POST.get(k, "") for k in CRITERIA})
+    except DomainError as error:
+        messages.error(request, error.message)
     return redirect("purchasing:round", pk=bid.round_id)
 
 
@@ -307,9 +255,7 @@ def override(request: HttpRequest, pk: int) -> HttpResponse:
     round = _coordinated(request, pk)
     article = get_object_or_404(round.articles, pk=request.POST.get("article") or 0)
     member = get_object_or_404(
-        Organization,
-        slug=request.POST.get("member", ""),
-        network_memberships__network=round.network,
+        network_members(network=round.network), slug=request.POST.get("member", "")
     )
     try:
         services.override_record(

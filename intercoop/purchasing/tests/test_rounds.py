@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 
 from intercoop.conftest import make_org, make_user
-from intercoop.core.errors import DomainError
+from intercoop.core.errors import DomainError, InvalidValues
 from intercoop.directory import services as directory_services
 from intercoop.purchasing import selectors, services
-from intercoop.purchasing.models import OrderRow, Round
+from intercoop.purchasing.models import Bid, OrderRow, Round
 
 D = Decimal
 
@@ -91,7 +91,7 @@ def test_award_savings_and_transport_split(goods, members):
     goods.refresh_from_db()
     goods.transport_cost = 1_001
     goods.save()
-    costs = {c.member: c for c in selectors.member_costs(round=goods)}
+    costs = {c.member: c for c in selectors.member_costs(facts=selectors.round_facts(round=goods))}
     assert (costs[a.slug].baseline, costs[a.slug].cost) == (1_800, 1_440)
     assert costs[a.slug].transport + costs[b.slug].transport == 1_001
     assert costs[a.slug].transport == 601  # by value, 1,440 : 960
@@ -115,14 +115,30 @@ def test_service_round_bids_compared_at_the_rounds_volume(network, members):
     coop = services.bid_submit(actor=None, round=waste, supplier=make_org(name="Green Co-op"),
                                values={"mode": "incremental", "tiers": tiers})  # fmt: skip
     services.bid_score(bid=coop, scores={"cooperative": 5, "local": 5, "environment": 4})
-    rows = selectors.bid_comparison(round=waste, bids=waste.bids.all())
+    rows = selectors.bid_comparison(facts=selectors.round_facts(round=waste), bids=waste.bids.all())
     by_bid = {r["bid"].pk: r for r in rows}
     assert by_bid[cheap.pk]["cost"] == 156 * 4_000
     assert by_bid[coop.pk]["cost"] == 100 * 5_000 + 56 * 4_000
     assert rows[0]["bid"] == coop  # social criteria outweigh a 16% higher price
     services.round_award(actor=None, round=waste, bid=cheap, starts_on=dt.date(2027, 1, 1),
                          ends_on=dt.date(2029, 1, 1))  # fmt: skip
-    costs = {c.member: c for c in selectors.member_costs(round=waste)}
+    costs = {c.member: c for c in selectors.member_costs(facts=selectors.round_facts(round=waste))}
     assert costs[a.slug].saving == 104 * (5_000 - 4_000)
     assert costs[b.slug].saving == 52 * (6_000 - 4_000)
     assert waste.contract.renewal_on == dt.date(2028, 11, 2)
+
+
+def test_scores_are_whole_numbers_from_0_to_5(network, members):
+    waste = services.round_create(
+        network=network, coordinator=make_user("coord"),
+        values={"title": "Waste", "kind": "service", "category": "waste", "currency": "USD",
+                "volume_unit": "pickups/year"},
+    )  # fmt: skip
+    services.round_move(round=waste, to="closed")
+    services.round_move(round=waste, to="bidding")
+    bid = services.bid_submit(actor=None, round=waste, supplier=make_org(name="Hauler"),
+                              values={"mode": "all_units", "tiers": [[0, 10]]})  # fmt: skip
+    for bad in ("abc", "6", "-1", "2.5"):
+        with pytest.raises(InvalidValues, match="local: is scored from 0 to 5"):
+            services.bid_score(bid=bid, scores={"local": bad})
+    assert Bid.objects.get().scores == {}
