@@ -189,3 +189,14 @@ def test_a_card_stops_working_when_the_person_leaves(people, org, shopper):
 def test_the_qr_is_an_svg(db):
     svg = cards.qr_svg("https://example.org/card/verify/?code=abc")
     assert re.match(r"^<svg", svg) and "path" in svg
+
+
+@pytest.mark.parametrize("who", ["outsider", "member", "coordinator"])
+def test_only_the_organisations_speakers_withdraw_a_deal(people, org, who):
+    add_deal(people["admin"], org.slug)
+    deal = Deal.objects.get()
+    assert client_for(people[who]).post(f"/deals/{deal.pk}/withdraw/").status_code == 403
+    assert Deal.objects.get().active
+    client_for(people["admin"]).post(f"/deals/{deal.pk}/withdraw/")
+    assert not Deal.objects.get().active
+    assert not client_for(None).get("/deals/").context["deals"]

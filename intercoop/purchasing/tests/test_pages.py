@@ -197,3 +197,32 @@ def test_an_override_needs_a_reason(people, awarded_goods):
         f"/rounds/{round.pk}/override/", {"article": loaf.pk, "member": other.slug, "total": "5"}
     )
     assert not loaf.overrides.exists()
+
+
+def test_bad_orders_are_refused_with_a_message_and_nothing_written(people, org, network):
+    round = services.round_create(
+        network=network, coordinator=people["coordinator"],
+        values={"title": "Bread", "kind": "goods", "category": "food", "currency": "USD"},
+        articles=[{"name": "Loaf", "case_size": 5}],
+    )  # fmt: skip
+    loaf = round.articles.get()
+    client = client_for(people["admin"])
+    for quantity, reason in (("2.5", "quantity: is a whole number of units"),
+                             ("-1", "quantity: Ensure this value is greater than or equal to 0.")):  # fmt: skip
+        response = client.post(f"/rounds/{round.pk}/order/",
+                               {"member": org.slug, "article": loaf.pk, "quantity": quantity},
+                               follow=True)  # fmt: skip
+        assert reason in response.content.decode()
+    assert not OrderRow.objects.exists()
+
+
+def test_a_negative_delivery_is_refused(people, awarded_goods):
+    round, _other = awarded_goods
+    loaf = round.articles.get()
+    response = client_for(people["coordinator"]).post(
+        f"/rounds/{round.pk}/delivery/", {f"received-{loaf.pk}": "-3"}, follow=True
+    )
+    assert "is not negative" in response.content.decode()
+    round.refresh_from_db()
+    loaf.refresh_from_db()
+    assert round.status == "awarded" and loaf.received is None
