@@ -151,16 +151,19 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "intercoop@localhost")
 # Map tiles are loaded by the visitor's browser, never by the server. Empty = no tiles.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
-# Absolute base URL used in exported data (Murmurations profiles, JSON-LD ids).
+# The public address: the base of exported data (Murmurations profiles, JSON-LD ids) and
+# of links in e-mails and calendar feeds (pages use the request's own address).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = os.environ.get("SITE_NAME", "Intercoop")
-# The public address, for links in e-mails (pages use the request's own address).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Exchange: introductions one organisation may request per day, and how long a member
 # card's code stays valid (seconds).
 INTRODUCTIONS_PER_DAY = int(os.environ.get("INTRODUCTIONS_PER_DAY", "10"))
 MEMBER_CARD_SECONDS = int(os.environ.get("MEMBER_CARD_SECONDS", "300"))
+
+# Purchasing: the smallest share of a patronage distribution paid in cash (percent); the
+# rest is retained in members' capital accounts.
+PATRONAGE_MIN_CASH_PERCENT = int(os.environ.get("PATRONAGE_MIN_CASH_PERCENT", "20"))
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -73,3 +73,4 @@ def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
 api.add_router("/", "intercoop.directory.api.router")
 api.add_router("/", "intercoop.network.api.router")
 api.add_router("/", "intercoop.exchange.api.router")
+api.add_router("/", "intercoop.purchasing.api.router")

@@ -1,5 +1,7 @@
 """Demo rounds: produce by the case for the valley's kitchens and shops (bodega style),
-and a waste-hauling contract for the purchasing alliance; both awarded, with savings."""
+and a waste-hauling contract for the purchasing alliance; both awarded, with savings. The
+produce arrived a case of tomatoes short, and the supplier's rebate on it is shared as
+patronage."""
 
 import datetime as dt
 import random
@@ -11,7 +13,7 @@ from django.utils import timezone
 
 from intercoop.directory.models import Network, Organization
 from intercoop.directory.selectors import network_members
-from intercoop.purchasing import services
+from intercoop.purchasing import selectors, services
 
 SEED = 2029
 PRODUCE = [  # name, unit, case size, price paid today per unit (cents), award price
@@ -36,7 +38,6 @@ def purchasing_build() -> int:
         network=network, coordinator=coordinator,
         values={"title": "Fresh produce by the case", "kind": "goods", "category": "food",
                 "currency": "USD", "strategy": "fifo", "transport_split": "value",
-                "transport_cost": 12_000,
                 "description": "Kitchens, cafés and corner shops pool orders to buy by the case."},
         articles=[{"name": n, "unit": u, "case_size": c, "reference_price": Decimal(p)}
                   for n, u, c, p, _award in PRODUCE],
@@ -64,7 +65,19 @@ def purchasing_build() -> int:
     )
     services.round_award(actor=coordinator, round=produce, bid=bid, starts_on=today,
                          ends_on=today + dt.timedelta(days=90))  # fmt: skip
-    services.round_move(round=produce, to="delivered")
+    # the tomatoes came one case short; the rest arrived as ordered
+    tomatoes = produce.articles.get(name="Tomatoes")
+    ordered = dict(selectors.article_allocations(round=produce))[tomatoes].ordered
+    services.delivery_record(
+        round=produce, received={tomatoes.pk: Decimal(ordered) - tomatoes.case_size},
+        transport_cost=12_000,
+    )  # fmt: skip
+    services.patronage_create(
+        actor=coordinator, network=network,
+        values={"title": f"Produce rebate {today.year}", "currency": "USD", "surplus": 45_000,
+                "cash_percent": 30, "period_start": today - dt.timedelta(days=30),
+                "period_end": today},
+    )  # fmt: skip
 
     waste = services.round_create(
         network=alliance, coordinator=coordinator,

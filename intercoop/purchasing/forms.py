@@ -90,3 +90,29 @@ class AwardForm(forms.Form):
         label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"})
     )
     ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class BillForm(forms.Form):
+    period_end = forms.DateField(
+        label=_("Period ending"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    volume = forms.DecimalField(label=_("Volume billed"), min_value=0, decimal_places=3)
+    amount = forms.DecimalField(label=_("Amount billed"), min_value=0, decimal_places=2)
+
+
+class PatronageForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    currency = forms.CharField(label=_("Currency"), max_length=3, initial="USD")
+    surplus = forms.DecimalField(
+        label=_("Rebate or surplus to share"), min_value=0, decimal_places=2
+    )
+    cash_percent = forms.IntegerField(
+        label=_("Paid in cash (%)"), min_value=0, max_value=100,
+        help_text=_("The rest is retained in members' capital accounts"),
+    )  # fmt: skip
+    period_start = forms.DateField(
+        label=_("Purchases from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period_end = forms.DateField(
+        label=_("Purchases to"), widget=forms.DateInput(attrs={"type": "date"})
+    )

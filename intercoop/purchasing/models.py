@@ -212,3 +212,74 @@ class Override(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}: {self.total} ({self.reason})"
+
+
+class Bill(models.Model):
+    """A bill under a service contract: what a member was charged for a period and the
+    volume it covered. Bills turn the negotiated saving into a realised one."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="bills")
+    member = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    period_end = models.DateField(_("period ending"))
+    volume = models.DecimalField(_("volume billed"), max_digits=14, decimal_places=3)
+    amount = models.BigIntegerField(_("amount billed"))  # minor units of the round's currency
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["period_end", "pk"]
+        verbose_name = _("bill")
+        verbose_name_plural = _("bills")
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.period_end}: {self.amount}"
+
+
+class Patronage(models.Model):
+    """A rebate or surplus shared among a network's members in proportion to what each
+    bought through its awarded rounds in a period: part paid in cash, the rest retained
+    in the member's capital account."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="patronage")
+    title = models.CharField(_("title"), max_length=200)
+    currency = models.CharField(_("currency"), max_length=3)
+    surplus = models.BigIntegerField(_("surplus to share"))  # minor units
+    cash_percent = models.PositiveSmallIntegerField(_("paid in cash (%)"), default=20)
+    period_start = models.DateField(_("purchases from"))
+    period_end = models.DateField(_("purchases to"))
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    made_at = models.DateTimeField(_("made at"))
+
+    class Meta:
+        ordering = ["-period_end", "-pk"]
+        verbose_name = _("patronage distribution")
+        verbose_name_plural = _("patronage distributions")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PatronageAllocation(models.Model):
+    """One member's part of a patronage distribution, recorded as it was computed."""
+
+    patronage = models.ForeignKey(Patronage, on_delete=models.CASCADE, related_name="lines")
+    member = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    purchases = models.BigIntegerField(_("purchases"))
+    share = models.BigIntegerField(_("share"))
+    cash = models.BigIntegerField(_("paid in cash"))
+    retained = models.BigIntegerField(_("retained in capital account"))
+
+    class Meta:
+        ordering = ["-share", "member__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["patronage", "member"], name="one_patronage_line")
+        ]
+        verbose_name = _("patronage allocation")
+        verbose_name_plural = _("patronage allocations")
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.share}"

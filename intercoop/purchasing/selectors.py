@@ -1,20 +1,34 @@
 """Reads of joint purchasing: a round's allocation, its bids compared at the round's
 volume, and what each member pays and saves."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.contrib.auth.models import User
+from django.core import signing
+from django.db.models import QuerySet, Sum
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from intercoop.core import permissions
 from intercoop.core.permissions import AnyUser
-from intercoop.directory.models import Organization
+from intercoop.directory.models import Network, Organization
 from intercoop.directory.selectors import network_members, network_members_acting_for
-from intercoop.purchasing import allocation, pricing
-from intercoop.purchasing.models import Article, Bid, Commitment, OrderRow, Round
+from intercoop.purchasing import allocation, calendar, pricing
+from intercoop.purchasing.models import (
+    Article,
+    Bid,
+    Bill,
+    Commitment,
+    Contract,
+    OrderRow,
+    Patronage,
+    PatronageAllocation,
+    Round,
+)
 
 CRITERIA_LABELS = {
     "local": _("Local"),
@@ -39,9 +53,12 @@ def visible_bids(*, user: AnyUser, round: Round) -> QuerySet[Bid]:
     return bids.filter(supplier_id__in=permissions.acting_organizations(user))
 
 
-def article_allocations(*, round: Round) -> list[tuple[Article, allocation.Allocation]]:
-    """Each article's cases and shares under the round's strategy; after delivery, what was
-    received shared by the same rule. Coordinators' overrides replace a member's total."""
+def article_allocations(
+    *, round: Round, received: bool = True
+) -> list[tuple[Article, allocation.Allocation]]:
+    """Each article's cases and shares under the round's strategy; after delivery (unless
+    `received` is false), what was received shared by the same rule. Coordinators'
+    overrides replace a member's total."""
     rows_by_article: dict[int, list[allocation.Row]] = {}
     names = dict(Organization.objects.filter(
         pk__in=OrderRow.objects.filter(article__round=round).values("member_id")
@@ -61,7 +78,7 @@ def article_allocations(*, round: Round) -> list[tuple[Article, allocation.Alloc
         )
         computed = allocation.allocate(
             spec, rows_by_article.get(article.pk, []), strategy=round.strategy,  # type: ignore[arg-type]
-            amount=article.received,
+            amount=article.received if received else None,
         )  # fmt: skip
         for override in article.overrides.all():
             share = computed.shares.setdefault(
@@ -74,16 +91,30 @@ def article_allocations(*, round: Round) -> list[tuple[Article, allocation.Alloc
 
 @dataclass
 class MemberCost:
+    """A member's cost and saving in a round. Goods: on what it received once the delivery
+    is recorded, else on its allocation of what was ordered. Service: on its committed
+    annual volume, and what its bills show."""
+
     member: str  # slug
     volume: Decimal  # units bought (goods) or committed (service)
     baseline: int  # what it would pay at today's prices, minor units
     cost: int  # what it pays under the award
     transport: int = 0
     name: str = ""
+    # the saving the award promised, (baseline − award price) × what was ordered (goods,
+    # before transport) or committed (service)
+    negotiated: int = 0
+    realised: int | None = None  # the saving deliveries or bills show (None: none yet)
+    billed: int | None = None  # service: what its bills charged in all
 
     @property
     def saving(self) -> int:
         return self.baseline - self.cost - self.transport
+
+    @property
+    def purchases(self) -> int:
+        """What it spent through the round: its bills, else its cost under the award."""
+        return self.billed if self.billed is not None else self.cost + self.transport
 
 
 def commitments_of(*, round: Round) -> QuerySet[Commitment]:
@@ -103,6 +134,9 @@ class RoundFacts:
     round: Round
     allocations: list[tuple[Article, allocation.Allocation]]
     commitments: list[Commitment]
+    # goods once delivered: the allocation of what was ordered, the negotiated basis
+    ordered: list[tuple[Article, allocation.Allocation]] | None = None
+    bills: list[Bill] = field(default_factory=list)
 
     @property
     def volume(self) -> Decimal:
@@ -110,11 +144,20 @@ class RoundFacts:
 
 
 def round_facts(*, round: Round) -> RoundFacts:
-    goods = round.kind == Round.Kind.GOODS
+    if round.kind == Round.Kind.SERVICE:
+        return RoundFacts(
+            round=round,
+            allocations=[],
+            commitments=list(commitments_of(round=round)),
+            bills=list(round.bills.select_related("member")),
+        )
+    allocations = article_allocations(round=round)
+    delivered = any(article.received is not None for article, _c in allocations)
     return RoundFacts(
         round=round,
-        allocations=article_allocations(round=round) if goods else [],
-        commitments=[] if goods else list(commitments_of(round=round)),
+        allocations=allocations,
+        commitments=[],
+        ordered=article_allocations(round=round, received=False) if delivered else None,
     )
 
 
@@ -139,20 +182,22 @@ def bid_comparison(*, facts: RoundFacts, bids: QuerySet[Bid]) -> list[dict[str, 
     scores = pricing.bid_scores(costs, {str(b.pk): b.scores for b in bids}, BID_WEIGHTS)
     volume = facts.volume if facts.round.kind == Round.Kind.SERVICE else None
     dearest = max(costs.values(), default=0) or 1
-    return sorted(
-        (
-            {
-                "bid": b,
-                "cost": costs[str(b.pk)],
-                "bar": round(100 * costs[str(b.pk)] / dearest),
-                "unit_price": _minor(Decimal(costs[str(b.pk)]) / volume) if volume else None,
-                "score": scores[str(b.pk)],
-                "social": [(c, label, b.scores.get(c, 0)) for c, label in CRITERIA_LABELS.items()],
-            }
-            for b in bids
-        ),
-        key=lambda row: -row["score"],
-    )
+    ranked = sorted(bids, key=lambda b: -scores[str(b.pk)])
+    return [
+        {
+            "bid": b,
+            "cost": costs[str(b.pk)],
+            "bar": round(100 * costs[str(b.pk)] / dearest),
+            "unit_price": _minor(Decimal(costs[str(b.pk)]) / volume) if volume else None,
+            "score": scores[str(b.pk)],
+            "social": [(c, label, b.scores.get(c, 0)) for c, label in CRITERIA_LABELS.items()],
+            # the chart: 400 px for the dearest bid and for 100 points, a row every 34 px
+            "y": 34 * i,
+            "cost_bar": round(400 * costs[str(b.pk)] / dearest),
+            "score_bar": round(4 * scores[str(b.pk)]),
+        }
+        for i, b in enumerate(ranked)
+    ]
 
 
 def _minor(value: Decimal) -> int:
@@ -160,25 +205,49 @@ def _minor(value: Decimal) -> int:
 
 
 def member_costs(*, facts: RoundFacts) -> list[MemberCost]:
-    """Per member: baseline, cost under the award and savings; with transport cost split
-    as the coordinator chose (goods)."""
-    purchase = facts.round
-    if purchase.kind == Round.Kind.SERVICE:
-        contract = getattr(purchase, "contract", None)
-        if contract is None or not facts.volume:
-            return []
-        unit = Decimal(bid_cost(facts=facts, bid=contract.bid)) / facts.volume
-        return [
-            MemberCost(
-                member=c.member.slug,
-                volume=c.volume,
-                baseline=_minor(c.current_price * c.volume),
-                cost=_minor(unit * c.volume),
-            )
-            for c in facts.commitments
-        ]
+    """Per member: baseline, cost under the award and savings, negotiated and realised;
+    with transport cost split as the coordinator chose (goods)."""
+    if facts.round.kind == Round.Kind.SERVICE:
+        return _service_costs(facts)
+    costs = _goods_costs(facts.round, facts.allocations)
+    promised = costs if facts.ordered is None else _goods_costs(facts.round, facts.ordered)
+    for member, cost in costs.items():
+        if member in promised:  # (baseline − award price) × what was allocated of the order
+            cost.negotiated = promised[member].baseline - promised[member].cost
+        if facts.ordered is not None:
+            cost.realised = cost.saving
+    return list(costs.values())
+
+
+def _service_costs(facts: RoundFacts) -> list[MemberCost]:
+    contract = getattr(facts.round, "contract", None)
+    if contract is None or not facts.volume:
+        return []
+    unit = Decimal(bid_cost(facts=facts, bid=contract.bid)) / facts.volume
+    bills: dict[int, list[Bill]] = {}
+    for bill in facts.bills:
+        bills.setdefault(bill.member_id, []).append(bill)
+    costs = []
+    for c in facts.commitments:
+        cost = MemberCost(
+            member=c.member.slug,
+            volume=c.volume,
+            baseline=_minor(c.current_price * c.volume),
+            cost=_minor(unit * c.volume),
+        )
+        cost.negotiated = cost.saving
+        if mine := bills.get(c.member_id):
+            cost.billed = sum(b.amount for b in mine)
+            cost.realised = sum(_minor(c.current_price * b.volume) - b.amount for b in mine)
+        costs.append(cost)
+    return costs
+
+
+def _goods_costs(
+    purchase: Round, allocations: list[tuple[Article, allocation.Allocation]]
+) -> dict[str, MemberCost]:
     costs: dict[str, MemberCost] = {}
-    for article, computed in facts.allocations:
+    for article, computed in allocations:
         price = article.price if article.price is not None else article.reference_price
         for member, share in computed.shares.items():
             cost = costs.setdefault(member, MemberCost(member, Decimal(0), 0, 0))
@@ -193,7 +262,7 @@ def member_costs(*, facts: RoundFacts) -> list[MemberCost]:
     weights = {member: weight(c) for member, c in costs.items()}
     for member, part in allocation.split(purchase.transport_cost, weights).items():
         costs[member].transport = part
-    return list(costs.values())
+    return costs
 
 
 def can_view_round(user: AnyUser, round: Round) -> bool:
@@ -229,6 +298,7 @@ def round_page(*, user: AnyUser, round: Round) -> dict[str, Any]:
     return {
         "coordinating": coordinating,
         "mine": mine,
+        "shown": shown,  # the members whose figures the user sees
         "allocations": [
             (article, computed, [(names[m], s) for m, s in computed.shares.items() if seen(m)])
             for article, computed in facts.allocations
@@ -241,6 +311,137 @@ def round_page(*, user: AnyUser, round: Round) -> dict[str, Any]:
         "volume": facts.volume,
         "costs": costs,
         "total_saving": sum(c.saving for c in costs),
+        "total_negotiated": sum(c.negotiated for c in costs),
+        "total_realised": (
+            sum(c.realised or 0 for c in costs)
+            if any(c.realised is not None for c in costs) else None
+        ),
+        "bills": [b for b in facts.bills if seen(b.member.slug)],
         "comparison": bid_comparison(facts=facts, bids=bids) if bids else [],
+        "chart_height": 34 * len(bids) + 4,
         "network_members": network_members(network=round.network) if coordinating else [],
     }  # fmt: skip
+
+
+def member_purchases(
+    *, network: Network, currency: str, start: dt.date, end: dt.date
+) -> dict[int, int]:
+    """What each member (by id) spent through the network's rounds awarded in `currency`
+    whose contract starts between `start` and `end`: bills where there are some, else its
+    cost under the award (with transport)."""
+    spent: dict[int, int] = {}
+    rounds = Round.objects.filter(
+        network=network, currency=currency,
+        contract__starts_on__gte=start, contract__starts_on__lte=end,
+    ).select_related("contract__bid")  # fmt: skip
+    for purchase in rounds:
+        costs = member_costs(facts=round_facts(round=purchase))
+        ids = dict(
+            Organization.objects.filter(slug__in=[c.member for c in costs]).values_list(
+                "slug", "pk"
+            )
+        )
+        for cost in costs:
+            spent[ids[cost.member]] = spent.get(ids[cost.member], 0) + cost.purchases
+    return {member: amount for member, amount in spent.items() if amount > 0}
+
+
+def capital_accounts(*, network: Network, members: Sequence[Organization]) -> list[dict[str, Any]]:
+    """What each of `members` has had retained in its capital account, and paid in cash,
+    by the network's patronage distributions (per currency)."""
+    rows = (
+        PatronageAllocation.objects.filter(patronage__network=network, member__in=members)
+        .values("member__name", "patronage__currency")
+        .annotate(retained=Sum("retained"), cash=Sum("cash"))
+        .order_by("member__name", "patronage__currency")
+    )
+    return list(rows)
+
+
+def can_view_patronage(user: AnyUser, patronage: Patronage) -> bool:
+    """The network's coordinators and the people of its members."""
+    return permissions.can_view_assessments(user, patronage.network)
+
+
+def patronage_lines(*, user: AnyUser, patronage: Patronage) -> list[PatronageAllocation]:
+    """Coordinators see every member's line; a member's people only their own."""
+    lines = patronage.lines.select_related("member")
+    if permissions.can_manage_network(user, patronage.network):
+        return list(lines)
+    return list(lines.filter(member_id__in=permissions.acting_organizations(user)))
+
+
+def network_contracts(*, network: Network) -> QuerySet[Contract]:
+    """The network's contracts, the next renewal decision first."""
+    return (
+        Contract.objects.filter(round__network=network)
+        .select_related("round", "bid__supplier")
+        .order_by("renewal_on", "pk")
+    )
+
+
+def contract_calendar(*, network: Network, today: dt.date) -> list[dict[str, Any]]:
+    """The network's contract dates ahead (renewal decisions and ends), by month."""
+    months: dict[dt.date, list[dict[str, Any]]] = {}
+    for contract in network_contracts(network=network):
+        for kind, day in (("renewal", contract.renewal_on), ("end", contract.ends_on)):
+            if day >= today:
+                months.setdefault(day.replace(day=1), []).append(
+                    {"kind": kind, "day": day, "contract": contract, "in_days": (day - today).days}
+                )
+    return [
+        {"month": month, "dates": sorted(dates, key=lambda d: (d["day"], d["kind"]))}
+        for month, dates in sorted(months.items())
+    ]
+
+
+def contract_events(*, network: Network, base_url: str) -> list[calendar.Event]:
+    """Every contract's renewal decision and end, as calendar events."""
+    events = []
+    for contract in network_contracts(network=network):
+        purchase, supplier = contract.round, contract.bid.supplier.name
+        url = f"{base_url}{reverse('purchasing:round', args=[purchase.pk])}"
+        events += [
+            calendar.Event(
+                uid=f"contract-{contract.pk}-renewal@intercoop",
+                day=contract.renewal_on,
+                summary=str(_("Renewal decision: %(round)s") % {"round": purchase.title}),
+                description=str(
+                    _("%(supplier)s; the contract ends on %(end)s.")
+                    % {"supplier": supplier, "end": contract.ends_on.isoformat()}
+                ),
+                url=url,
+            ),
+            calendar.Event(
+                uid=f"contract-{contract.pk}-end@intercoop",
+                day=contract.ends_on,
+                summary=str(_("Contract ends: %(round)s") % {"round": purchase.title}),
+                description=supplier,
+                url=url,
+            ),
+        ]
+    return events
+
+
+FEED_SALT = "intercoop.purchasing.contracts-feed"
+
+
+def feed_token(*, user: AnyUser, network: Network) -> str:
+    """A signed token that lets a calendar app fetch `user`'s view of the network's
+    contract dates without a session."""
+    return signing.dumps({"user": user.pk, "network": network.pk}, salt=FEED_SALT)
+
+
+def feed_user(*, token: str, network: Network) -> User | None:
+    """The user a feed token was made for, if it is genuine, for this network, and the
+    user may still see the network's contracts."""
+    try:
+        data = signing.loads(token, salt=FEED_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("network") != network.pk:
+        return None
+    user = User.objects.filter(pk=int(data.get("user") or 0), is_active=True).first()
+    if user is None or not permissions.can_view_assessments(user, network):
+        return None
+    return user

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
@@ -17,13 +18,17 @@ from intercoop.directory.models import Network, NetworkMembership, Organization
 from intercoop.purchasing.models import (
     Article,
     Bid,
+    Bill,
     Commitment,
     Contract,
     OrderRow,
     Override,
+    Patronage,
+    PatronageAllocation,
     Round,
 )
-from intercoop.purchasing.pricing import CRITERIA
+from intercoop.purchasing.pricing import CRITERIA, patronage
+from intercoop.purchasing.selectors import member_purchases
 
 # the timeline: from each status, the statuses a coordinator may move the round to
 NEXT = {
@@ -280,7 +285,7 @@ def delivery_record(
     for pk, amount in received.items():
         articles[pk].received = amount
         articles[pk].save(update_fields=["received"])
-    fresh.transport_cost = transport_cost
+    fresh.transport_cost = round.transport_cost = transport_cost
     fresh.status = round.status = Round.Status.DELIVERED
     fresh.save(update_fields=["transport_cost", "status"])
     return fresh
@@ -304,3 +309,76 @@ def override_record(
         article=article, member=member, total=total, reason=reason.strip()[:300],
         made_by=actor, made_at=timezone.now(),
     )  # fmt: skip
+
+
+def bill_record(
+    *, actor: User | None, round: Round, member: Organization, period_end: dt.date,
+    volume: Decimal, amount: int,
+) -> Bill:  # fmt: skip
+    """A bill a member received under the round's contract (amount in minor units): its
+    realised saving is what the volume would have cost at its old price, less the bill."""
+    if round.kind != Round.Kind.SERVICE or not Contract.objects.filter(round=round).exists():
+        raise DomainError(_("Bills are recorded under an awarded service contract"))
+    if not round.commitments.filter(member=member).exists():
+        raise DomainError(_("Only a member that committed volume records bills"))
+    errors = {}
+    if volume <= 0:
+        errors["volume"] = _("is more than 0")
+    if amount < 0:
+        errors["amount"] = _("is not negative")
+    if errors:
+        raise InvalidValues(errors)
+    return Bill.objects.create(
+        round=round, member=member, period_end=period_end, volume=volume, amount=amount,
+        recorded_by=actor, recorded_at=timezone.now(),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def patronage_create(
+    *, actor: User | None, network: Network, values: Mapping[str, Any]
+) -> Patronage:
+    """Share a surplus (minor units) among the network's members in proportion to what
+    each bought through its rounds in the period; `cash_percent` of each share (at least
+    PATRONAGE_MIN_CASH_PERCENT, 20 by default) is paid in cash, the rest retained in its
+    capital account. Each member's line is kept."""
+    errors: dict[str, str] = {}
+    if not str(values.get("title") or "").strip():
+        errors["title"] = _("is required")
+    currency = str(values.get("currency") or "").upper()
+    if not CURRENCY.match(currency):
+        errors["currency"] = _("%(value)r is not an ISO 4217 currency code") % {"value": currency}
+    floor = settings.PATRONAGE_MIN_CASH_PERCENT
+    surplus, percent = int(values.get("surplus") or 0), int(values.get("cash_percent") or floor)
+    if surplus <= 0:
+        errors["surplus"] = _("is more than 0")
+    if not floor <= percent <= 100:
+        errors["cash_percent"] = _("is from %(floor)s%% to 100%%") % {"floor": floor}
+    start, end = values.get("period_start"), values.get("period_end")
+    if not isinstance(start, dt.date) or not isinstance(end, dt.date) or end < start:
+        errors["period_end"] = _("is on or after the start")
+    if errors:
+        raise InvalidValues(errors)
+    assert isinstance(start, dt.date) and isinstance(end, dt.date)
+    purchases = member_purchases(network=network, currency=currency, start=start, end=end)
+    if not purchases:
+        raise DomainError(_("No member bought anything through the network's rounds then"))
+    made = Patronage.objects.create(
+        network=network, title=str(values["title"]).strip()[:200], currency=currency,
+        surplus=surplus, cash_percent=percent, period_start=start, period_end=end,
+        made_by=actor, made_at=timezone.now(),
+    )  # fmt: skip
+    shares = patronage(surplus, {str(m): spent for m, spent in purchases.items()},
+                       cash_percent=percent)  # fmt: skip
+    PatronageAllocation.objects.bulk_create(
+        PatronageAllocation(
+            patronage=made,
+            member_id=int(line.member),
+            purchases=line.purchases,
+            share=line.share,
+            cash=line.cash,
+            retained=line.retained,
+        )
+        for line in shares
+    )
+    return made

@@ -14,5 +14,11 @@ urlpatterns = [
     path("rounds/<int:pk>/award/", views.award, name="award"),
     path("rounds/<int:pk>/delivery/", views.delivery, name="delivery"),
     path("rounds/<int:pk>/override/", views.override, name="override"),
+    path("rounds/<int:pk>/bill/", views.bill, name="bill"),
     path("bids/<int:pk>/score/", views.score, name="score"),
+    path("networks/<slug:slug>/contracts/", views.contracts, name="contracts"),
+    path("networks/<slug:slug>/contracts.ics", views.contracts_feed, name="contracts_feed"),
+    path("networks/<slug:slug>/patronage/", views.patronage_list, name="patronage_list"),
+    path("patronage/<int:pk>/", views.patronage_detail, name="patronage"),
+    path("patronage/<int:pk>.csv", views.patronage_csv, name="patronage_csv"),
 ]

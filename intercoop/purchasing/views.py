@@ -1,26 +1,38 @@
 """Joint purchasing pages: a network's rounds; a round with orders or commitments, bids,
 award, allocation and savings."""
 
+import csv
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from intercoop.core import permissions
 from intercoop.core.errors import DomainError, InvalidValues
 from intercoop.core.forms import add_domain_errors
-from intercoop.core.money import minor_units, unit_price
-from intercoop.directory.models import Organization
+from intercoop.core.money import major_units, minor_units, unit_price
+from intercoop.directory.models import Network, Organization
 from intercoop.directory.selectors import network_members, network_members_acting_for
-from intercoop.purchasing import selectors, services
-from intercoop.purchasing.forms import AwardForm, BidForm, CommitmentForm, OrderForm, RoundForm
-from intercoop.purchasing.models import Bid, Round
+from intercoop.purchasing import calendar, selectors, services
+from intercoop.purchasing.forms import (
+    AwardForm,
+    BidForm,
+    BillForm,
+    CommitmentForm,
+    OrderForm,
+    PatronageForm,
+    RoundForm,
+)
+from intercoop.purchasing.models import Bid, Patronage, PatronageAllocation, Round
 from intercoop.purchasing.pricing import CRITERIA
 
 
@@ -269,3 +281,170 @@ def override(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Allocation changed by hand; the change is shown."))
     return redirect("purchasing:round", pk=round.pk)
+
+
+@require_POST
+@login_required
+def bill(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member (or a coordinator for it) records a bill under the round's contract."""
+    round = _round(request, pk)
+    if selectors.can_coordinate(request.user, round):
+        member = get_object_or_404(
+            network_members(network=round.network), slug=request.POST.get("member", "")
+        )
+    else:
+        member = _acting_member(request, round)
+    try:
+        values = _valid(BillForm(request.POST))
+        services.bill_record(
+            actor=permissions.authenticated_user(request), round=round, member=member,
+            period_end=values["period_end"], volume=values["volume"],
+            amount=minor_units(values["amount"], round.currency),
+        )  # fmt: skip
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Bill recorded."))
+    return redirect("purchasing:round", pk=round.pk)
+
+
+def _network_for_members(request: HttpRequest, slug: str) -> Network:
+    network = permissions.access_network(request.user, slug=slug)
+    if not permissions.can_view_assessments(request.user, network):
+        raise PermissionDenied(_("This is for the network's members and coordinators"))
+    return network
+
+
+@login_required
+def contracts(request: HttpRequest, slug: str) -> HttpResponse:
+    """The network's contracts and a calendar of the renewal decisions and ends ahead,
+    with a private iCal feed address."""
+    network = _network_for_members(request, slug)
+    token = selectors.feed_token(user=request.user, network=network)
+    feed = request.build_absolute_uri(
+        reverse("purchasing:contracts_feed", args=[network.slug]) + f"?token={token}"
+    )
+    return render(
+        request,
+        "purchasing/contracts.html",
+        {
+            "network": network,
+            "contracts": selectors.network_contracts(network=network),
+            "calendar": selectors.contract_calendar(network=network, today=timezone.localdate()),
+            "feed": feed,
+            "webcal": "webcal://" + feed.split("://", 1)[1],
+        },
+    )
+
+
+def contracts_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    """The iCal feed of the network's contract dates; calendar apps fetch it without a
+    session, so it carries the signed token of the user it was made for."""
+    network = get_object_or_404(Network, slug=slug)
+    if selectors.feed_user(token=request.GET.get("token", ""), network=network) is None:
+        raise Http404
+    body = calendar.ics(
+        name=_("Contracts of %(network)s") % {"network": network.name},
+        events=selectors.contract_events(
+            network=network, base_url=request.build_absolute_uri("/").rstrip("/")
+        ),
+        stamp=timezone.now(),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{network.slug}-contracts.ics"'
+    return response
+
+
+@login_required
+def patronage_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The network's patronage distributions, the capital accounts of the user's members,
+    and (coordinators) a form to share a new rebate or surplus."""
+    network = _network_for_members(request, slug)
+    may_manage = permissions.can_manage_network(request.user, network)
+    form = PatronageForm(
+        request.POST or None,
+        initial={"cash_percent": settings.PATRONAGE_MIN_CASH_PERCENT,
+                 "currency": network.rounds.values_list("currency", flat=True).first() or "USD"},
+    )  # fmt: skip
+    if request.method == "POST":
+        if not may_manage:
+            raise PermissionDenied(_("Only the network's coordinators share a surplus"))
+        if form.is_valid():
+            values = dict(form.cleaned_data)
+            values["currency"] = values["currency"].upper()
+            try:
+                values["surplus"] = minor_units(values["surplus"], values["currency"])
+                made = services.patronage_create(
+                    actor=permissions.authenticated_user(request), network=network,
+                    values=values,
+                )  # fmt: skip
+            except DomainError as error:
+                add_domain_errors(form, error)
+            else:
+                return redirect("purchasing:patronage", pk=made.pk)
+    mine = network_members_acting_for(user=request.user, network=network)
+    return render(
+        request,
+        "purchasing/patronage_list.html",
+        {
+            "network": network,
+            "distributions": network.patronage.all(),
+            "accounts": selectors.capital_accounts(network=network, members=list(mine)),
+            "form": form,
+            "may_manage": may_manage,
+        },
+    )
+
+
+def _patronage(request: HttpRequest, pk: int) -> tuple[Patronage, list[PatronageAllocation]]:
+    patronage = get_object_or_404(Patronage.objects.select_related("network"), pk=pk)
+    if not selectors.can_view_patronage(request.user, patronage):
+        raise Http404
+    return patronage, selectors.patronage_lines(user=request.user, patronage=patronage)
+
+
+@login_required
+def patronage_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A distribution's report: each member's purchases, share, cash and retained part,
+    as a table and a chart; printable."""
+    patronage, lines = _patronage(request, pk)
+    widest = max((line.share for line in lines), default=0) or 1
+    bars = [
+        {"line": line, "y": 28 * i, "cash": round(400 * line.cash / widest, 1),
+         "retained": round(400 * line.retained / widest, 1),
+         "retained_x": round(220 + 400 * line.cash / widest, 1)}
+        for i, line in enumerate(lines)
+    ]  # fmt: skip
+    return render(
+        request,
+        "purchasing/patronage.html",
+        {
+            "patronage": patronage,
+            "lines": lines,
+            "bars": bars,
+            "chart_height": 28 * len(lines) + 4,
+            "everyone": permissions.can_manage_network(request.user, patronage.network),
+            "totals": {
+                key: sum(getattr(line, key) for line in lines)
+                for key in ("purchases", "share", "cash", "retained")
+            },
+        },
+    )
+
+
+@login_required
+def patronage_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The lines the user may see, one row a member; amounts in major units."""
+    patronage, lines = _patronage(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="patronage-{patronage.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["member", "purchases", "share", "cash", "retained", "currency"])
+    for line in lines:
+        writer.writerow(
+            [line.member.name]
+            + [major_units(getattr(line, key), patronage.currency)
+               for key in ("purchases", "share", "cash", "retained")]
+            + [patronage.currency]
+        )  # fmt: skip
+    return response

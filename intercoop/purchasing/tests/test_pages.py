@@ -9,15 +9,6 @@ from intercoop.purchasing import services
 from intercoop.purchasing.models import Bid, Commitment, OrderRow, Round
 
 
-@pytest.fixture
-def waste(people, network):
-    return services.round_create(
-        network=network, coordinator=people["coordinator"],
-        values={"title": "Waste hauling", "kind": "service", "category": "waste",
-                "currency": "USD", "volume_unit": "pickups/year"},
-    )  # fmt: skip
-
-
 def test_a_coordinator_opens_a_goods_round_from_the_page(people, network):
     response = client_for(people["coordinator"]).post(
         f"/networks/{network.slug}/rounds/",
@@ -121,35 +112,6 @@ def test_only_the_coordinator_moves_scores_and_awards(people, waste, who):
     assert response.status_code == 302
     waste.refresh_from_db()
     assert waste.status == "awarded" and waste.contract.bid == bid
-
-
-@pytest.fixture
-def awarded_goods(people, org, network):
-    from decimal import Decimal
-
-    round = services.round_create(
-        network=network, coordinator=people["coordinator"],
-        values={"title": "Bread", "kind": "goods", "category": "food", "currency": "USD"},
-        articles=[{"name": "Loaf", "case_size": 5, "reference_price": Decimal(400)}],
-    )  # fmt: skip
-    other = make_org(name="Other Co-op")
-    directory_services.network_member_admit(network=network, organization=other)
-    loaf = round.articles.get()
-    services.order_set(
-        actor=None, article=loaf, member=org, quantity=Decimal(6), tolerance=Decimal(0)
-    )
-    services.order_set(
-        actor=None, article=loaf, member=other, quantity=Decimal(4), tolerance=Decimal(0)
-    )
-    services.round_move(round=round, to="closed")
-    services.round_move(round=round, to="bidding")
-    bid = services.bid_submit(actor=None, round=round, supplier=make_org(name="Bakers"),
-                              values={"mode": "all_units", "article_prices": {loaf.pk: 300}})  # fmt: skip
-    import datetime as dt
-
-    services.round_award(actor=None, round=round, bid=bid, starts_on=dt.date(2027, 1, 1),
-                         ends_on=dt.date(2027, 6, 1))  # fmt: skip
-    return round, other
 
 
 def test_a_delivery_short_of_one_case_is_shared_by_the_same_rule(people, org, awarded_goods):
