@@ -101,7 +101,8 @@ class RoundDetailOut(RoundOut):
     costs: list[CostOut]
     bids: list[BidOut]
     contract: ContractOut | None
-    total_saving: int | None
+    total_negotiated: int | None  # the network's totals, for coordinators
+    total_realised: int | None
 
 
 def _round_out(round: Round) -> dict[str, Any]:
@@ -183,7 +184,8 @@ def round_detail(request: HttpRequest, pk: int) -> Any:
             for row in page["comparison"]
         ],
         "contract": _contract_out(contract) if contract else None,
-        "total_saving": page["total_saving"] if page["coordinating"] else None,
+        "total_negotiated": page["total_negotiated"] if page["coordinating"] else None,
+        "total_realised": page["total_realised"] if page["coordinating"] else None,
     }  # fmt: skip
 
 

@@ -74,7 +74,7 @@ def purchasing_build() -> int:
     )  # fmt: skip
     services.patronage_create(
         actor=coordinator, network=network,
-        values={"title": f"Produce rebate {today.year}", "currency": "USD", "surplus": 45_000,
+        values={"title": f"Produce rebate {today.year}", "currency": "USD", "surplus": 4_500,
                 "cash_percent": 30, "period_start": today - dt.timedelta(days=30),
                 "period_end": today},
     )  # fmt: skip

@@ -310,7 +310,6 @@ def round_page(*, user: AnyUser, round: Round) -> dict[str, Any]:
         "commitments": [c for c in facts.commitments if seen(c.member.slug)],
         "volume": facts.volume,
         "costs": costs,
-        "total_saving": sum(c.saving for c in costs),
         "total_negotiated": sum(c.negotiated for c in costs),
         "total_realised": (
             sum(c.realised or 0 for c in costs)

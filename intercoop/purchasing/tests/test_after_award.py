@@ -212,10 +212,11 @@ def test_the_api_shows_a_member_its_own_shares_and_a_supplier_its_own_bid(
     mine = _api(people["admin"]).get(f"/api/v1/rounds/{round.pk}").json()
     assert [s["member"] for s in mine["articles"][0]["shares"]] == [org.slug]
     assert [c["member"] for c in mine["costs"]] == [org.slug]
-    assert mine["total_saving"] is None and mine["bids"] == []
+    assert mine["total_negotiated"] is None and mine["bids"] == []
     everything = _api(people["coordinator"]).get(f"/api/v1/rounds/{round.pk}").json()
     assert {s["member"] for s in everything["articles"][0]["shares"]} == {org.slug, other.slug}
     assert everything["contract"]["renewal_on"] == "2027-04-02"
+    assert (everything["total_negotiated"], everything["total_realised"]) == (1_000, None)
     assert _api(people["outsider"]).get(f"/api/v1/rounds/{round.pk}").status_code == 404
     assert _api(people["admin"]).get(f"/api/v1/networks/{network.slug}/contracts").json()[0][
         "supplier"
