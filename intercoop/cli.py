@@ -25,6 +25,7 @@ COMMANDS = {
 # HELP and main(argv) -> exit status.
 STANDALONE = {
     "allocate": "intercoop.purchasing.cli",
+    "clear": "intercoop.clearing.cli",
 }
 
 
