@@ -109,11 +109,11 @@ def _read_rows(body: str, at: list[int]) -> tuple[Obligations | None, list[RowEr
         amounts.append(amount)
         if len(errors) > 1000:
             break
-    amount = np.array(amounts, dtype=np.int64)
-    errors += _check(np.array(debtors, dtype=object), np.array(creditors, dtype=object), amount)
+    owed = np.array(amounts, dtype=np.int64)
+    errors += _check(np.array(debtors, dtype=object), np.array(creditors, dtype=object), owed)
     if errors:
         return None, sorted(errors, key=lambda e: e.line)
-    return Obligations.of_names(debtors, creditors, amount), []
+    return Obligations.of_names(debtors, creditors, owed), []
 
 
 def _read_text(stream: TextIO, size: int) -> str:

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "intercoop.network",
     "intercoop.exchange",
     "intercoop.purchasing",
+    "intercoop.clearing",
 ]
 
 MIDDLEWARE = [

@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("intercoop.network.urls")),
     path("", include("intercoop.exchange.urls")),
     path("", include("intercoop.purchasing.urls")),
+    path("", include("intercoop.clearing.urls")),
     path("", include("intercoop.directory.urls")),
 ]
