@@ -133,6 +133,11 @@ def can_act_for(user: AnyUser, organization: Organization) -> bool:
     return is_staff(user) or organization_roles(user).get(organization.pk) in EDITING_ROLES
 
 
+def belongs_to(user: AnyUser, organization: Organization) -> bool:
+    """The organisation's people (any role) and staff: they see its invoices."""
+    return is_staff(user) or organization.pk in organization_roles(user)
+
+
 def acting_organizations(user: AnyUser) -> list[int]:
     return [pk for pk, role in organization_roles(user).items() if role in EDITING_ROLES]
 

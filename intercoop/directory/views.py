@@ -83,6 +83,7 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "values": organization_values(organization, None if show_private else set()),
             "can_edit": permissions.can_edit_organization(request.user, organization),
             "can_manage_people": permissions.can_manage_people(request.user, organization),
+            "belongs": permissions.belongs_to(request.user, organization),
             "can_review": organization.approval == Organization.Approval.PENDING
             and permissions.can_review_organization(request.user, organization),
             "memberships": selectors.organization_networks(organization=organization),
