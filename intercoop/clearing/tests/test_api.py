@@ -1,0 +1,70 @@
+"""The clearing API: obligations, runs and idempotent payments, with their denials."""
+
+import json
+
+from intercoop.clearing import services
+from intercoop.clearing.models import CreditTransfer, Obligation
+from intercoop.conftest import client_for
+
+
+def post(client, url, body, **headers):
+    return client.post(url, json.dumps(body), content_type="application/json", **headers)
+
+
+def test_record_confirm_run_and_commit_through_the_api(people, network, org, ring):
+    admin = client_for(people["admin"])
+    made = post(admin, "/api/v1/obligations",
+                {"debtor": org.slug, "creditor": ring["b"].slug, "amount": 900, "currency": "usd"})  # fmt: skip
+    assert made.status_code == 201 and made.json()["confirmed"] is True  # org owes: confirmed
+    theirs = post(admin, "/api/v1/obligations",
+                  {"debtor": ring["b"].slug, "creditor": org.slug, "amount": 400, "currency": "USD"})  # fmt: skip
+    assert theirs.json()["confirmed"] is False
+    assert post(admin, f"/api/v1/obligations/{theirs.json()['id']}/confirm", {}).status_code == 403
+    stranger = post(client_for(people["outsider"]), "/api/v1/obligations",
+                    {"debtor": org.slug, "creditor": ring["b"].slug, "amount": 1, "currency": "USD"})  # fmt: skip
+    assert stranger.status_code == 403
+    services.obligation_confirm(
+        actor=None, obligation=Obligation.objects.get(pk=theirs.json()["id"])
+    )
+    assert (
+        post(
+            admin, f"/api/v1/networks/{network.slug}/clearing-runs", {"currency": "USD"}
+        ).status_code
+        == 403
+    )
+    coordinator = client_for(people["coordinator"])
+    run = post(coordinator, f"/api/v1/networks/{network.slug}/clearing-runs", {"currency": "USD"})
+    assert run.status_code == 201 and run.json()["setoff"] == 800
+    assert post(admin, f"/api/v1/clearing-runs/{run.json()['id']}/commit", {}).status_code == 403
+    done = post(coordinator, f"/api/v1/clearing-runs/{run.json()['id']}/commit", {})
+    assert done.json()["status"] == "committed"
+    again = post(coordinator, f"/api/v1/clearing-runs/{run.json()['id']}/commit", {})
+    assert again.status_code == 400
+    mine = admin.get(f"/api/v1/clearing-runs/{run.json()['id']}").json()["statements"]
+    assert [s["organization"] for s in mine] == [org.slug] and mine[0]["cash_saved"] == 400
+    assert [o["remaining"] for o in admin.get("/api/v1/obligations").json()] == [0, 500]
+    assert client_for(people["outsider"]).get("/api/v1/obligations").json() == []
+
+
+def test_a_retried_payment_with_the_same_key_pays_once(people, network, org, ring):
+    system = services.credit_system_create(
+        network=network, values={"code": "VAL", "currency": "USD", "default_limit": 1000}
+    )
+    for member in (org, ring["b"]):
+        services.credit_account_open(system=system, organization=member)
+    admin = client_for(people["admin"])
+    body = {"payer": org.slug, "payee": ring["b"].slug, "amount": 700}
+    url = f"/api/v1/networks/{network.slug}/credit/payments"
+    first = post(admin, url, body, HTTP_IDEMPOTENCY_KEY="order-17")
+    second = post(admin, url, body, HTTP_IDEMPOTENCY_KEY="order-17")
+    assert first.status_code == second.status_code == 201
+    assert first.json()["id"] == second.json()["id"] and second.json()["payer_balance"] == -700
+    assert CreditTransfer.objects.count() == 1
+    over = post(admin, url, body, HTTP_IDEMPOTENCY_KEY="order-18")
+    assert over.status_code == 400 and over.json()["field"] == "amount"
+    forged = post(admin, url, body | {"payer": ring["b"].slug, "payee": org.slug})
+    assert forged.status_code in (403, 404)
+    assert [
+        a["organization"]
+        for a in admin.get(f"/api/v1/networks/{network.slug}/credit/accounts").json()
+    ] == [org.slug]
