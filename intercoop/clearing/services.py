@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,7 @@ from intercoop.clearing.models import (
 )
 from intercoop.core.errors import DomainError, ImportFailed, InvalidValues, RowError
 from intercoop.core.money import CURRENCY, MoneyError, minor_units
+from intercoop.core.templatetags.money import money
 from intercoop.directory.models import Network, NetworkMembership, Organization
 
 
@@ -246,19 +247,26 @@ def run_commit(*, actor: User | None, run: ClearingRun) -> ClearingRun:
         if current.remaining != line.owed or current.status == Obligation.Status.DISPUTED:
             raise DomainError(_("Obligations changed since the run was proposed: propose it again"))
     system = CreditSystem.objects.filter(network=fresh.network).first()
+    accounts = {a.organization_id: a for a in system.accounts.all()} if system else {}
     for line in lines:
         obligation = obligations[line.obligation_id]
         if line.setoff:
             _apply(obligation, line.setoff, ObligationEntry.Kind.SETOFF, fresh, actor)
         if line.credit and system is not None:
-            credit_pay(
-                actor=actor, system=system, payer=obligation.debtor, payee=obligation.creditor,
-                amount=line.credit, memo=obligation.reference or f"#{obligation.pk}",
-                kind=CreditTransfer.Kind.CLEARING, run=fresh,
+            # the second phase passed over the obligations more than once, so a payment
+            # may rely on credit received further down the list: limits are checked on
+            # the balances the whole run leaves, below, inside this transaction
+            _transfer(
+                system=system, payer=accounts[obligation.debtor_id],
+                payee=accounts[obligation.creditor_id], amount=line.credit,
+                kind=CreditTransfer.Kind.CLEARING, actor=actor, run=fresh,
+                memo=obligation.reference or f"#{obligation.pk}", check_limit=False,
             )  # fmt: skip
             _apply(obligation, line.credit, ObligationEntry.Kind.CREDIT, fresh, actor)
         if line.setoff or line.credit:
             obligation.save(update_fields=["remaining", "status"])
+    if system and system.accounts.filter(balance__lt=-F("limit")).exists():
+        raise DomainError(_("Balances changed since the run was proposed: propose it again"))
     fresh.status = run.status = ClearingRun.Status.COMMITTED
     fresh.committed_by, fresh.committed_at = actor, timezone.now()
     fresh.save(update_fields=["status", "committed_by", "committed_at"])
@@ -354,9 +362,10 @@ def _transfer(
     locked = CreditAccount.objects.select_for_update().in_bulk(sorted({payer.pk, payee.pk}))
     source, target = locked[payer.pk], locked[payee.pk]
     if check_limit and source.balance - amount < -source.limit:
+        available = money(max(source.available, 0), system.currency)
         raise DomainError(
             _("Not enough credit: %(name)s may pay %(available)s more")
-            % {"name": source.organization.name, "available": max(source.available, 0)},
+            % {"name": source.organization.name, "available": available},
             field="amount",
         )
     now = timezone.now()

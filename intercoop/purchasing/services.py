@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from intercoop.clearing.models import Obligation
+from intercoop.clearing.services import obligation_record
 from intercoop.core.errors import DomainError, InvalidValues
 from intercoop.core.money import CURRENCY
 from intercoop.directory.models import Network, NetworkMembership, Organization
@@ -28,7 +30,7 @@ from intercoop.purchasing.models import (
     Round,
 )
 from intercoop.purchasing.pricing import CRITERIA, patronage
-from intercoop.purchasing.selectors import member_purchases
+from intercoop.purchasing.selectors import member_costs, member_purchases, round_facts
 
 # the timeline: from each status, the statuses a coordinator may move the round to
 NEXT = {
@@ -267,7 +269,8 @@ def delivery_record(
     *, round: Round, received: Mapping[int, Decimal], transport_cost: int = 0
 ) -> Round:
     """What arrived of each article (missing articles: all that was ordered) and the
-    transport cost (minor units); what arrived is then shared by the round's rule."""
+    transport cost (minor units); what arrived is then shared by the round's rule, and
+    each member is invoiced for its part (an obligation to the supplier)."""
     fresh = Round.objects.select_for_update().get(pk=round.pk)
     if fresh.status != Round.Status.AWARDED or fresh.kind != Round.Kind.GOODS:
         raise DomainError(_("Deliveries are recorded for an awarded goods round"))
@@ -288,7 +291,27 @@ def delivery_record(
     fresh.transport_cost = round.transport_cost = transport_cost
     fresh.status = round.status = Round.Status.DELIVERED
     fresh.save(update_fields=["transport_cost", "status"])
+    _invoice_delivery(fresh)
     return fresh
+
+
+def _invoice_delivery(round: Round) -> None:
+    """Each member owes the supplier what it received and its transport: an obligation
+    that member confirms and the network's clearing runs can settle without cash."""
+    supplier = round.contract.bid.supplier
+    members = {o.slug: o for o in Organization.objects.filter(
+        pk__in=OrderRow.objects.filter(article__round=round).values("member_id"))}  # fmt: skip
+    due = timezone.localdate() + dt.timedelta(days=30)
+    for cost in member_costs(facts=round_facts(round=round)):
+        member = members.get(cost.member)
+        amount = cost.cost + cost.transport
+        if member is None or member == supplier or amount <= 0:
+            continue
+        obligation_record(
+            actor=None, debtor=member, creditor=supplier, source=Obligation.Source.PURCHASING,
+            values={"amount": amount, "currency": round.currency, "due_on": due,
+                    "reference": round.title[:200], "round": round},
+        )  # fmt: skip
 
 
 def override_record(

@@ -197,3 +197,18 @@ def test_parallel_payments_never_pass_the_limit(network, ring, credit):
     assert CreditTransfer.objects.count() == 3
     assert CreditAccount.objects.aggregate(total=Sum("balance"))["total"] == 0
     assert outcomes.count("refused") == 15 - outcomes.count("paid")
+
+
+def test_a_credit_payment_that_relies_on_credit_received_later_in_the_run_commits(
+    network, ring, credit
+):
+    a, b, c = ring["a"], ring["b"], ring["c"]
+    services.credit_limit_set(account=CreditAccount.objects.get(organization=a), limit=0)
+    first = owe(a, b, 100)  # a has no credit until c pays it, further down the list
+    owe(c, a, 100)
+    run = services.run_propose(actor=None, network=network, currency="USD", use_credit=True)
+    assert run.credit_total == 200
+    services.run_commit(actor=None, run=run)
+    assert Obligation.objects.get(pk=first.pk).remaining == 0
+    balances = dict(CreditAccount.objects.values_list("organization_id", "balance"))
+    assert balances == {a.pk: 0, b.pk: 100, c.pk: -100}

@@ -255,3 +255,17 @@ def test_the_api_takes_orders_commitments_bids_and_bills(people, org, network, w
     response = admin.post(f"/api/v1/rounds/{waste.pk}/bills", json.dumps(too_early),
                           content_type="application/json")  # fmt: skip
     assert response.status_code == 400 and "awarded" in response.json()["detail"]
+
+
+def test_a_delivery_invoices_each_member_through_clearing(org, awarded_goods):
+    from intercoop.clearing.models import Obligation
+
+    round, other = awarded_goods
+    loaf = round.articles.get()
+    services.delivery_record(round=round, received={loaf.pk: D(10)}, transport_cost=500)
+    invoices = {o.debtor: o for o in Obligation.objects.filter(round=round)}
+    supplier = round.contract.bid.supplier
+    assert {o.creditor for o in invoices.values()} == {supplier}
+    assert invoices[org].amount == 6 * 300 + 300  # its bread and 3/5 of the transport
+    assert invoices[other].amount == 4 * 300 + 200
+    assert all(o.confirmed_at is None and o.source == "purchasing" for o in invoices.values())

@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test.utils import override_settings
 
+from intercoop.clearing.demo import clearing_build
 from intercoop.directory.demo import DEMO_PASSWORD, demo_build
 from intercoop.directory.models import Network, Organization
 from intercoop.exchange.demo import exchange_build
@@ -34,10 +35,12 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             items = exchange_build()
         rounds = purchasing_build()
+        invoices = clearing_build()
         self.stdout.write(
             f"Demo region: {summary.organizations} organisations, {summary.networks} networks, "
             f"{ties} relationships, 2 assessments, {items} offers, needs and challenges, "
-            f"notices, member deals and introductions, {rounds} purchasing rounds. "
+            f"notices, member deals and introductions, {rounds} purchasing rounds, "
+            f"{invoices} invoices and a committed clearing run. "
             f"Sign in as coordinator, manager or "
             f"member with password {DEMO_PASSWORD!r}."
         )
