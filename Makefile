@@ -36,6 +36,7 @@ bench: install
 	$(BIN)/python benchmarks/network.py
 	$(BIN)/python benchmarks/matching.py
 	$(BIN)/python benchmarks/purchasing.py
+	$(BIN)/python benchmarks/clearing.py
 
 messages: install
 	cd intercoop && ../$(BIN)/intercoop makemessages -l es -l fr --no-obsolete --ignore 'tests/*'
