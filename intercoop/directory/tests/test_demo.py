@@ -1,6 +1,15 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from intercoop.clearing.models import (
+    ClearingRun,
+    CreditAccount,
+    CreditEntry,
+    CreditTransfer,
+    Obligation,
+    ObligationEntry,
+    RunLine,
+)
 from intercoop.directory import vocab
 from intercoop.directory.models import Network, Organization
 
@@ -16,6 +25,10 @@ def test_demo_builds_a_plausible_region_deterministically():
     assert organizations.filter(is_cooperative=False).count() == 40  # churches, schools, …
     assert organizations.filter(latitude__isnull=True).count() == 0
     first = list(organizations.values_list("slug", "latitude", "number_of_members")[:5])
+    # ledgers protect the organisations they name: empty them first
+    for model in (CreditEntry, CreditTransfer, CreditAccount, ObligationEntry, RunLine,
+                  ClearingRun, Obligation):  # fmt: skip
+        model.objects.all().delete()
     Organization.objects.all().delete()
     Network.objects.all().delete()
     from django.contrib.auth.models import User
