@@ -56,7 +56,7 @@ def clearing_build() -> int:
 
     system = services.credit_system_create(
         network=network, values={"code": "VCR", "name": "Valley Credit", "currency": "USD",
-                                 "default_limit": 2_000_00},
+                                 "default_limit": 1_000_00},
     )  # fmt: skip
     for member in members:
         services.credit_account_open(system=system, organization=member)

@@ -135,7 +135,7 @@ def run_history(*, network: Network) -> list[dict[str, Any]]:
         points.append({
             "run": run, "percent": round(100 * run.share, 1),
             "setoff_percent": round(100 * setoff_share, 1),
-            "x": round(40 + step * i), "width": round(step * 0.7),
+            "x": round(40 + step * i), "width": min(60, round(step * 0.7)),
             "height": round(160 * run.share), "setoff_height": round(160 * setoff_share),
             "y": 170 - round(160 * run.share), "setoff_y": 170 - round(160 * setoff_share),
             "label_y": 164 - round(160 * run.share),
