@@ -128,6 +128,8 @@ class Pairs:
         return cls(renumber[inverse], first_index[order])
 
     def total(self, values: F) -> F:
+        if len(self.first_rows) == len(values):  # one row per pair, in order: nothing to add
+            return values
         return _sums(self.of_row, values, len(self.first_rows))
 
 
@@ -136,23 +138,19 @@ def _proportional(book: Book, pairs: Pairs, left: F, t_total: F) -> F:
     proportion to what it offered, largest remainder first (ties to the earliest), then
     spread over its rows in time order."""
     offered = pairs.total(book.tolerance)
-    article = book.article[pairs.first_rows]
+    article = book.article[pairs.first_rows]  # sorted: pairs are numbered in article order
     needed = np.minimum(left, t_total)
-    # whole units and remainders in exact arithmetic (whole numbers are exact in float64)
-    numerator = needed[article] * offered
-    denominator = np.where(t_total[article] > 0, t_total[article], 1.0)
-    whole = np.floor_divide(numerator, denominator)
-    remainder = numerator - whole * denominator
-    spare = needed - _sums(article, whole, len(left))
-    # rank pairs within their article by remainder, the earliest first among equals; only
-    # pairs that offered tolerance in articles with units to spare compete
-    competing = np.flatnonzero((offered > 0) & (spare[article] > 0) & (remainder > 0))
-    order = competing[_rank_order(article[competing], remainder[competing], competing)]
-    ranked_articles = article[order]
-    rank = np.arange(len(order)) - np.searchsorted(ranked_articles, ranked_articles)
-    bonus = np.zeros(len(offered))
-    bonus[order] = rank < spare[ranked_articles]
-    share = np.minimum(whole + bonus, offered)
+    share = np.empty(len(offered))
+    bounds = np.searchsorted(article, np.arange(len(left) + 1))  # each article's pairs
+    first = 0
+    while first < len(left):  # whole articles at a time, about CHUNK pairs: temporaries
+        last = max(first + 1, int(np.searchsorted(bounds, bounds[first] + CHUNK, "right")) - 1)
+        last = min(last, len(left))  # stay small and are reused, not faulted in anew
+        rows = slice(int(bounds[first]), int(bounds[last]))
+        share[rows] = _proportional_shares(
+            article[rows] - first, offered[rows], needed[first:last], t_total[first:last]
+        )
+        first = last
     # each pair's share spread over its rows in time order
     if len(pairs.first_rows) == len(book.tolerance):  # one row per pair: nothing to spread
         return share[pairs.of_row]
@@ -164,6 +162,61 @@ def _proportional(book: Book, pairs: Pairs, left: F, t_total: F) -> F:
     give = np.empty_like(book.tolerance)
     give[by_pair] = np.clip(share[pair_of_row] - before, 0, tolerance)
     return give
+
+
+CHUNK = 1 << 20
+
+
+def _proportional_shares(article: I, offered: F, needed: F, t_total: F) -> F:
+    """Each pair's whole units of its article's `needed` tolerance, in proportion to what
+    it `offered`; the units left by rounding down go to the largest remainders."""
+    # whole units and remainders in exact arithmetic (whole numbers are exact in float64)
+    numerator = needed[article] * offered
+    denominator = np.where(t_total[article] > 0, t_total[article], 1.0)
+    whole = np.floor_divide(numerator, denominator)
+    remainder = numerator - whole * denominator
+    spare = needed - _sums(article, whole, len(needed))
+    # only pairs that offered tolerance in articles with units to spare compete
+    competing = np.flatnonzero((offered > 0) & (spare[article] > 0) & (remainder > 0))
+    bonus = np.zeros(len(offered))
+    bonus[competing] = _largest_remainders(article[competing], remainder[competing], spare)
+    return np.minimum(whole + bonus, offered)
+
+
+def _largest_remainders(article: I, remainder: F, spare: F) -> NDArray[np.bool_]:
+    """Which of the competing pairs (given in order of article, then time) get one of
+    their article's `spare` units: the largest remainders, the earliest among equals.
+
+    Remainders are usually small whole numbers (below the article's total tolerance), so
+    a histogram per article finds each article's threshold without sorting; otherwise the
+    pairs are sorted."""
+    top = float(remainder.max(initial=0)) + 1
+    cells = (int(article.max(initial=0)) + 1) * top
+    if (
+        len(article)
+        and cells <= max(4 * len(article), 2**24)
+        and (np.floor(remainder) == remainder).all()
+    ):
+        width, whole = int(top), remainder.astype(np.int64)
+        counts = np.bincount(article * width + whole, minlength=int(cells)).reshape(-1, width)
+        at_least = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1]  # pairs with remainder ≥ r
+        wanted = spare[: len(at_least)].astype(np.int64)
+        threshold = (at_least >= wanted[:, None]).sum(axis=1) - 1
+        above = np.where(threshold + 1 < width,
+                         at_least[np.arange(len(at_least)), np.minimum(threshold + 1, width - 1)],
+                         0)  # fmt: skip
+        edge = threshold[article]
+        tied = whole == edge
+        tie_rank = np.cumsum(tied) - tied
+        first = np.searchsorted(article, np.arange(len(at_least)))  # each article's first pair
+        tie_rank -= tie_rank[first][article]
+        return (whole > edge) | (tied & (tie_rank < (wanted - above)[article]))
+    order = _rank_order(article, remainder, np.arange(len(article)))
+    ranked = article[order]
+    rank = np.arange(len(order)) - np.searchsorted(ranked, ranked)
+    chosen = np.zeros(len(article), dtype=bool)
+    chosen[order] = rank < spare[ranked]
+    return chosen
 
 
 def _rank_order(article: I, remainder: F, index: I) -> I:
