@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from intercoop.cli import main
-from intercoop.purchasing.allocation import Article, Row, allocate
 from intercoop.purchasing import vectorized
+from intercoop.purchasing.allocation import Article, Row, allocate
 from intercoop.purchasing.vectorized import Book, allocate_book
 
 HEADER = "member,article,case_size,quantity,tolerance,placed_at"
