@@ -384,7 +384,6 @@ def _transfer(
 def credit_pay(
     *, actor: User | None, system: CreditSystem, payer: Organization, payee: Organization,
     amount: int, memo: str = "", idempotency_key: str | None = None,
-    kind: str = CreditTransfer.Kind.PAYMENT, run: ClearingRun | None = None,
 ) -> CreditTransfer:  # fmt: skip
     """A payment in mutual credit within the payer's limit. With an idempotency key, a
     retried request returns the first payment instead of paying again."""
@@ -404,7 +403,7 @@ def credit_pay(
         with transaction.atomic():
             return _transfer(
                 system=system, payer=accounts[payer.pk], payee=accounts[payee.pk],
-                amount=amount, kind=kind, actor=actor, memo=memo, key=key, run=run,
+                amount=amount, kind=CreditTransfer.Kind.PAYMENT, actor=actor, memo=memo, key=key,
             )  # fmt: skip
     except IntegrityError:  # the same key, committed by a parallel request meanwhile
         done = CreditTransfer.objects.filter(system=system, idempotency_key=key).first()
