@@ -58,8 +58,6 @@ def clearing_build() -> int:
         network=network, values={"code": "VCR", "name": "Valley Credit", "currency": "USD",
                                  "default_limit": 1_000_00},
     )  # fmt: skip
-    for member in members:
-        services.credit_account_open(system=system, organization=member)
     for n in range(8):
         payer, payee = rng.sample(circle, 2)
         services.credit_pay(actor=None, system=system, payer=payer, payee=payee,

@@ -57,7 +57,7 @@ def visible_obligations(*, user: AnyUser) -> QuerySet[Obligation]:
 
 def can_view_run(user: AnyUser, run: ClearingRun) -> bool:
     """A run's totals are for the network's coordinators and its members' people."""
-    return permissions.can_view_assessments(user, run.network)
+    return permissions.is_network_insider(user, run.network)
 
 
 @dataclass

@@ -30,6 +30,7 @@ from intercoop.core.errors import DomainError, ImportFailed, InvalidValues, RowE
 from intercoop.core.money import CURRENCY, MoneyError, minor_units
 from intercoop.core.templatetags.money import money
 from intercoop.directory.models import Network, NetworkMembership, Organization
+from intercoop.directory.selectors import network_members
 
 
 def _obligation_errors(values: Mapping[str, Any]) -> dict[str, str]:
@@ -304,7 +305,10 @@ def run_reverse(*, actor: User | None, run: ClearingRun) -> ClearingRun:
 # mutual credit ----------------------------------------------------------------------
 
 
+@transaction.atomic
 def credit_system_create(*, network: Network, values: Mapping[str, Any]) -> CreditSystem:
+    """The network's mutual credit, with an account for each of its members (those who
+    join later get theirs on their first payment)."""
     errors = {}
     code = str(values.get("code") or "").strip().upper()
     if not code.isalnum() or not 2 <= len(code) <= 8:
@@ -318,10 +322,16 @@ def credit_system_create(*, network: Network, values: Mapping[str, Any]) -> Cred
         errors["code"] = _("The network already runs a mutual credit")
     if errors:
         raise InvalidValues(errors)
-    return CreditSystem.objects.create(
+    system = CreditSystem.objects.create(
         network=network, code=code, name=str(values.get("name") or code)[:100], currency=currency,
         default_limit=int(values.get("default_limit") or 0), created_at=timezone.now(),
     )  # fmt: skip
+    CreditAccount.objects.bulk_create(
+        CreditAccount(system=system, organization=member, limit=system.default_limit,
+                      opened_at=system.created_at)
+        for member in network_members(network=network)
+    )  # fmt: skip
+    return system
 
 
 def credit_account_open(*, system: CreditSystem, organization: Organization) -> CreditAccount:
@@ -394,11 +404,8 @@ def credit_pay(
     key = (idempotency_key or "").strip()[:100] or None
     if key and (done := CreditTransfer.objects.filter(system=system, idempotency_key=key).first()):
         return _same_payment(done, payer, amount)
-    accounts = {
-        a.organization_id: a for a in system.accounts.filter(organization__in=[payer, payee])
-    }
-    if payer.pk not in accounts or payee.pk not in accounts:
-        raise DomainError(_("Both sides need an account in %(name)s") % {"name": system.name})
+    accounts = {org.pk: credit_account_open(system=system, organization=org)
+                for org in (payer, payee)}  # fmt: skip
     try:
         with transaction.atomic():
             return _transfer(

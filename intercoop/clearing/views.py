@@ -27,8 +27,8 @@ from intercoop.core import permissions
 from intercoop.core.errors import DomainError, ImportFailed
 from intercoop.core.forms import add_domain_errors
 from intercoop.core.money import MoneyError, major_units, minor_units
-from intercoop.directory.models import Network, Organization
-from intercoop.directory.selectors import network_members, network_members_acting_for
+from intercoop.directory.models import Organization
+from intercoop.directory.selectors import network_members_acting_for
 
 
 @login_required
@@ -146,17 +146,10 @@ def dispute(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("clearing:obligation", pk=pk)
 
 
-def _network(request: HttpRequest, slug: str) -> Network:
-    network = permissions.access_network(request.user, slug=slug)
-    if not permissions.can_view_assessments(request.user, network):
-        raise PermissionDenied(_("This is for the network's members and coordinators"))
-    return network
-
-
 @login_required
 def runs(request: HttpRequest, slug: str) -> HttpResponse:
     """The network's clearing runs and the share each cleared; coordinators propose one."""
-    network = _network(request, slug)
+    network = permissions.access_network(request.user, slug=slug, for_insiders=True)
     may_manage = permissions.can_manage_network(request.user, network)
     form = RunForm(request.POST or None)
     if request.method == "POST":
@@ -262,7 +255,7 @@ def statement(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 def credit(request: HttpRequest, slug: str) -> HttpResponse:
     """The network's mutual credit: coordinators start it, open accounts and set limits;
     members' people see their accounts and pay other members."""
-    network = _network(request, slug)
+    network = permissions.access_network(request.user, slug=slug, for_insiders=True)
     may_manage = permissions.can_manage_network(request.user, network)
     system = CreditSystem.objects.filter(network=network).first()
     actor = permissions.authenticated_user(request)
@@ -280,9 +273,7 @@ def credit(request: HttpRequest, slug: str) -> HttpResponse:
                     values["default_limit"] = minor_units(
                         values["default_limit"], values["currency"]
                     )
-                    system = services.credit_system_create(network=network, values=values)
-                    for member in network_members(network=network):
-                        services.credit_account_open(system=system, organization=member)
+                    services.credit_system_create(network=network, values=values)
                     return redirect("clearing:credit", slug=slug)
             elif system is not None and "limit" in request.POST:
                 if not may_manage:

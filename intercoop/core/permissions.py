@@ -178,8 +178,9 @@ def visible_relationships_condition(user: AnyUser) -> Q:
     return condition
 
 
-def can_view_assessments(user: AnyUser, network: Network) -> bool:
-    """A network's assessments are for its coordinators and the people of its members."""
+def is_network_insider(user: AnyUser, network: Network) -> bool:
+    """Its coordinators and the people of its members: they see the network's assessments,
+    purchasing rounds, contracts, patronage and clearing."""
     if can_manage_network(user, network):
         return True
     mine = list(organization_roles(user))
@@ -225,10 +226,16 @@ def access_organization(
     return organization
 
 
-def access_network(user: AnyUser, *, slug: str, for_manage: bool = False) -> Network:
+def access_network(
+    user: AnyUser, *, slug: str, for_manage: bool = False, for_insiders: bool = False
+) -> Network:
+    """The network named by `slug` (else 404); `for_manage`: only its coordinators,
+    `for_insiders`: only its coordinators and its members' people (else 403)."""
     network = Network.objects.filter(slug=slug).first()
     if network is None:
         raise Http404(_("No such network"))
     if for_manage and not can_manage_network(user, network):
         raise PermissionDenied(_("Only the network's coordinators may do this"))
+    if for_insiders and not is_network_insider(user, network):
+        raise PermissionDenied(_("This is for the network's members and coordinators"))
     return network

@@ -270,7 +270,7 @@ def can_view_round(user: AnyUser, round: Round) -> bool:
     stops taking orders, also for people who speak for any organisation (suppliers)."""
     return (
         can_coordinate(user, round)
-        or permissions.can_view_assessments(user, round.network)
+        or permissions.is_network_insider(user, round.network)
         or (round.status != Round.Status.OPEN and bool(permissions.acting_organizations(user)))
     )
 
@@ -359,7 +359,7 @@ def capital_accounts(*, network: Network, members: Sequence[Organization]) -> li
 
 def can_view_patronage(user: AnyUser, patronage: Patronage) -> bool:
     """The network's coordinators and the people of its members."""
-    return permissions.can_view_assessments(user, patronage.network)
+    return permissions.is_network_insider(user, patronage.network)
 
 
 def patronage_lines(*, user: AnyUser, patronage: Patronage) -> list[PatronageAllocation]:
@@ -441,6 +441,6 @@ def feed_user(*, token: str, network: Network) -> User | None:
     if not isinstance(data, dict) or data.get("network") != network.pk:
         return None
     user = User.objects.filter(pk=int(data.get("user") or 0), is_active=True).first()
-    if user is None or not permissions.can_view_assessments(user, network):
+    if user is None or not permissions.is_network_insider(user, network):
         return None
     return user

@@ -52,10 +52,8 @@ def _valid(form: Any) -> Any:
 
 @login_required
 def round_list(request: HttpRequest, slug: str) -> HttpResponse:
-    network = permissions.access_network(request.user, slug=slug)
+    network = permissions.access_network(request.user, slug=slug, for_insiders=True)
     may_manage = permissions.can_manage_network(request.user, network)
-    if not (may_manage or permissions.can_view_assessments(request.user, network)):
-        raise PermissionDenied(_("Rounds are for the network's members and coordinators"))
     form = RoundForm(request.POST or None)
     if request.method == "POST":
         if not may_manage:
@@ -308,18 +306,11 @@ def bill(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("purchasing:round", pk=round.pk)
 
 
-def _network_for_members(request: HttpRequest, slug: str) -> Network:
-    network = permissions.access_network(request.user, slug=slug)
-    if not permissions.can_view_assessments(request.user, network):
-        raise PermissionDenied(_("This is for the network's members and coordinators"))
-    return network
-
-
 @login_required
 def contracts(request: HttpRequest, slug: str) -> HttpResponse:
     """The network's contracts and a calendar of the renewal decisions and ends ahead,
     with a private iCal feed address."""
-    network = _network_for_members(request, slug)
+    network = permissions.access_network(request.user, slug=slug, for_insiders=True)
     token = selectors.feed_token(user=request.user, network=network)
     feed = request.build_absolute_uri(
         reverse("purchasing:contracts_feed", args=[network.slug]) + f"?token={token}"
@@ -359,7 +350,7 @@ def contracts_feed(request: HttpRequest, slug: str) -> HttpResponse:
 def patronage_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The network's patronage distributions, the capital accounts of the user's members,
     and (coordinators) a form to share a new rebate or surplus."""
-    network = _network_for_members(request, slug)
+    network = permissions.access_network(request.user, slug=slug, for_insiders=True)
     may_manage = permissions.can_manage_network(request.user, network)
     form = PatronageForm(
         request.POST or None,

@@ -47,11 +47,9 @@ def test_record_confirm_run_and_commit_through_the_api(people, network, org, rin
 
 
 def test_a_retried_payment_with_the_same_key_pays_once(people, network, org, ring):
-    system = services.credit_system_create(
+    services.credit_system_create(
         network=network, values={"code": "VAL", "currency": "USD", "default_limit": 1000}
     )
-    for member in (org, ring["b"]):
-        services.credit_account_open(system=system, organization=member)
     admin = client_for(people["admin"])
     body = {"payer": org.slug, "payee": ring["b"].slug, "amount": 700}
     url = f"/api/v1/networks/{network.slug}/credit/payments"

@@ -118,8 +118,6 @@ def credit(network, ring):
         network=network, values={"code": "VAL", "name": "Valley credit", "currency": "USD",
                                  "default_limit": 100}
     )  # fmt: skip
-    for key in ("a", "b", "c"):
-        services.credit_account_open(system=system, organization=ring[key])
     return system
 
 
@@ -212,3 +210,20 @@ def test_a_credit_payment_that_relies_on_credit_received_later_in_the_run_commit
     assert Obligation.objects.get(pk=first.pk).remaining == 0
     balances = dict(CreditAccount.objects.values_list("organization_id", "balance"))
     assert balances == {a.pk: 0, b.pk: 100, c.pk: -100}
+
+
+def test_every_member_has_an_account_and_a_later_one_gets_its_own_on_first_payment(
+    network, ring, credit
+):
+    assert set(CreditAccount.objects.values_list("organization_id", flat=True)) == {
+        ring[k].pk for k in ("a", "b", "c")
+    }
+    with pytest.raises(DomainError, match="members hold accounts"):
+        services.credit_pay(actor=None, system=credit, payer=ring["a"], payee=ring["outside"],
+                            amount=10)  # fmt: skip
+    from intercoop.directory import services as directory_services
+
+    directory_services.network_member_admit(network=network, organization=ring["outside"])
+    services.credit_pay(actor=None, system=credit, payer=ring["a"], payee=ring["outside"],
+                        amount=10)  # fmt: skip
+    assert CreditAccount.objects.get(organization=ring["outside"]).balance == 10
