@@ -67,12 +67,12 @@ def record_obligation(request: HttpRequest, payload: ObligationIn) -> Any:
     user = permissions.authenticated_user(request)
     debtor = get_object_or_404(Organization, slug=payload.debtor)
     creditor = get_object_or_404(Organization, slug=payload.creditor)
-    ours = permissions.can_act_for(user, debtor)
-    if not (ours or permissions.can_act_for(user, creditor)):
+    side = next((o for o in (debtor, creditor) if permissions.can_act_for(user, o)), None)
+    if side is None:
         raise PermissionDenied(_("Record invoices for an organisation you speak for"))
     made = services.obligation_record(
         actor=user, debtor=debtor, creditor=creditor, source=Obligation.Source.API,
-        confirmed=ours, values=payload.dict(exclude={"debtor", "creditor"}),
+        recorded_for=side, values=payload.dict(exclude={"debtor", "creditor"}),
     )  # fmt: skip
     return 201, _out(made)
 

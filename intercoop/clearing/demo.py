@@ -41,7 +41,8 @@ def clearing_build() -> int:
         nonlocal made
         made += 1
         return services.obligation_record(
-            actor=None, debtor=debtor, creditor=creditor, confirmed=confirmed,
+            actor=None, debtor=debtor, creditor=creditor,
+            recorded_for=debtor if confirmed else creditor,
             values={"amount": rng.randrange(150, 4_800) * 100, "currency": "USD",
                     "due_on": day + dt.timedelta(days=30),
                     "reference": f"INV-{day:%m%d}-{made:03d} {rng.choice(GOODS)}"},

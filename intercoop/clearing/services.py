@@ -54,10 +54,13 @@ def obligation_record(
     creditor: Organization,
     values: Mapping[str, Any],
     source: str = Obligation.Source.PAGE,
-    confirmed: bool = False,
+    recorded_for: Organization | None = None,
 ) -> Obligation:
-    """An invoice from `creditor` to `debtor`. `confirmed` when the debtor's side records
-    it (it states what it owes); otherwise the debtor confirms it later."""
+    """An invoice from `creditor` to `debtor`, recorded by someone speaking for one side
+    (`recorded_for`; None: the system, e.g. a purchasing delivery). Recorded for the
+    debtor, it is confirmed (the debtor states what it owes); otherwise the debtor
+    confirms it later."""
+    confirmed = recorded_for is not None and recorded_for == debtor
     currency = str(values.get("currency") or "").upper()
     errors = _obligation_errors(
         {**values, "currency": currency, "debtor": debtor.pk, "creditor": creditor.pk}
@@ -124,7 +127,7 @@ def obligations_import(*, actor: User | None, organization: Organization, text: 
         assert parties["debtor"] is not None and parties["creditor"] is not None
         obligation_record(
             actor=actor, debtor=parties["debtor"], creditor=parties["creditor"], values=values,
-            source=Obligation.Source.IMPORT, confirmed=parties["debtor"] == organization,
+            source=Obligation.Source.IMPORT, recorded_for=organization,
         )  # fmt: skip
     return len(rows)
 

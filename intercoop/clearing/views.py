@@ -55,7 +55,7 @@ def obligations(request: HttpRequest, slug: str) -> HttpResponse:
                 try:
                     services.obligation_record(
                         actor=actor, debtor=organization if ours else other,
-                        creditor=other if ours else organization, confirmed=ours,
+                        creditor=other if ours else organization, recorded_for=organization,
                         values={"amount": minor_units(values["amount"], values["currency"]),
                                 "currency": values["currency"], "due_on": values["due_on"],
                                 "reference": values["reference"]},

@@ -70,7 +70,7 @@ def test_only_coordinators_propose_and_commit_and_members_read_their_statement(
     people, network, org, ring
 ):
     for debtor, creditor in ((org, ring["b"]), (ring["b"], ring["c"]), (ring["c"], org)):
-        services.obligation_record(actor=None, debtor=debtor, creditor=creditor, confirmed=True,
+        services.obligation_record(actor=None, debtor=debtor, creditor=creditor, recorded_for=debtor,
                                    values={"amount": 5000, "currency": "USD"})  # fmt: skip
     url = f"/networks/{network.slug}/clearing/"
     assert client_for(people["admin"]).post(url, {"currency": "USD"}).status_code == 403

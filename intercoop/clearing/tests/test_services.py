@@ -20,7 +20,8 @@ from intercoop.core.errors import DomainError, ImportFailed, InvalidValues
 
 def owe(debtor, creditor, amount, *, confirmed=True, currency="USD"):
     return services.obligation_record(
-        actor=None, debtor=debtor, creditor=creditor, confirmed=confirmed,
+        actor=None, debtor=debtor, creditor=creditor,
+        recorded_for=debtor if confirmed else creditor,
         values={"amount": amount, "currency": currency, "reference": f"{debtor}-{creditor}"},
     )  # fmt: skip
 
