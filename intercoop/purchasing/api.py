@@ -6,17 +6,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from intercoop.core import permissions
 from intercoop.core.api import WRITE_AUTH
 from intercoop.core.api import ErrorOut as Error
 from intercoop.directory.models import Organization
-from intercoop.directory.selectors import network_members, network_members_acting_for
 from intercoop.purchasing import selectors, services
 from intercoop.purchasing.models import Contract, Patronage, Round
 
@@ -230,17 +227,7 @@ class BillOut(Schema):
 
 
 def _member(request: HttpRequest, round: Round, slug: str) -> Organization:
-    """A network member the caller speaks for (coordinators: any network member)."""
-    user = permissions.authenticated_user(request)
-    members = (
-        network_members(network=round.network)
-        if selectors.can_coordinate(user, round)
-        else network_members_acting_for(user=user, network=round.network)
-    )
-    member = members.filter(slug=slug).first()
-    if member is None:
-        raise PermissionDenied(_("Only the people of the network's members order in its rounds"))
-    return member
+    return selectors.member_for(user=request.user, round=round, slug=slug)
 
 
 @router.post(

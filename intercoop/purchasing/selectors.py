@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,20 @@ def can_coordinate(user: AnyUser, round: Round) -> bool:
     return bool(user.is_authenticated) and (
         user.pk == round.coordinator_id or permissions.can_manage_network(user, round.network)
     )
+
+
+def member_for(*, user: AnyUser, round: Round, slug: str) -> Organization:
+    """The network member named by `slug` that `user` may order, commit or record bills
+    for: one it speaks for, or any member for the round's coordinators (else 403)."""
+    members = (
+        network_members(network=round.network)
+        if can_coordinate(user, round)
+        else network_members_acting_for(user=user, network=round.network)
+    )
+    member = members.filter(slug=slug).first()
+    if member is None:
+        raise PermissionDenied(_("Only the people of the network's members order in its rounds"))
+    return member
 
 
 def visible_bids(*, user: AnyUser, round: Round) -> QuerySet[Bid]:

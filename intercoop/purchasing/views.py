@@ -98,11 +98,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _acting_member(request: HttpRequest, round: Round) -> Organization:
-    mine = network_members_acting_for(user=request.user, network=round.network)
-    chosen = mine.filter(slug=request.POST.get("member", "")).first()
-    if chosen is None:
-        raise PermissionDenied(_("Only the people of the network's members order in its rounds"))
-    return chosen
+    return selectors.member_for(user=request.user, round=round, slug=request.POST.get("member", ""))
 
 
 @require_POST
@@ -286,12 +282,7 @@ def override(request: HttpRequest, pk: int) -> HttpResponse:
 def bill(request: HttpRequest, pk: int) -> HttpResponse:
     """A member (or a coordinator for it) records a bill under the round's contract."""
     round = _round(request, pk)
-    if selectors.can_coordinate(request.user, round):
-        member = get_object_or_404(
-            network_members(network=round.network), slug=request.POST.get("member", "")
-        )
-    else:
-        member = _acting_member(request, round)
+    member = _acting_member(request, round)
     try:
         values = _valid(BillForm(request.POST))
         services.bill_record(
