@@ -390,27 +390,15 @@ def patronage_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A distribution's report: each member's purchases, share, cash and retained part,
     as a table and a chart; printable."""
     patronage, lines = _patronage(request, pk)
-    widest = max((line.share for line in lines), default=0) or 1
-    bars = [
-        {"line": line, "y": 28 * i, "cash": round(400 * line.cash / widest, 1),
-         "retained": round(400 * line.retained / widest, 1),
-         "retained_x": round(220 + 400 * line.cash / widest, 1)}
-        for i, line in enumerate(lines)
-    ]  # fmt: skip
     return render(
         request,
         "purchasing/patronage.html",
         {
             "patronage": patronage,
             "lines": lines,
-            "bars": bars,
-            "chart_height": 28 * len(lines) + 4,
             "everyone": permissions.can_manage_network(request.user, patronage.network),
-            "totals": {
-                key: sum(getattr(line, key) for line in lines)
-                for key in ("purchases", "share", "cash", "retained")
-            },
-        },
+        }
+        | selectors.patronage_report(lines=lines),
     )
 
 
