@@ -288,7 +288,9 @@ def credit(request: HttpRequest, slug: str) -> HttpResponse:
                 payer = next((o for o in mine if o.slug == pay.cleaned_data["payer"]), None)
                 if payer is None:
                     raise PermissionDenied(_("Pay from an organisation you speak for"))
-                payee = get_object_or_404(Organization, slug=pay.cleaned_data["payee"].strip())
+                payee = Organization.objects.filter(slug=pay.cleaned_data["payee"].strip()).first()
+                if payee is None:
+                    raise DomainError(_("No organisation has this address name"), field="payee")
                 services.credit_pay(
                     actor=actor, system=system, payer=payer, payee=payee,
                     amount=minor_units(pay.cleaned_data["amount"], system.currency),

@@ -120,6 +120,8 @@ def test_mutual_credit_pages(people, network, org, ring):
     too_much = admin.post(url, pay | {"key": "def", "amount": "50"})
     assert "Not enough credit" in too_much.content.decode()
     assert client_for(people["outsider"]).post(url, pay | {"key": "x"}).status_code == 403
+    nobody = admin.post(url, pay | {"key": "y", "payee": "no-such-co-op"})
+    assert "No organisation has this address name" in nobody.content.decode()
     mine = admin.get(url).context["accounts"]
     assert [a.organization for a in mine] == [org]
     other = CreditAccount.objects.get(organization=ring["b"])
