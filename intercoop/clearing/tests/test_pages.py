@@ -126,3 +126,39 @@ def test_mutual_credit_pages(people, network, org, ring):
     assert [a.organization for a in mine] == [org]
     other = CreditAccount.objects.get(organization=ring["b"])
     assert admin.get(f"/credit/accounts/{other.pk}/").status_code == 404
+
+
+def test_denials_of_disputes_reversals_and_limits(people, network, org, ring, parties):
+    _record(client_for(people["admin"]), org, other=ring["b"].slug)
+    invoice = Obligation.objects.get()
+    for who in (people["member"], people["outsider"]):
+        client_for(who).post(f"/obligations/{invoice.pk}/dispute/", {"reason": "no"})
+    client_for(parties["beta"]).post(f"/obligations/{invoice.pk}/dispute/", {"reason": " "})
+    invoice.refresh_from_db()
+    assert invoice.status == "open"  # not by others, and not without a reason
+    client_for(parties["beta"]).post(f"/obligations/{invoice.pk}/dispute/", {"reason": "late"})
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.dispute_reason) == ("disputed", "late")
+    services.obligation_record(actor=None, debtor=ring["b"], creditor=ring["c"],
+                               recorded_for=ring["b"], values={"amount": 10, "currency": "USD"})  # fmt: skip
+    services.obligation_record(actor=None, debtor=ring["c"], creditor=ring["b"],
+                               recorded_for=ring["c"], values={"amount": 10, "currency": "USD"})  # fmt: skip
+    run = services.run_commit(actor=None, run=services.run_propose(actor=None, network=network,
+                                                                   currency="USD"))  # fmt: skip
+    assert client_for(people["admin"]).post(f"/clearing/runs/{run.pk}/reverse/").status_code == 403
+    run.refresh_from_db()
+    assert run.status == "committed"
+    coordinator = client_for(people["coordinator"])
+    start = {"start": "1", "code": "V", "name": "x", "currency": "USD", "default_limit": "1"}
+    page = coordinator.post(f"/networks/{network.slug}/credit/", start)
+    assert "is 2 to 8 letters or digits" in page.content.decode()
+    assert not CreditSystem.objects.exists()
+    coordinator.post(f"/networks/{network.slug}/credit/", start | {"code": "VAL"})
+    account = CreditAccount.objects.get(organization=org)
+    limit = {"account": account.pk, "limit": "500"}
+    assert (
+        client_for(people["admin"]).post(f"/networks/{network.slug}/credit/", limit).status_code
+        == 403
+    )
+    account.refresh_from_db()
+    assert account.limit == 100
