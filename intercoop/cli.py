@@ -68,10 +68,21 @@ def main(argv: list[str] | None = None) -> None:
     if args[0] == "help" and len(args) > 1:
         args = [COMMANDS.get(args[1], args[1]), "--help"]
     args[0] = COMMANDS.get(args[0], args[0])
+    from django.core.exceptions import PermissionDenied
+
+    from intercoop.core.errors import DomainError, report_row_errors
+
     try:
         execute_from_command_line(["intercoop", *args])
     except BrokenPipeError:  # `intercoop export-orgs ... | head`
         sys.stderr.close()
+    except PermissionDenied as error:  # the one permission error, as a message
+        print(f"intercoop: not allowed: {error}", file=sys.stderr)
+        sys.exit(1)
+    except DomainError as error:
+        print(f"intercoop: {error.message}", file=sys.stderr)
+        report_row_errors(lambda text: print(text, file=sys.stderr), getattr(error, "errors", []))
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -12,9 +12,9 @@ from ninja import Header, Router, Schema
 
 from intercoop.clearing import selectors, services
 from intercoop.clearing.models import ClearingRun, CreditSystem, Obligation
-from intercoop.core import permissions
 from intercoop.core.api import WRITE_AUTH
 from intercoop.core.api import ErrorOut as Error
+from intercoop.directory import permissions
 from intercoop.directory.models import Organization
 
 router = Router(tags=["clearing"])

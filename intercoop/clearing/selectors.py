@@ -14,9 +14,9 @@ from intercoop.clearing.models import (
     Obligation,
     RunLine,
 )
-from intercoop.core import permissions
-from intercoop.core.permissions import AnyUser
+from intercoop.directory import permissions
 from intercoop.directory.models import Network, Organization
+from intercoop.directory.permissions import AnyUser
 
 
 def can_view_obligation(user: AnyUser, obligation: Obligation) -> bool:

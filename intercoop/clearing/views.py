@@ -23,10 +23,10 @@ from intercoop.clearing.forms import (
     RunForm,
 )
 from intercoop.clearing.models import ClearingRun, CreditAccount, CreditSystem, Obligation
-from intercoop.core import permissions
 from intercoop.core.errors import DomainError, ImportFailed
 from intercoop.core.forms import add_domain_errors
 from intercoop.core.money import MoneyError, major_units, minor_units
+from intercoop.directory import permissions
 from intercoop.directory.models import Organization
 from intercoop.directory.selectors import network_members_acting_for
 

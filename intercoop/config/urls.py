@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from intercoop.core.api import api
+from intercoop.config.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -14,3 +14,8 @@ urlpatterns = [
     path("", include("intercoop.clearing.urls")),
     path("", include("intercoop.directory.urls")),
 ]
+
+handler400 = "intercoop.core.views.bad_request"
+handler403 = "intercoop.core.views.forbidden"
+handler404 = "intercoop.core.views.not_found"
+handler500 = "intercoop.core.views.server_error"

@@ -3,15 +3,10 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from intercoop.core import permissions
-
 
 def site(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     return {
-        "can_review": bool(
-            user and (permissions.is_staff(user) or permissions.is_coordinator(user))
-        ),
         "unread": (
             user.notifications.filter(read_at__isnull=True).count()
             if user is not None and user.is_authenticated

@@ -48,3 +48,51 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class AuditEvent(models.Model):
+    """Who did what, when: one row per change made through a service. Append-only.
+
+    The network and organisations it concerns are plain ids (core depends on no app), so
+    the record outlives what it describes and each history page is one indexed query.
+    """
+
+    at = models.DateTimeField(_("when"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    actor_name = models.CharField(_("who"), max_length=150)
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(_("object id"), max_length=64)
+    summary = models.CharField(_("what changed"), max_length=500, blank=True)
+    request_id = models.CharField(_("request"), max_length=64, blank=True)
+    network_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type}"
+
+
+class AuditSubject(models.Model):
+    """An organisation an audit event concerns (an index for its history page)."""
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.CASCADE, related_name="subjects")
+    organization_id = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "organization_id"], name="audit_subject_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.organization_id}"

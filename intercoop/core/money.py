@@ -7,10 +7,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from intercoop.core.bounds import MAX_MONEY, currency_digits, money_range_message
 from intercoop.core.errors import DomainError
 
-# ISO 4217 currencies without minor units; every other has two (enough for co-op trade).
-ZERO_DECIMAL_CURRENCIES = frozenset({"JPY", "KRW", "CLP", "ISK", "PYG", "VND", "XAF", "XOF"})
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
@@ -19,15 +18,24 @@ class MoneyError(DomainError):
 
 
 def _exponent(currency: str) -> int:
-    return 0 if currency in ZERO_DECIMAL_CURRENCIES else 2
+    """Digits of the currency's minor unit (ISO 4217: JPY 0, USD 2, KWD 3)."""
+    return currency_digits(currency)
 
 
 def minor_units(amount: Any, currency: str) -> int:
-    """A money amount in major units ("12,000.50") as integer minor units for `currency`."""
+    """A money amount in major units ("12,000.50") as integer minor units for `currency`,
+    within ±10^15 minor units."""
+    text = str(amount).replace(",", "").strip()
     try:
-        value = Decimal(str(amount).replace(",", "").strip())
+        value = Decimal(text) if len(text) <= 40 else Decimal("NaN")
     except InvalidOperation:
-        raise MoneyError(_("%(value)r is not an amount of money") % {"value": amount}) from None
+        value = Decimal("NaN")
+    if not value.is_finite():
+        raise MoneyError(
+            _("%(value)r is not an amount of money") % {"value": str(amount)[:40]}
+        ) from None
+    if abs(value.scaleb(_exponent(currency))) > MAX_MONEY:
+        raise MoneyError(money_range_message(negative=True))
     scaled = value.scaleb(_exponent(currency))
     if scaled != scaled.to_integral_value():
         raise MoneyError(

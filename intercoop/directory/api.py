@@ -9,11 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
-from intercoop.core import permissions
 from intercoop.core.api import WRITE_AUTH
 from intercoop.core.api import ErrorOut as Error
 from intercoop.core.pagination import paginate
-from intercoop.directory import services, vocab
+from intercoop.directory import permissions, services, vocab
 from intercoop.directory.exporters import FORMATS
 from intercoop.directory.exporters.values import absolute_url, organization_values
 from intercoop.directory.models import Organization

@@ -10,11 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 
-from intercoop.core import permissions
 from intercoop.core.errors import DomainError
 from intercoop.core.forms import add_domain_errors
 from intercoop.core.pagination import paginate
-from intercoop.directory import selectors, services, vocab
+from intercoop.directory import permissions, selectors, services, vocab
 from intercoop.directory.exporters.murmurations import ADDON_SCHEMA_NAME, addon_schema, profile
 from intercoop.directory.exporters.values import organization_values
 from intercoop.directory.forms import AddOrganizationForm, OrganizationForm, PersonRoleForm

@@ -8,10 +8,10 @@ from typing import Any, TextIO
 from django.db import transaction
 from django.utils import timezone
 
+from intercoop.core.csvfiles import csv_rows
 from intercoop.core.errors import ImportFailed, RowError
 from intercoop.core.money import MoneyError, minor_units
 from intercoop.directory.fields import FieldError
-from intercoop.directory.importers.base import csv_rows
 from intercoop.directory.selectors import OrganizationFinder
 from intercoop.exchange.fields import clean_exchange_item
 from intercoop.exchange.models import ExchangeItem

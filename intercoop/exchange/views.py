@@ -18,11 +18,10 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from intercoop.core import permissions
 from intercoop.core.errors import DomainError
 from intercoop.core.forms import add_domain_errors
 from intercoop.core.pagination import paginate
-from intercoop.directory import vocab
+from intercoop.directory import permissions, vocab
 from intercoop.directory.models import Network, Organization
 from intercoop.directory.selectors import network_members_acting_for
 from intercoop.exchange import cards, selectors, services

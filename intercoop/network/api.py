@@ -10,10 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
-from intercoop.core import permissions
 from intercoop.core.api import WRITE_AUTH
 from intercoop.core.api import ErrorOut as Error
 from intercoop.core.pagination import paginate
+from intercoop.directory import permissions
 from intercoop.directory.models import Organization
 from intercoop.network import selectors, services
 from intercoop.network.exporters import FORMATS

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from intercoop.core.csvfiles import csv_rows
 from intercoop.core.errors import ImportFailed, InvalidValues, RowError
 from intercoop.core.money import MoneyError, minor_units
 from intercoop.directory.fields import FieldError
-from intercoop.directory.importers.base import csv_rows
 from intercoop.directory.models import Network
 from intercoop.directory.selectors import OrganizationFinder
 from intercoop.network.fields import clean_relationship

@@ -6,10 +6,11 @@ from typing import Any
 
 from django.db.models import Count, Min, Q, QuerySet, Sum
 
-from intercoop.core.permissions import AnyUser, visible_relationships_condition
 from intercoop.directory.models import Network, NetworkMembership, Organization
+from intercoop.directory.permissions import AnyUser
 from intercoop.network import assessment, engine
 from intercoop.network.models import Relationship
+from intercoop.network.permissions import visible_relationships_condition
 
 COUNTING = (Relationship.Status.CONFIRMED, Relationship.Status.SURVEY)
 

@@ -12,11 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from intercoop.core import permissions
 from intercoop.core.errors import DomainError, ImportFailed
 from intercoop.core.forms import add_domain_errors
 from intercoop.core.money import major_units, minor_units
-from intercoop.directory import vocab
+from intercoop.directory import permissions, vocab
 from intercoop.directory.fields import FieldError
 from intercoop.directory.models import Organization
 from intercoop.directory.selectors import OrganizationFinder

@@ -10,9 +10,9 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from intercoop.core import permissions
 from intercoop.core.api import WRITE_AUTH
 from intercoop.core.api import ErrorOut as Error
+from intercoop.directory import permissions
 from intercoop.directory.models import Organization
 from intercoop.purchasing import selectors, services
 from intercoop.purchasing.models import Contract, Patronage, Round

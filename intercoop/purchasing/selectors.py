@@ -14,9 +14,9 @@ from django.db.models import QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from intercoop.core import permissions
-from intercoop.core.permissions import AnyUser
+from intercoop.directory import permissions
 from intercoop.directory.models import Network, Organization
+from intercoop.directory.permissions import AnyUser
 from intercoop.directory.selectors import network_members, network_members_acting_for
 from intercoop.purchasing import allocation, calendar, pricing
 from intercoop.purchasing.models import (

@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from intercoop.core import permissions
 from intercoop.core.errors import DomainError, InvalidValues
 from intercoop.core.forms import add_domain_errors
 from intercoop.core.money import major_units, minor_units, unit_price
+from intercoop.directory import permissions
 from intercoop.directory.models import Network, Organization
 from intercoop.directory.selectors import network_members, network_members_acting_for
 from intercoop.purchasing import calendar, selectors, services

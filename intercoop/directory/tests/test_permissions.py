@@ -4,7 +4,7 @@ denied write is checked to have left the record as it was."""
 import pytest
 
 from intercoop.conftest import client_for
-from intercoop.core import permissions
+from intercoop.directory import permissions
 from intercoop.directory.models import Organization
 
 WHO = ["anonymous", "outsider", "member", "admin", "coordinator", "other_coordinator", "staff"]

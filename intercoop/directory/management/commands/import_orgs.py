@@ -3,9 +3,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from intercoop.core.commands import existing_file, network_named
+from intercoop.core.commands import existing_file
 from intercoop.core.errors import ImportFailed, report_row_errors
 from intercoop.core.progress import progress_bar
+from intercoop.directory.commands import network_named
 from intercoop.directory.importers import FORMATS
 from intercoop.directory.imports import organizations_import
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from intercoop.core.commands import network_named
+from intercoop.directory.commands import network_named
 from intercoop.network import selectors
 from intercoop.network.exporters import FORMATS
 from intercoop.network.models import Relationship

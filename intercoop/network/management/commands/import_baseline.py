@@ -3,8 +3,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from intercoop.core.commands import existing_file, network_named
+from intercoop.core.commands import existing_file
 from intercoop.core.errors import ImportFailed, report_row_errors
+from intercoop.directory.commands import network_named
 from intercoop.network.imports import baselines_import
 
 

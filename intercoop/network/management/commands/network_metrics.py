@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from intercoop.core.commands import network_named
 from intercoop.core.errors import DomainError
+from intercoop.directory.commands import network_named
 from intercoop.network.engine import NODE_METRICS
 from intercoop.network.services import metrics_snapshot
 

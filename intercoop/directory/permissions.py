@@ -1,0 +1,205 @@
+"""Who may see or change what in the directory, and the roles every other app's rules
+build on. Reads ask here to decide what to show; writes are checked by their services.
+
+Roles: per organisation (admin, editor, member) and per network (coordinator, member);
+Django staff may do everything. Role look-ups are cached on the user object for the
+request, so a list page asks the database once, not once per row.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from intercoop.core.permissions import AnyUser, authenticated_user, is_staff, require
+from intercoop.directory.models import (
+    Network,
+    NetworkMembership,
+    NetworkRole,
+    Organization,
+    OrganizationRole,
+)
+
+__all__ = ["AnyUser", "authenticated_user", "is_staff", "require"]
+EDITING_ROLES = {OrganizationRole.Role.ADMIN, OrganizationRole.Role.EDITOR}
+
+
+def organization_roles(user: AnyUser) -> dict[int, str]:
+    """organization id → the user's role there."""
+    if not user.is_authenticated:
+        return {}
+    cached: dict[int, str] | None = getattr(user, "_org_roles", None)
+    if cached is None:
+        cached = dict(
+            OrganizationRole.objects.filter(user=user).values_list("organization_id", "role")
+        )
+        setattr(user, "_org_roles", cached)  # noqa: B010 - a per-request cache
+    return cached
+
+
+def coordinated_network_ids(user: AnyUser) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    cached: set[int] | None = getattr(user, "_coordinated", None)
+    if cached is None:
+        cached = set(
+            NetworkRole.objects.filter(user=user, role=NetworkRole.Role.COORDINATOR).values_list(
+                "network_id", flat=True
+            )
+        )
+        setattr(user, "_coordinated", cached)  # noqa: B010 - a per-request cache
+    return cached
+
+
+def is_coordinator(user: AnyUser) -> bool:
+    return bool(coordinated_network_ids(user))
+
+
+def _coordinates_organization(
+    user: AnyUser, organization: Organization, *, applicants: bool = False
+) -> bool:
+    """Whether the user coordinates a network the organisation is a member of now (applied
+    and admitted; with `applicants`, or has applied to): rights end when it leaves."""
+    networks = coordinated_network_ids(user)
+    if not networks:
+        return False
+    statuses = [NetworkMembership.Status.MEMBER]
+    if applicants:
+        statuses.append(NetworkMembership.Status.APPLICANT)
+    return NetworkMembership.objects.filter(
+        organization=organization, network_id__in=networks, status__in=statuses
+    ).exists()
+
+
+def can_view_organization(user: AnyUser, organization: Organization) -> bool:
+    if organization.approval == Organization.Approval.APPROVED:
+        return True
+    return can_review_organization(user, organization) or organization.pk in organization_roles(
+        user
+    )
+
+
+def can_edit_organization(user: AnyUser, organization: Organization) -> bool:
+    if is_staff(user):
+        return True
+    if organization_roles(user).get(organization.pk) in EDITING_ROLES:
+        return True
+    return _coordinates_organization(user, organization)
+
+
+def can_manage_people(user: AnyUser, organization: Organization) -> bool:
+    """Who gives and takes roles in an organisation: its admins, and staff."""
+    return is_staff(user) or (
+        organization_roles(user).get(organization.pk) == OrganizationRole.Role.ADMIN
+    )
+
+
+def can_see_private_fields(user: AnyUser, organization: Organization) -> bool:
+    if is_staff(user) or organization.pk in organization_roles(user):
+        return True
+    return _coordinates_organization(user, organization)
+
+
+def can_review_organization(user: AnyUser, organization: Organization) -> bool:
+    """Approve or reject a pending organisation: staff, or a coordinator of a network it
+    applied to; one that applied to no network may be reviewed by any coordinator."""
+    if is_staff(user):
+        return True
+    if not is_coordinator(user):
+        return False
+    if not organization.network_memberships.exists():
+        return True
+    return _coordinates_organization(user, organization, applicants=True)
+
+
+def can_manage_network(user: AnyUser, network: Network) -> bool:
+    return is_staff(user) or network.pk in coordinated_network_ids(user)
+
+
+def can_leave_network(user: AnyUser, network: Network, organization: Organization) -> bool:
+    """The network's coordinators remove a member (or decline an applicant); the
+    organisation's own admins and editors may take it out."""
+    return can_manage_network(user, network) or (
+        organization_roles(user).get(organization.pk) in EDITING_ROLES
+    )
+
+
+def can_act_for(user: AnyUser, organization: Organization) -> bool:
+    """Speak for an organisation: claim, confirm or dispute its relationships."""
+    return is_staff(user) or organization_roles(user).get(organization.pk) in EDITING_ROLES
+
+
+def belongs_to(user: AnyUser, organization: Organization) -> bool:
+    """The organisation's people (any role) and staff: they see its invoices."""
+    return is_staff(user) or organization.pk in organization_roles(user)
+
+
+def acting_organizations(user: AnyUser) -> list[int]:
+    return [pk for pk, role in organization_roles(user).items() if role in EDITING_ROLES]
+
+
+def can_record_survey(user: AnyUser, network: Network) -> bool:
+    """Record ties on behalf of a network (from a survey): its coordinators and staff."""
+    return can_manage_network(user, network)
+
+
+def is_network_insider(user: AnyUser, network: Network) -> bool:
+    """Its coordinators and the people of its members: they see the network's assessments,
+    purchasing rounds, contracts, patronage and clearing."""
+    if can_manage_network(user, network):
+        return True
+    mine = list(organization_roles(user))
+    return (
+        bool(mine)
+        and NetworkMembership.objects.filter(
+            network=network, organization_id__in=mine, status=NetworkMembership.Status.MEMBER
+        ).exists()
+    )
+
+
+def can_create_organization(user: AnyUser) -> bool:
+    return bool(user.is_authenticated)
+
+
+def private_field_organization_ids(user: AnyUser) -> set[int] | None:
+    """Ids of organisations whose private fields the user may see; None means all."""
+    if is_staff(user):
+        return None
+    ids = set(organization_roles(user))
+    if networks := coordinated_network_ids(user):
+        ids |= set(
+            NetworkMembership.objects.filter(
+                network_id__in=networks, status=NetworkMembership.Status.MEMBER
+            ).values_list("organization_id", flat=True)
+        )
+    return ids
+
+
+def access_organization(
+    user: AnyUser, *, slug: str, for_edit: bool = False, for_acting: bool = False
+) -> Organization:
+    """The organisation named by `slug` if the user may see it (else 404, so that pending
+    records do not leak); with `for_edit`, if the user may change it, and with
+    `for_acting`, speak for it (claim ties, post offers) (else 403)."""
+    organization = Organization.objects.filter(slug=slug).first()
+    if organization is None or not can_view_organization(user, organization):
+        raise Http404(_("No such organisation"))
+    if for_edit and not can_edit_organization(user, organization):
+        raise PermissionDenied(_("You may not edit this organisation"))
+    if for_acting and not can_act_for(user, organization):
+        raise PermissionDenied(_("You may not speak for this organisation"))
+    return organization
+
+
+def access_network(
+    user: AnyUser, *, slug: str, for_manage: bool = False, for_insiders: bool = False
+) -> Network:
+    """The network named by `slug` (else 404); `for_manage`: only its coordinators,
+    `for_insiders`: only its coordinators and its members' people (else 403)."""
+    network = Network.objects.filter(slug=slug).first()
+    if network is None:
+        raise Http404(_("No such network"))
+    if for_manage and not can_manage_network(user, network):
+        raise PermissionDenied(_("Only the network's coordinators may do this"))
+    if for_insiders and not is_network_insider(user, network):
+        raise PermissionDenied(_("This is for the network's members and coordinators"))
+    return network
