@@ -257,6 +257,7 @@ def worker(rows: int) -> dict[str, Any]:
     from django.db import connection
     from django.test import Client
 
+    from intercoop.core.audit import system_actor
     from intercoop.directory.importers import FORMATS
     from intercoop.directory.imports import organizations_import
 
@@ -268,7 +269,10 @@ def worker(rows: int) -> dict[str, Any]:
         start = time.perf_counter()
         with path.open(encoding="utf-8", newline="") as stream:
             report = organizations_import(
-                records=FORMATS["plain"](stream), format="plain", filename="bench.csv"
+                records=FORMATS["plain"](stream),
+                format="plain",
+                filename="bench.csv",
+                actor=system_actor(),
             )
         seconds = time.perf_counter() - start
     assert report.created == rows, report

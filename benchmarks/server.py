@@ -20,12 +20,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+def running_server(
+    env: dict[str, str], *, workers: int = 1, threads: int = 8
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """(base URL, process) of a gunicorn serving Intercoop with `env`, once it answers."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "intercoop.config.wsgi", "--bind",
-         f"127.0.0.1:{port}", "--workers", "1", "--threads", "8"],
+         f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads)],
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

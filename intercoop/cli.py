@@ -14,12 +14,15 @@ COMMANDS = {
     "export-orgs": "export_orgs",
     "demo": "demo",
     "create-token": "create_token",
+    "audit": "audit",
     "import-relationships": "import_relationships",
     "export-relationships": "export_relationships",
     "network-metrics": "network_metrics",
     "import-baseline": "import_baseline",
     "import-exchange": "import_exchange",
     "matches": "matches",
+    "backup": "backup",
+    "restore": "restore",
 }
 # Commands that work on files alone: run without starting Django. Name → module with
 # HELP and main(argv) -> exit status.
@@ -63,7 +66,10 @@ def main(argv: list[str] | None = None) -> None:
 
     if not args or (args[0] in {"-h", "--help", "help"} and len(args) == 1):
         django.setup()
-        print(_usage())
+        try:
+            print(_usage())
+        except BrokenPipeError:  # `intercoop --help | head`
+            sys.stderr.close()
         return
     if args[0] == "help" and len(args) > 1:
         args = [COMMANDS.get(args[1], args[1]), "--help"]

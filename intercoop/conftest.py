@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
 
+from intercoop.core.audit import system_actor
 from intercoop.directory import services
 from intercoop.directory.models import Network, NetworkRole, Organization, OrganizationRole
 
@@ -27,6 +28,8 @@ def _test_settings(settings: Any) -> None:
     # Tests never load map tiles from a remote server, and hash passwords fast.
     settings.MAP_TILE_URL = ""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Background tasks run in the process, once the transaction that queued them commits.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     cache.clear()
 
 
@@ -46,7 +49,7 @@ def make_org(**values: Any) -> Organization:
         "phone_public": False,
         "website": "https://riverside.example",
     }
-    return services.organization_create(actor=None, values=defaults | values)
+    return services.organization_create(actor=system_actor(), values=defaults | values)
 
 
 def make_user(username: str, **extra: Any) -> User:
@@ -55,7 +58,7 @@ def make_user(username: str, **extra: Any) -> User:
 
 @pytest.fixture
 def network(db: Any) -> Network:
-    return services.network_create(slug="valley", name="Valley Network")
+    return services.network_create(actor=system_actor(), slug="valley", name="Valley Network")
 
 
 @pytest.fixture
@@ -67,21 +70,25 @@ def org(db: Any) -> Organization:
 def people(db: Any, org: Organization, network: Network) -> dict[str, User | None]:
     """anonymous, outsider (signed in, no role), member and admin of `org`, coordinator of
     a network `org` belongs to, coordinator of another network, staff."""
-    services.network_member_admit(network=network, organization=org)
-    other_network = services.network_create(slug="elsewhere", name="Elsewhere")
+    system = system_actor()
+    services.network_member_join(actor=system, network=network, organization=org)
+    other_network = services.network_create(actor=system, slug="elsewhere", name="Elsewhere")
     member, admin = make_user("member"), make_user("admin")
     services.organization_role_assign(
-        organization=org, user=member, role=OrganizationRole.Role.MEMBER
+        actor=system, organization=org, user=member, role=OrganizationRole.Role.MEMBER
     )
     services.organization_role_assign(
-        organization=org, user=admin, role=OrganizationRole.Role.ADMIN
+        actor=system, organization=org, user=admin, role=OrganizationRole.Role.ADMIN
     )
     coordinator, other_coordinator = make_user("coordinator"), make_user("other_coordinator")
     services.network_role_assign(
-        network=network, user=coordinator, role=NetworkRole.Role.COORDINATOR
+        actor=system, network=network, user=coordinator, role=NetworkRole.Role.COORDINATOR
     )
     services.network_role_assign(
-        network=other_network, user=other_coordinator, role=NetworkRole.Role.COORDINATOR
+        actor=system,
+        network=other_network,
+        user=other_coordinator,
+        role=NetworkRole.Role.COORDINATOR,
     )
     return {
         "anonymous": None,

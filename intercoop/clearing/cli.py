@@ -16,7 +16,7 @@ import sys
 import time
 import warnings
 from collections.abc import Sequence
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 import numpy as np
 
@@ -25,6 +25,20 @@ from intercoop.core.errors import RowError, report_row_errors
 REQUIRED = ("debtor", "creditor", "amount")
 HELP = "Multilateral set-off of the obligations in a CSV file (mtcs format), without a database"
 PROGRESS_BYTES = 16 * 1024 * 1024  # show a progress bar from this input size up
+# The bounds of core.bounds (MAX_MONEY) and core.csvfiles (MAX_CELL), repeated here:
+# importing them would start Django, which this command never does.
+MAX_AMOUNT = 10**15
+MAX_CELL = 100_000
+MAX_ERRORS = 1000
+csv.field_size_limit(MAX_CELL)
+
+
+class BadFile(Exception):
+    """A file this command cannot read at all; `error` says where and why."""
+
+    def __init__(self, error: RowError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 class Obligations:
@@ -53,8 +67,27 @@ class Obligations:
                    number[: len(debtors)], number[len(debtors) :], len(used))  # fmt: skip
 
 
+def decode(data: bytes) -> str:
+    """The text of a UTF-8 file (with or without a byte-order mark); anything else is a
+    BadFile naming what it is and where it went wrong."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise BadFile(RowError(1, "file", "the file is UTF-16; save it as UTF-8"))
+    if b"\x00" in data[:8192]:
+        raise BadFile(RowError(1, "file", "the file is not text (binary data)"))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        byte = f"0x{data[error.start]:02x}"
+        raise BadFile(RowError(line, "file", f"the file is not UTF-8 text (byte {byte}); "
+                                             "save it as UTF-8")) from None  # fmt: skip
+
+
 def _header(line: str) -> list[str]:
-    return [h.strip().lower() for h in next(csv.reader([line]), [])]
+    try:
+        return [h.strip().lower().lstrip("\ufeff") for h in next(csv.reader([line]), [])]
+    except csv.Error as error:
+        raise BadFile(RowError(1, "header", f"unreadable CSV: {error}")) from None
 
 
 def read_obligations(text: str) -> tuple[Obligations | None, list[RowError]]:
@@ -71,16 +104,18 @@ def read_obligations(text: str) -> tuple[Obligations | None, list[RowError]]:
                 warnings.simplefilter("ignore")
                 table = np.loadtxt(io.StringIO(body), delimiter=",", dtype=np.int64,
                                    usecols=at, ndmin=2)  # fmt: skip
-        except ValueError:
-            pass
+        except (ValueError, OverflowError, IndexError):
+            pass  # the slow path names each bad cell
         else:
-            errors = _check(table[:, 0], table[:, 1], table[:, 2])
-            return (None, errors) if errors else (Obligations.of_numbers(table), [])
-    return _read_rows(body, at)
+            if not _check(table[:, 0], table[:, 1], table[:, 2]):
+                return Obligations.of_numbers(table), []
+    return _read_rows(body, at)  # names each bad cell on its own line
 
 
 def _check(debtor: np.ndarray, creditor: np.ndarray, amount: np.ndarray) -> list[RowError]:
     errors = [RowError(int(n) + 2, "amount", "is negative") for n in np.nonzero(amount < 0)[0]]
+    errors += [RowError(int(n) + 2, "amount", f"{int(amount[n])} is more than 10^15")
+               for n in np.nonzero(amount > MAX_AMOUNT)[0]]  # fmt: skip
     errors += [RowError(int(n) + 2, "creditor", "is the debtor itself")
                for n in np.nonzero(debtor == creditor)[0]]  # fmt: skip
     return sorted(errors, key=lambda e: e.line)
@@ -92,23 +127,24 @@ def _read_rows(body: str, at: list[int]) -> tuple[Obligations | None, list[RowEr
     creditors: list[str] = []
     amounts: list[int] = []
     errors: list[RowError] = []
-    for line, row in enumerate(csv.reader(io.StringIO(body)), start=2):
-        if not any(cell.strip() for cell in row):
-            continue  # a blank line
-        cells = [row[i].strip() if i < len(row) else "" for i in at]
-        for column, cell in zip(REQUIRED, cells, strict=True):
-            if not cell:
-                errors.append(RowError(line, column, "is required"))
-        try:
-            amount = int(cells[2]) if cells[2] else 0
-        except ValueError:
-            errors.append(RowError(line, "amount", f"{cells[2]!r} is not a whole number"))
-            amount = 0
-        debtors.append(cells[0])
-        creditors.append(cells[1])
-        amounts.append(amount)
-        if len(errors) > 1000:
-            break
+    reader = csv.reader(io.StringIO(body))
+    line = 2
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):  # blank lines are skipped
+                cells = [row[i].strip() if i < len(row) else "" for i in at]
+                for column, cell in zip(REQUIRED, cells, strict=True):
+                    if not cell:
+                        errors.append(RowError(line, column, "is required"))
+                amount = _amount(line, cells[2], errors)
+                debtors.append(cells[0])
+                creditors.append(cells[1])
+                amounts.append(amount)
+                if len(errors) > MAX_ERRORS:
+                    break
+            line = reader.line_num + 2
+    except csv.Error as error:
+        errors.append(RowError(line, "file", f"unreadable CSV: {error}"))
     owed = np.array(amounts, dtype=np.int64)
     errors += _check(np.array(debtors, dtype=object), np.array(creditors, dtype=object), owed)
     if errors:
@@ -116,7 +152,24 @@ def _read_rows(body: str, at: list[int]) -> tuple[Obligations | None, list[RowEr
     return Obligations.of_names(debtors, creditors, owed), []
 
 
-def _read_text(stream: TextIO, size: int) -> str:
+def _amount(line: int, cell: str, errors: list[RowError]) -> int:
+    """A cell's amount (0 when it is bad, with its error added)."""
+    if not cell:
+        return 0
+    if len(cell) > 40 or not cell.lstrip("+-").isdigit():
+        errors.append(RowError(line, "amount", f"{cell[:40]!r} is not a whole number"))
+        return 0
+    amount = int(cell)
+    if amount < 0:
+        errors.append(RowError(line, "amount", "is negative"))
+        return 0
+    if amount > MAX_AMOUNT:
+        errors.append(RowError(line, "amount", f"{amount} is more than 10^15"))
+        return 0
+    return amount
+
+
+def _read_bytes(stream: BinaryIO, size: int) -> bytes:
     """The whole input, with a progress bar on stderr when it is big."""
     if size < PROGRESS_BYTES:
         return stream.read()
@@ -127,8 +180,8 @@ def _read_text(stream: TextIO, size: int) -> str:
         task = progress.add_task("reading obligations", total=size)
         while chunk := stream.read(4 * 1024 * 1024):
             chunks.append(chunk)
-            progress.update(task, advance=len(chunk.encode()))
-    return "".join(chunks)
+            progress.update(task, advance=len(chunk))
+    return b"".join(chunks)
 
 
 def write_setoffs(target: TextIO, obligations: Obligations, setoff: np.ndarray) -> None:
@@ -145,7 +198,8 @@ def write_setoffs(target: TextIO, obligations: Obligations, setoff: np.ndarray) 
 
 
 def main(argv: list[str] | None = None) -> int:
-    from intercoop.clearing.setoff import setoff
+    from intercoop.clearing.setoff import TooLarge, setoff
+    from intercoop.clearing.setoff import total as safe_total
 
     parser = argparse.ArgumentParser(prog="intercoop clear", description=HELP)
     parser.add_argument("--input", required=True, help="obligations CSV ('-' for stdin)")
@@ -153,22 +207,34 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     started = time.perf_counter()
     try:
-        source = sys.stdin if options.input == "-" else open(options.input, newline="")  # noqa: SIM115
+        source = sys.stdin.buffer if options.input == "-" else open(options.input, "rb")  # noqa: SIM115
         size = 0 if options.input == "-" else os.path.getsize(options.input)
+        with source:
+            data = _read_bytes(source, size)
     except OSError as error:
         parser.error(f"--input: {error.strerror}: {options.input}")
-    with source:
-        obligations, errors = read_obligations(_read_text(source, size))
+    try:
+        obligations, errors = read_obligations(decode(data))
+    except BadFile as bad:
+        obligations, errors = None, [bad.error]
     if errors or obligations is None:
         report_row_errors(lambda text: print(text, file=sys.stderr), errors)
         print(f"{len(errors)} bad row(s); nothing was written", file=sys.stderr)
         return 1
-    cleared = setoff(obligations.debtor, obligations.creditor, obligations.amount,
-                     obligations.nodes)  # fmt: skip
-    target = sys.stdout if options.output == "-" else open(options.output, "w", newline="")  # noqa: SIM115
-    with target:
-        write_setoffs(target, obligations, cleared)
-    total, done = int(obligations.amount.sum()), int(cleared.sum())
+    try:
+        cleared = setoff(obligations.debtor, obligations.creditor, obligations.amount,
+                         obligations.nodes)  # fmt: skip
+    except TooLarge as error:
+        print(f"intercoop clear: {error}; split the file", file=sys.stderr)
+        return 1
+    try:
+        target = sys.stdout if options.output == "-" else open(options.output, "w", newline="")  # noqa: SIM115
+        with target:
+            write_setoffs(target, obligations, cleared)
+    except OSError as error:
+        print(f"intercoop clear: --output: {error.strerror}: {options.output}", file=sys.stderr)
+        return 1
+    total, done = safe_total(obligations.amount), safe_total(cleared)
     share = done / total if total else 0.0
     print(f"{len(obligations.amount)} obligations among {obligations.nodes} organisations; "
           f"total debt {total}, cleared {done} ({share:.2%}), remaining {total - done}; "

@@ -5,12 +5,12 @@ awaiting their debtor's confirmation (among them the manager's bakery's)."""
 import datetime as dt
 import random
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from intercoop.clearing import services
 from intercoop.clearing.models import Obligation
+from intercoop.core.audit import system_actor
 from intercoop.directory.models import Network, Organization, OrganizationRole
 from intercoop.directory.selectors import network_members
 
@@ -24,7 +24,7 @@ def clearing_build() -> int:
     """Returns how many invoices it recorded."""
     rng = random.Random(SEED)
     network = Network.objects.get(slug="valley-coop-network")
-    coordinator = get_user_model().objects.get(username="coordinator")
+    actor = system_actor()
     members = list(network_members(network=network).order_by("pk"))
     bakery = (OrganizationRole.objects.filter(user__username="manager").select_related(
         "organization").first())  # fmt: skip
@@ -41,7 +41,7 @@ def clearing_build() -> int:
         nonlocal made
         made += 1
         return services.obligation_record(
-            actor=None, debtor=debtor, creditor=creditor,
+            actor=actor, debtor=debtor, creditor=creditor,
             recorded_for=debtor if confirmed else creditor,
             values={"amount": rng.randrange(150, 4_800) * 100, "currency": "USD",
                     "due_on": day + dt.timedelta(days=30),
@@ -53,19 +53,22 @@ def clearing_build() -> int:
         j = (i + rng.choice([1, 1, 2, 3, rng.randrange(1, len(circle))])) % len(circle)
         invoice(circle[i], circle[j], start + dt.timedelta(days=rng.randrange(80)))
     disputed = invoice(circle[3], circle[4], start + dt.timedelta(days=40))
-    services.obligation_dispute(actor=None, obligation=disputed, reason="Delivered half of it")
+    services.obligation_dispute(actor=actor, obligation=disputed, reason="Delivered half of it")
 
     system = services.credit_system_create(
-        network=network, values={"code": "VCR", "name": "Valley Credit", "currency": "USD",
-                                 "default_limit": 1_000_00},
+        actor=actor, network=network,
+        values={"code": "VCR", "name": "Valley Credit", "currency": "USD",
+                "default_limit": 1_000_00},
     )  # fmt: skip
     for n in range(8):
         payer, payee = rng.sample(circle, 2)
-        services.credit_pay(actor=None, system=system, payer=payer, payee=payee,
+        services.credit_pay(actor=actor, system=system, payer=payer, payee=payee,
                             amount=rng.randrange(50, 600) * 100, memo=f"{rng.choice(GOODS)}",
                             idempotency_key=f"demo-{n}")  # fmt: skip
-    run = services.run_propose(actor=coordinator, network=network, currency="USD", use_credit=True)
-    services.run_commit(actor=coordinator, run=run)
+    run = services.clearing_run_propose(
+        actor=actor, network=network, currency="USD", use_credit=True
+    )
+    services.clearing_run_commit(actor=actor, run=run)
 
     for _ in range(12):  # since the run: some confirmed, some awaiting their debtor
         i, j = rng.sample(range(len(circle)), 2)
@@ -75,5 +78,5 @@ def clearing_build() -> int:
         invoice(bakery.organization, circle[5], today, confirmed=False)
     # the produce deliveries invoiced each buyer; most have confirmed
     for obligation in Obligation.objects.filter(source=Obligation.Source.PURCHASING)[::2]:
-        services.obligation_confirm(actor=None, obligation=obligation)
+        services.obligation_confirm(actor=actor, obligation=obligation)
     return made

@@ -42,8 +42,8 @@ class CreditSystemForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    payer = forms.CharField(widget=forms.HiddenInput, required=False)
+    payer = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
     payee = forms.CharField(label=_("Pay"), max_length=200)
     amount = forms.DecimalField(label=_("Amount"), min_value=0, decimal_places=2)
     memo = forms.CharField(label=_("Memo"), max_length=200, required=False)
-    key = forms.CharField(widget=forms.HiddenInput, required=False)
+    key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)

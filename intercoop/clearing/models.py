@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from intercoop.core.bounds import CurrencyField, MoneyField
 from intercoop.directory.models import Network, Organization
 
 
@@ -28,9 +29,9 @@ class Obligation(models.Model):
 
     debtor = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="payables")
     creditor = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="receivables")
-    amount = models.BigIntegerField(_("amount"))
-    remaining = models.BigIntegerField(_("still owed"))
-    currency = models.CharField(_("currency"), max_length=3)
+    amount = MoneyField(_("amount"))
+    remaining = MoneyField(_("still owed"))
+    currency = CurrencyField(_("currency"))
     due_on = models.DateField(_("due on"), null=True, blank=True)
     reference = models.CharField(_("reference"), max_length=200, blank=True)
     status = models.CharField(
@@ -62,12 +63,30 @@ class Obligation(models.Model):
                 condition=~models.Q(debtor=models.F("creditor")), name="obligation_parties"
             ),
         ]
-        indexes = [models.Index(fields=["currency", "status"], name="obligation_clearable")]
+        indexes = [
+            models.Index(fields=["currency", "status"], name="obligation_clearable"),
+            models.Index(fields=["debtor", "due_on", "id"], name="obligation_payables"),
+            models.Index(fields=["creditor", "due_on", "id"], name="obligation_receivables"),
+        ]
         verbose_name = _("obligation")
         verbose_name_plural = _("obligations")
 
     def __str__(self) -> str:
         return f"{self.debtor} → {self.creditor}: {self.amount} {self.currency}"
+
+    @property
+    def is_disputed(self) -> bool:
+        return self.status == self.Status.DISPUTED
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        """Its debtor has not confirmed it yet (and nobody disputes it)."""
+        return self.confirmed_at is None and not self.is_disputed
+
+    @property
+    def may_be_disputed(self) -> bool:
+        """Nothing of it was cleared yet, and it is not disputed already."""
+        return self.status == self.Status.OPEN and self.remaining == self.amount
 
 
 class ClearingRun(models.Model):
@@ -78,9 +97,10 @@ class ClearingRun(models.Model):
         PROPOSED = "proposed", _("Proposed")
         COMMITTED = "committed", _("Committed")
         REVERSED = "reversed", _("Reversed")
+        DISCARDED = "discarded", _("Discarded")
 
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="clearing_runs")
-    currency = models.CharField(_("currency"), max_length=3)
+    currency = CurrencyField(_("currency"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
     )
@@ -97,6 +117,7 @@ class ClearingRun(models.Model):
     )
     committed_at = models.DateTimeField(_("committed at"), null=True, blank=True)
     reversed_at = models.DateTimeField(_("reversed at"), null=True, blank=True)
+    discarded_at = models.DateTimeField(_("discarded at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -105,6 +126,14 @@ class ClearingRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.network} {self.currency} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_proposed(self) -> bool:
+        return self.status == self.Status.PROPOSED
+
+    @property
+    def is_committed(self) -> bool:
+        return self.status == self.Status.COMMITTED
 
     @property
     def cleared(self) -> int:
@@ -121,9 +150,9 @@ class RunLine(models.Model):
 
     run = models.ForeignKey(ClearingRun, on_delete=models.CASCADE, related_name="lines")
     obligation = models.ForeignKey(Obligation, on_delete=models.PROTECT, related_name="+")
-    owed = models.BigIntegerField(_("owed before"))
-    setoff = models.BigIntegerField(_("set off"))
-    credit = models.BigIntegerField(_("paid in mutual credit"), default=0)
+    owed = MoneyField(_("owed before"))
+    setoff = MoneyField(_("set off"))
+    credit = MoneyField(_("paid in mutual credit"), default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "obligation"], name="one_run_line")]
@@ -146,8 +175,8 @@ class ObligationEntry(models.Model):
         ClearingRun, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    amount = models.BigIntegerField(_("amount"))
-    remaining_after = models.BigIntegerField(_("still owed after"))
+    amount = MoneyField(_("amount"), negative=True)
+    remaining_after = MoneyField(_("still owed after"))
     created_at = models.DateTimeField(_("at"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -169,8 +198,8 @@ class CreditSystem(models.Model):
     network = models.OneToOneField(Network, on_delete=models.CASCADE, related_name="credit")
     code = models.CharField(_("code"), max_length=8)
     name = models.CharField(_("name"), max_length=100)
-    currency = models.CharField(_("worth one unit of"), max_length=3)
-    default_limit = models.BigIntegerField(_("default credit limit"), default=0)
+    currency = CurrencyField(_("worth one unit of"))
+    default_limit = MoneyField(_("default credit limit"), default=0)
     created_at = models.DateTimeField(_("created at"))
 
     class Meta:
@@ -187,8 +216,8 @@ class CreditAccount(models.Model):
 
     system = models.ForeignKey(CreditSystem, on_delete=models.CASCADE, related_name="accounts")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    limit = models.BigIntegerField(_("credit limit"))
-    balance = models.BigIntegerField(_("balance"), default=0)
+    limit = MoneyField(_("credit limit"))
+    balance = MoneyField(_("balance"), negative=True, default=0)
     opened_at = models.DateTimeField(_("opened at"))
 
     class Meta:
@@ -220,7 +249,7 @@ class CreditTransfer(models.Model):
     system = models.ForeignKey(CreditSystem, on_delete=models.CASCADE, related_name="transfers")
     payer = models.ForeignKey(CreditAccount, on_delete=models.PROTECT, related_name="+")
     payee = models.ForeignKey(CreditAccount, on_delete=models.PROTECT, related_name="+")
-    amount = models.BigIntegerField(_("amount"))
+    amount = MoneyField(_("amount"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     memo = models.CharField(_("memo"), max_length=200, blank=True)
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)
@@ -252,8 +281,8 @@ class CreditEntry(models.Model):
 
     account = models.ForeignKey(CreditAccount, on_delete=models.PROTECT, related_name="entries")
     transfer = models.ForeignKey(CreditTransfer, on_delete=models.PROTECT, related_name="entries")
-    amount = models.BigIntegerField(_("amount"))
-    balance_after = models.BigIntegerField(_("balance after"))
+    amount = MoneyField(_("amount"), negative=True)
+    balance_after = MoneyField(_("balance after"), negative=True)
     created_at = models.DateTimeField(_("at"))
 
     class Meta:

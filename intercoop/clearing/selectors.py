@@ -1,10 +1,11 @@
-"""Reads of clearing: who sees which obligation, a run's statements, the history of runs
-and the mutual-credit accounts."""
+"""Reads of clearing: an organisation's invoices, what a run takes, a run's statements,
+the history of runs and the mutual-credit accounts. (Who may see what: permissions.)"""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from intercoop.clearing.models import (
     ClearingRun,
@@ -14,35 +15,74 @@ from intercoop.clearing.models import (
     Obligation,
     RunLine,
 )
+from intercoop.core.bounds import CURRENCIES
 from intercoop.directory import permissions
-from intercoop.directory.models import Network, Organization
+from intercoop.directory.models import Network, NetworkMembership, Organization
 from intercoop.directory.permissions import AnyUser
 
 
-def can_view_obligation(user: AnyUser, obligation: Obligation) -> bool:
-    """Only its parties' people (and staff) see an obligation."""
-    roles = permissions.organization_roles(user)
-    return permissions.is_staff(user) or bool(
-        {obligation.debtor_id, obligation.creditor_id} & set(roles)
-    )
+def clearable(*, network: Network | int, currency: str) -> QuerySet[Obligation]:
+    """The obligations a run for `network` in `currency` takes: confirmed, not disputed,
+    still owed, between two organisations that are both members of it today."""
+    members = NetworkMembership.objects.filter(
+        network=network, status=NetworkMembership.Status.MEMBER
+    ).values("organization_id")
+    return Obligation.objects.filter(
+        Q(status=Obligation.Status.OPEN) | Q(status=Obligation.Status.PARTLY),
+        currency=currency, confirmed_at__isnull=False, remaining__gt=0,
+        debtor__in=members, creditor__in=members,
+    ).order_by("due_on", "pk")  # fmt: skip
 
 
-def can_confirm(user: AnyUser, obligation: Obligation) -> bool:
-    """Only the debtor's admins and editors confirm what it owes."""
-    return permissions.can_act_for(user, obligation.debtor)
+@dataclass(frozen=True)
+class ObligationFilters:
+    """What an organisation's invoice list is narrowed to: a status ("unconfirmed" for
+    those awaiting their debtor), a currency, and text in the reference or the other
+    party's name."""
+
+    status: str = ""
+    currency: str = ""
+    q: str = ""
+
+    @classmethod
+    def of(cls, params: Mapping[str, str]) -> "ObligationFilters":
+        status = params.get("status", "")
+        if status not in {*Obligation.Status.values, "unconfirmed"}:
+            status = ""
+        currency = params.get("currency", "").strip().upper()
+        return cls(
+            status=status,
+            currency=currency if currency in CURRENCIES else "",
+            q="".join(c for c in params.get("q", "") if c.isprintable()).strip()[:100],
+        )
+
+    def query(self) -> dict[str, str]:
+        return {k: v for k, v in (("status", self.status), ("currency", self.currency),
+                                  ("q", self.q)) if v}  # fmt: skip
 
 
-def can_dispute(user: AnyUser, obligation: Obligation) -> bool:
-    return permissions.can_act_for(user, obligation.debtor) or permissions.can_act_for(
-        user, obligation.creditor
-    )
+def _filtered(rows: QuerySet[Obligation], filters: ObligationFilters, other: str) -> Any:
+    if filters.status == "unconfirmed":
+        rows = rows.filter(confirmed_at__isnull=True).exclude(status=Obligation.Status.DISPUTED)
+    elif filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.currency:
+        rows = rows.filter(currency=filters.currency)
+    if filters.q:
+        rows = rows.filter(Q(reference__icontains=filters.q)
+                           | Q(**{f"{other}__name__icontains": filters.q}))  # fmt: skip
+    return rows
 
 
-def obligations_of(*, organization: Organization) -> dict[str, QuerySet[Obligation]]:
-    base = Obligation.objects.select_related("debtor", "creditor")
+def obligations_of(
+    *, organization: Organization, filters: ObligationFilters | None = None
+) -> dict[str, QuerySet[Obligation]]:
+    """An organisation's payables and receivables, oldest due first."""
+    filters = filters or ObligationFilters()
+    base = Obligation.objects.select_related("debtor", "creditor").order_by("due_on", "pk")
     return {
-        "payables": base.filter(debtor=organization),
-        "receivables": base.filter(creditor=organization),
+        "payables": _filtered(base.filter(debtor=organization), filters, "creditor"),
+        "receivables": _filtered(base.filter(creditor=organization), filters, "debtor"),
     }
 
 
@@ -53,11 +93,6 @@ def visible_obligations(*, user: AnyUser) -> QuerySet[Obligation]:
         return base
     mine = list(permissions.organization_roles(user))
     return base.filter(debtor_id__in=mine) | base.filter(creditor_id__in=mine)
-
-
-def can_view_run(user: AnyUser, run: ClearingRun) -> bool:
-    """A run's totals are for the network's coordinators and its members' people."""
-    return permissions.is_network_insider(user, run.network)
 
 
 @dataclass
@@ -121,13 +156,16 @@ def statements_for(*, user: AnyUser, run: ClearingRun) -> list[Statement]:
     return [s for s in every if s.organization.pk in mine]
 
 
+HISTORY_RUNS = 24  # the chart's bars: the latest runs
+
+
 def run_history(*, network: Network) -> list[dict[str, Any]]:
-    """Committed runs, oldest first, with the share of debt each cleared, as the chart's
+    """The latest committed runs, oldest first, with the share of debt each cleared, as the chart's
     bars: 160 px for 100%, standing on y = 170."""
     runs = list(
         ClearingRun.objects.filter(network=network, status=ClearingRun.Status.COMMITTED)
-        .order_by("committed_at")
-    )  # fmt: skip
+        .order_by("-committed_at", "-pk")[:HISTORY_RUNS]
+    )[::-1]  # fmt: skip
     step = 560 / max(len(runs), 1)
     points = []
     for i, run in enumerate(runs):
@@ -149,12 +187,6 @@ def credit_accounts(*, user: AnyUser, system: CreditSystem) -> QuerySet[CreditAc
     if permissions.can_manage_network(user, system.network):
         return accounts
     return accounts.filter(organization_id__in=list(permissions.organization_roles(user)))
-
-
-def can_view_account(user: AnyUser, account: CreditAccount) -> bool:
-    return permissions.can_manage_network(user, account.system.network) or (
-        account.organization_id in permissions.organization_roles(user)
-    )
 
 
 def account_ledger(*, account: CreditAccount) -> QuerySet[CreditEntry]:

@@ -1,20 +1,27 @@
-"""Writes to clearing. Callers check who may act (clearing.selectors, core.permissions)
-first; the services keep the rules: confirmed obligations only, a run commits once and
-atomically, balances never pass their limit, a retried payment never pays twice."""
+"""Writes to clearing. Each service takes the acting user, checks its one rule
+(clearing.permissions) itself, writes, and records an audit event, in one transaction;
+pages, the API, the demo and background tasks call them and repeat no rule.
 
-import csv
+The rules of the ledgers are kept here too: confirmed obligations only, a run commits
+once and atomically, balances never pass their limits, a retried payment never pays
+twice. Row locks come from `lock_objects`, taken before anything is written.
+"""
+
 import datetime as dt
 import io
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from intercoop.clearing import lock_objects as locks
+from intercoop.clearing import permissions, selectors
 from intercoop.clearing import setoff as solver
 from intercoop.clearing.models import (
     ClearingRun,
@@ -26,30 +33,102 @@ from intercoop.clearing.models import (
     ObligationEntry,
     RunLine,
 )
+from intercoop.core.audit import audit_record
+from intercoop.core.background import JobResult, task_run_submit
+from intercoop.core.bounds import (
+    MAX_MONEY,
+    SHORT_TEXT,
+    OutOfBounds,
+    check_currency,
+    check_date,
+    check_money,
+    check_text,
+)
+from intercoop.core.csvfiles import csv_rows, decode_upload
 from intercoop.core.errors import DomainError, ImportFailed, InvalidValues, RowError
-from intercoop.core.money import CURRENCY, MoneyError, minor_units
-from intercoop.core.templatetags.money import money
-from intercoop.directory.models import Network, NetworkMembership, Organization
+from intercoop.core.models import TaskRun
+from intercoop.core.money import MoneyError, major_units, minor_units
+from intercoop.core.permissions import AnyUser, require
+from intercoop.directory.models import Network, Organization
 from intercoop.directory.selectors import network_members
 
+BATCH = 1_000  # rows per INSERT/UPDATE of the bulk writes
+REFERENCE_LENGTH = 200
+REASON_LENGTH = 300
+KEY_LENGTH = 100
 
-def _obligation_errors(values: Mapping[str, Any]) -> dict[str, str]:
-    errors = {}
-    amount = values.get("amount")
-    if not isinstance(amount, int) or amount <= 0:
+
+def _user(actor: AnyUser) -> User | None:
+    """The actor as a user row to point at (None for an anonymous actor)."""
+    return actor if isinstance(actor, User) and actor.pk else None
+
+
+def _money(amount: int, currency: str) -> str:
+    value = major_units(amount, currency)
+    return (
+        f"{number_format(value, -int(value.as_tuple().exponent), force_grouping=True)} {currency}"
+    )
+
+
+def _status(obligation: Obligation) -> str:
+    if obligation.remaining == 0:
+        return Obligation.Status.SETTLED
+    if obligation.remaining == obligation.amount:
+        return Obligation.Status.OPEN
+    return Obligation.Status.PARTLY
+
+
+# obligations ------------------------------------------------------------------------
+
+
+def _clean_obligation(
+    values: Mapping[str, Any], *, debtor: Organization, creditor: Organization
+) -> dict[str, Any]:
+    """The bounded values of an obligation, or every field's reason (InvalidValues)."""
+    errors: dict[str, str] = {}
+    clean: dict[str, Any] = {"round": values.get("round")}
+
+    def check(field: str, checker: Any, *args: Any, **options: Any) -> None:
+        try:
+            clean[field] = checker(*args, field=field, **options)
+        except OutOfBounds as error:
+            errors[field] = error.message
+
+    check("amount", check_money, values.get("amount"))
+    if "amount" not in errors and clean["amount"] <= 0:
         errors["amount"] = _("is a whole number of minor units above 0")
-    if not CURRENCY.match(str(values.get("currency") or "")):
-        errors["currency"] = _("%(value)r is not an ISO 4217 currency code") % {
-            "value": values.get("currency")
-        }
-    if values.get("debtor") == values.get("creditor"):
+    check("currency", check_currency, values.get("currency"))
+    check("due_on", check_date, values.get("due_on"))
+    check("reference", check_text, values.get("reference") or "", max_length=REFERENCE_LENGTH)
+    if debtor.pk == creditor.pk:
         errors["creditor"] = _("is not the debtor itself")
-    return errors
+    if errors:
+        raise InvalidValues(errors)
+    return clean
+
+
+def _new_obligation(
+    *,
+    actor: AnyUser,
+    debtor: Organization,
+    creditor: Organization,
+    clean: Mapping[str, Any],
+    source: str,
+    confirmed: bool,
+    now: dt.datetime,
+) -> Obligation:
+    user = _user(actor)
+    return Obligation(
+        debtor=debtor, creditor=creditor, amount=clean["amount"], remaining=clean["amount"],
+        currency=clean["currency"], due_on=clean["due_on"], reference=clean["reference"],
+        source=source, round=clean.get("round"), recorded_by=user, recorded_at=now,
+        confirmed_at=now if confirmed else None, confirmed_by=user if confirmed else None,
+    )  # fmt: skip
 
 
 def obligation_record(
     *,
-    actor: User | None,
+    actor: AnyUser,
     debtor: Organization,
     creditor: Organization,
     values: Mapping[str, Any],
@@ -57,372 +136,717 @@ def obligation_record(
     recorded_for: Organization | None = None,
 ) -> Obligation:
     """An invoice from `creditor` to `debtor`, recorded by someone speaking for one side
-    (`recorded_for`; None: the system, e.g. a purchasing delivery). Recorded for the
-    debtor, it is confirmed (the debtor states what it owes); otherwise the debtor
-    confirms it later."""
-    confirmed = recorded_for is not None and recorded_for == debtor
-    currency = str(values.get("currency") or "").upper()
-    errors = _obligation_errors(
-        {**values, "currency": currency, "debtor": debtor.pk, "creditor": creditor.pk}
-    )
-    if errors:
-        raise InvalidValues(errors)
-    now = timezone.now()
-    return Obligation.objects.create(
-        debtor=debtor, creditor=creditor, amount=values["amount"], remaining=values["amount"],
-        currency=currency, due_on=values.get("due_on"),
-        reference=str(values.get("reference") or "")[:200], source=source,
-        round=values.get("round"), recorded_by=actor, recorded_at=now,
-        confirmed_at=now if confirmed else None, confirmed_by=actor if confirmed else None,
+    (`recorded_for`; None: for a joint purchase's delivery, `values["round"]`). Recorded
+    for the debtor, it is confirmed (the debtor states what it owes); otherwise the
+    debtor confirms it later."""
+    round = values.get("round")
+    require(
+        permissions.can_record_obligation(
+            actor, debtor=debtor, creditor=creditor, recorded_for=recorded_for,
+            network=round.network if round is not None else None,
+        ),
+        _("Record invoices for an organisation you speak for"),
     )  # fmt: skip
+    clean = _clean_obligation(values, debtor=debtor, creditor=creditor)
+    confirmed = recorded_for is not None and recorded_for.pk == debtor.pk
+    with transaction.atomic():
+        obligation = _new_obligation(
+            actor=actor, debtor=debtor, creditor=creditor, clean=clean, source=source,
+            confirmed=confirmed, now=timezone.now(),
+        )  # fmt: skip
+        obligation.save()
+        audit_record(
+            actor=actor, action="obligation.record", target=obligation,
+            summary=_("%(debtor)s owes %(creditor)s %(amount)s")
+            % {"debtor": debtor.name, "creditor": creditor.name,
+               "amount": _money(obligation.amount, obligation.currency)},
+            organizations=[debtor, creditor],
+            network=round.network_id if round is not None else None,
+        )  # fmt: skip
+    return obligation
 
 
 IMPORT_COLUMNS = ("debtor", "creditor", "amount", "currency", "due_on", "reference")
 
 
-@transaction.atomic
-def obligations_import(*, actor: User | None, organization: Organization, text: str) -> int:
-    """Obligations from a CSV (debtor, creditor: organisation slugs; amount in major units;
-    currency; due_on YYYY-MM-DD and reference optional). Every row involves `organization`;
-    those it owes are confirmed at once. All or nothing."""
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in IMPORT_COLUMNS[:4] if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ImportFailed([RowError(1, c, "column is missing") for c in missing])
-    slugs = {}
-    rows, errors = [], []
-    for line, row in enumerate(reader, start=2):
-        cells = {k: (row.get(k) or "").strip() for k in IMPORT_COLUMNS}
-        if not any(cells.values()):
+def _organizations_by_slug(slugs: Iterable[str]) -> dict[str, Organization]:
+    wanted = sorted(set(slugs))
+    found: dict[str, Organization] = {}
+    for start in range(0, len(wanted), 500):  # a query has a bounded number of parameters
+        found |= {
+            o.slug: o for o in Organization.objects.filter(slug__in=wanted[start : start + 500])
+        }
+    return found
+
+
+def _import_rows(
+    text: str, organization: Organization
+) -> tuple[list[tuple[Organization, Organization, dict[str, Any]]], list[RowError]]:
+    rows = list(csv_rows(io.StringIO(text), required=set(IMPORT_COLUMNS[:4])))
+    slugs = _organizations_by_slug(
+        cell.strip() for _line, row in rows for side in ("debtor", "creditor")
+        if (cell := row.get(side)) and len(cell) <= SHORT_TEXT
+    )  # fmt: skip
+    good: list[tuple[Organization, Organization, dict[str, Any]]] = []
+    errors: list[RowError] = []
+    for line, row in rows:
+        if "__width__" in row:
+            errors.append(RowError(line, "row", row["__width__"]))
             continue
-        parties = {}
-        for side in ("debtor", "creditor"):
-            if cells[side] not in slugs:
-                slugs[cells[side]] = Organization.objects.filter(slug=cells[side]).first()
-            parties[side] = slugs[cells[side]]
-            if parties[side] is None:
-                errors.append(RowError(line, side, f"{cells[side]!r} is not an organisation"))
-        if None not in parties.values() and organization not in parties.values():
-            errors.append(RowError(line, "debtor", f"neither side is {organization.slug}"))
-        currency = cells["currency"].upper()
-        values: dict[str, Any] = {"currency": currency, "reference": cells["reference"]}
+        cells = {k: (row.get(k) or "").strip() for k in IMPORT_COLUMNS}
+        mine = len(errors)
+        parties = {side: slugs.get(cells[side]) for side in ("debtor", "creditor")}
+        for side, party in parties.items():
+            if party is None:
+                errors.append(RowError(line, side, _("%(value)s is not an organisation")
+                                       % {"value": repr(cells[side][:40])}))  # fmt: skip
+        debtor, creditor = parties["debtor"], parties["creditor"]
+        if debtor is not None and creditor is not None and organization not in (debtor, creditor):
+            errors.append(RowError(line, "debtor", _("neither side is %(slug)s")
+                                   % {"slug": organization.slug}))  # fmt: skip
+        values: dict[str, Any] = {"currency": cells["currency"], "reference": cells["reference"]}
         try:
-            values["amount"] = minor_units(cells["amount"], currency)
-        except (MoneyError, ArithmeticError, ValueError):
-            errors.append(RowError(line, "amount", f"{cells['amount']!r} is not an amount"))
+            values["currency"] = check_currency(cells["currency"])
+            values["amount"] = minor_units(cells["amount"], values["currency"])
+        except OutOfBounds as error:
+            errors.append(RowError(line, "currency", error.message))
+        except MoneyError as error:
+            errors.append(RowError(line, "amount", error.message))
         try:
             values["due_on"] = dt.date.fromisoformat(cells["due_on"]) if cells["due_on"] else None
         except ValueError:
-            errors.append(RowError(line, "due_on", f"{cells['due_on']!r} is not YYYY-MM-DD"))
-        if errors and errors[-1].line == line:
+            errors.append(RowError(line, "due_on", _("%(value)s is not YYYY-MM-DD")
+                                   % {"value": repr(cells["due_on"][:40])}))  # fmt: skip
+        if len(errors) > mine or debtor is None or creditor is None:
             continue
-        for field, reason in _obligation_errors(
-            values | {k: v.pk for k, v in parties.items() if v is not None}
-        ).items():
-            errors.append(RowError(line, field, reason))
-        rows.append((parties, values))
+        try:
+            good.append((debtor, creditor, _clean_obligation(values, debtor=debtor,
+                                                             creditor=creditor)))  # fmt: skip
+        except InvalidValues as invalid:
+            errors += [RowError(line, field, reason) for field, reason in invalid.errors.items()]
+    return good, errors
+
+
+def obligations_import(*, actor: AnyUser, organization: Organization, data: bytes | str) -> int:
+    """Obligations from a CSV file (debtor, creditor: organisation slugs; amount in major
+    units; currency; due_on YYYY-MM-DD and reference optional), UTF-8. Every row involves
+    `organization`; those it owes are confirmed at once. All or nothing: any bad row and
+    nothing is written (ImportFailed names every bad row)."""
+    require(
+        permissions.can_import_obligations(actor, organization),
+        _("Import invoices for an organisation you speak for"),
+    )
+    text = decode_upload(data) if isinstance(data, bytes) else data
+    rows, errors = _import_rows(text, organization)
     if errors:
         raise ImportFailed(errors)
-    for parties, values in rows:
-        assert parties["debtor"] is not None and parties["creditor"] is not None
-        obligation_record(
-            actor=actor, debtor=parties["debtor"], creditor=parties["creditor"], values=values,
-            source=Obligation.Source.IMPORT, recorded_for=organization,
+    if not rows:
+        raise ImportFailed([RowError(2, "file", _("the file holds no invoices"))])
+    now = timezone.now()
+    made = [
+        _new_obligation(actor=actor, debtor=debtor, creditor=creditor, clean=clean,
+                        source=Obligation.Source.IMPORT, confirmed=debtor == organization,
+                        now=now)
+        for debtor, creditor, clean in rows
+    ]  # fmt: skip
+    with transaction.atomic():
+        Obligation.objects.bulk_create(made, batch_size=BATCH)
+        audit_record(
+            actor=actor, action="obligation.import", target=organization,
+            summary=_("%(count)d invoices imported") % {"count": len(made)},
+            organizations={organization.pk} | {o.debtor_id for o in made}
+            | {o.creditor_id for o in made},
         )  # fmt: skip
-    return len(rows)
+    return len(made)
 
 
-def _locked(obligation: Obligation) -> Obligation:
-    return Obligation.objects.select_for_update().get(pk=obligation.pk)
-
-
-@transaction.atomic
-def obligation_confirm(*, actor: User | None, obligation: Obligation) -> Obligation:
+def obligation_confirm(*, actor: AnyUser, obligation: Obligation) -> Obligation:
     """The debtor agrees it owes this: from now on it can be cleared."""
-    fresh = _locked(obligation)
-    if fresh.status == Obligation.Status.DISPUTED:
-        raise DomainError(_("A disputed obligation is not confirmed"))
-    if fresh.confirmed_at is None:
-        fresh.confirmed_at, fresh.confirmed_by = timezone.now(), actor
-        fresh.save(update_fields=["confirmed_at", "confirmed_by"])
+    require(
+        permissions.can_confirm_obligation(actor, obligation),
+        _("Only the debtor confirms what it owes"),
+    )
+    with transaction.atomic():
+        fresh = locks.obligation_for_update(obligation.pk)
+        if fresh.is_disputed:
+            raise DomainError(_("A disputed obligation is not confirmed"))
+        if fresh.confirmed_at is None:
+            fresh.confirmed_at, fresh.confirmed_by = timezone.now(), _user(actor)
+            fresh.save(update_fields=["confirmed_at", "confirmed_by"])
+            audit_record(
+                actor=actor, action="obligation.confirm", target=fresh,
+                summary=_("%(debtor)s confirmed it owes %(amount)s")
+                % {"debtor": fresh.debtor.name, "amount": _money(fresh.amount, fresh.currency)},
+                organizations=[fresh.debtor_id, fresh.creditor_id],
+            )  # fmt: skip
     obligation.confirmed_at, obligation.confirmed_by = fresh.confirmed_at, fresh.confirmed_by
     return fresh
 
 
-@transaction.atomic
-def obligation_dispute(*, actor: User | None, obligation: Obligation, reason: str) -> Obligation:
+def obligation_dispute(*, actor: AnyUser, obligation: Obligation, reason: str) -> Obligation:
     """Either side says the obligation is wrong: it leaves clearing until it is replaced."""
-    fresh = _locked(obligation)
-    if fresh.remaining != fresh.amount:
-        raise DomainError(_("Part of it was already cleared: record a correction instead"))
-    if not reason.strip():
+    require(
+        permissions.can_dispute_obligation(actor, obligation),
+        _("Only its parties dispute an invoice"),
+    )
+    reason = check_text(reason, field="reason", max_length=REASON_LENGTH).strip()
+    if not reason:
         raise InvalidValues({"reason": _("Say why")})
-    fresh.status = obligation.status = Obligation.Status.DISPUTED
-    fresh.dispute_reason = reason.strip()[:300]
-    fresh.save(update_fields=["status", "dispute_reason"])
+    with transaction.atomic():
+        fresh = locks.obligation_for_update(obligation.pk)
+        if fresh.is_disputed:
+            raise DomainError(_("It is disputed already"))
+        if fresh.remaining != fresh.amount:
+            raise DomainError(_("Part of it was already cleared: record a correction instead"))
+        fresh.status = obligation.status = Obligation.Status.DISPUTED
+        fresh.dispute_reason = obligation.dispute_reason = reason
+        fresh.save(update_fields=["status", "dispute_reason"])
+        audit_record(
+            actor=actor, action="obligation.dispute", target=fresh,
+            summary=_("disputed: %(reason)s") % {"reason": reason},
+            organizations=[fresh.debtor_id, fresh.creditor_id],
+        )  # fmt: skip
     return fresh
 
 
-def clearable(*, network: Network, currency: str) -> Any:
-    """The obligations a run for `network` in `currency` takes: confirmed, not disputed,
-    still owed, between two of its members."""
-    members = NetworkMembership.objects.filter(
-        network=network, status=NetworkMembership.Status.MEMBER
-    ).values("organization_id")
-    return Obligation.objects.filter(
-        Q(status=Obligation.Status.OPEN) | Q(status=Obligation.Status.PARTLY),
-        currency=currency, confirmed_at__isnull=False, remaining__gt=0,
-        debtor__in=members, creditor__in=members,
-    ).order_by("due_on", "pk")  # fmt: skip
+# clearing runs ----------------------------------------------------------------------
+#
+# A run is proposed and committed by functions of ids and an actor, each in short
+# transactions, so that a background task can call them as a page does: propose reads
+# and solves outside any transaction and writes the run in one; commit locks what it
+# changes, checks it is unchanged, and applies the run in bulk.
 
 
-@transaction.atomic
-def run_propose(
-    *, actor: User | None, network: Network, currency: str, use_credit: bool = False
-) -> ClearingRun:
-    """Snapshot the clearable obligations and compute the optimal set-off; with
-    `use_credit`, then what remains paid in the network's mutual credit within each
-    debtor's available credit. Nothing is applied until the run is committed."""
-    currency = currency.upper()
-    system = CreditSystem.objects.filter(network=network).first()
-    if use_credit and (system is None or system.currency != currency):
-        raise DomainError(_("The network has no mutual credit worth %(currency)s")
-                          % {"currency": currency})  # fmt: skip
-    rows = list(clearable(network=network, currency=currency)
-                .values_list("pk", "debtor_id", "creditor_id", "remaining"))  # fmt: skip
-    if not rows:
-        raise DomainError(_("No confirmed open obligations among the network's members"))
-    ids, debtors, creditors, owed = (
+def _network(network: Network | int) -> Network:
+    return network if isinstance(network, Network) else Network.objects.get(pk=network)
+
+
+def _run(run: ClearingRun | int) -> ClearingRun:
+    pk = run.pk if isinstance(run, ClearingRun) else run
+    return ClearingRun.objects.select_related("network").get(pk=pk)
+
+
+def _solve(
+    rows: list[tuple[int, int, int, int]], *, system: CreditSystem | None
+) -> tuple[Any, Any, Any]:
+    """(owed, set off, paid in credit) per row (pk, debtor, creditor, remaining)."""
+    _ids, debtors, creditors, owed = (
         np.array(col, dtype=np.int64) for col in zip(*rows, strict=True)
     )
     orgs, compact = np.unique(np.concatenate([debtors, creditors]), return_inverse=True)
     d, c = compact[: len(rows)], compact[len(rows) :]
-    cleared = solver.setoff(d, c, owed, len(orgs))
+    try:
+        cleared = solver.setoff(d, c, owed, len(orgs))
+    except solver.TooLarge:
+        raise DomainError(
+            _("The run's debt is too large to clear at once (more than 4.6 × 10^18 minor "
+              "units): clear the largest invoices separately")
+        ) from None  # fmt: skip
     credit = np.zeros(len(rows), dtype=np.int64)
-    if use_credit and system is not None:
-        accounts = {a.organization_id: a for a in system.accounts.all()}
-        has = np.array([int(o) in accounts for o in orgs], dtype=bool)
-        balance = np.array([accounts[int(o)].balance if int(o) in accounts else 0 for o in orgs])
-        limit = np.array([accounts[int(o)].limit if int(o) in accounts else 0 for o in orgs])
+    if system is not None:
+        accounts = {
+            organization: (balance, limit)
+            for organization, balance, limit in system.accounts.values_list(
+                "organization_id", "balance", "limit"
+            )
+        }
+        state = [accounts.get(int(o)) for o in orgs]
         credit = solver.settle_with_credit(
-            d, c, owed - cleared, balance.astype(np.int64), limit.astype(np.int64),
-            has_account=has,
+            d, c, owed - cleared,
+            np.array([s[0] if s else 0 for s in state], dtype=np.int64),
+            np.array([s[1] if s else 0 for s in state], dtype=np.int64),
+            has_account=np.array([s is not None for s in state], dtype=bool),
+            ceiling=MAX_MONEY,
         ).paid  # fmt: skip
-    run = ClearingRun.objects.create(
-        network=network, currency=currency, use_credit=use_credit, created_by=actor,
-        created_at=timezone.now(), total_debt=int(owed.sum()), setoff_total=int(cleared.sum()),
-        credit_total=int(credit.sum()),
-    )  # fmt: skip
-    RunLine.objects.bulk_create(
-        RunLine(run=run, obligation_id=int(i), owed=int(o), setoff=int(s), credit=int(k))
-        for i, o, s, k in zip(ids, owed, cleared, credit, strict=True)
+    return owed, cleared, credit
+
+
+def clearing_run_propose(
+    *, actor: AnyUser, network: Network | int, currency: str, use_credit: bool = False
+) -> ClearingRun:
+    """Snapshot the clearable obligations (confirmed, still owed, between two members of
+    the network today) and compute the optimal set-off; with `use_credit`, then what
+    remains paid in the network's mutual credit within each debtor's available credit.
+    Nothing is applied until the run is committed."""
+    network = _network(network)
+    require(
+        permissions.can_run_clearing(actor, network),
+        _("Only the network's coordinators run a clearing"),
     )
+    currency = check_currency(currency)
+    system = CreditSystem.objects.filter(network=network).first() if use_credit else None
+    if use_credit and (system is None or system.currency != currency):
+        raise DomainError(_("The network has no mutual credit worth %(currency)s")
+                          % {"currency": currency}, field="use_credit")  # fmt: skip
+    rows = list(selectors.clearable(network=network, currency=currency)
+                .values_list("pk", "debtor_id", "creditor_id", "remaining"))  # fmt: skip
+    if not rows:
+        raise DomainError(_("No confirmed open obligations among the network's members"))
+    owed, cleared, credit = _solve(rows, system=system)
+    totals = {"total_debt": solver.total(owed), "setoff_total": solver.total(cleared),
+              "credit_total": solver.total(credit)}  # fmt: skip
+    with transaction.atomic():
+        run = ClearingRun.objects.create(
+            network=network, currency=currency, use_credit=use_credit, created_by=_user(actor),
+            created_at=timezone.now(), **totals,
+        )  # fmt: skip
+        RunLine.objects.bulk_create(
+            (RunLine(run=run, obligation_id=row[0], owed=o, setoff=s, credit=k)
+             for row, o, s, k in zip(rows, owed.tolist(), cleared.tolist(), credit.tolist(),
+                                     strict=True)),
+            batch_size=BATCH,
+        )  # fmt: skip
+        audit_record(
+            actor=actor, action="run.propose", target=run,
+            summary=_("%(setoff)s set off and %(credit)s in mutual credit of %(debt)s")
+            % {"setoff": _money(run.setoff_total, currency),
+               "credit": _money(run.credit_total, currency),
+               "debt": _money(run.total_debt, currency)},
+            organizations={pk for row in rows for pk in row[1:3]}, network=network,
+        )  # fmt: skip
     return run
 
 
-def _apply(obligation: Obligation, amount: int, kind: str, run: ClearingRun | None,
-           actor: User | None) -> None:  # fmt: skip
+def clearing_run_request(
+    *, actor: AnyUser, network: Network | int, currency: str, use_credit: bool = False
+) -> TaskRun:
+    """Queue a run's proposal for a background worker: on a big network the set-off takes
+    seconds, which no request (and no SQLite writer) should wait for. The page follows the
+    task and opens the run once it is ready."""
+    network = _network(network)
+    require(
+        permissions.can_run_clearing(actor, network),
+        _("Only the network's coordinators run a clearing"),
+    )
+    currency = check_currency(currency)
+    return task_run_submit(
+        actor=actor,
+        name="clearing.run_propose",
+        label=_("Clearing run of %(network)s in %(currency)s")
+        % {"network": network.name, "currency": currency},
+        params={"network": network.pk, "currency": currency, "use_credit": use_credit},
+        network=network,
+    )
+
+
+def clearing_run_propose_job(
+    *, actor: AnyUser, network: int, currency: str, use_credit: bool
+) -> JobResult:
+    """The background task of `clearing_run_request`: propose, and say what it found."""
+    run = clearing_run_propose(
+        actor=actor, network=network, currency=currency, use_credit=use_credit
+    )
+    summary = _("%(setoff)s set off and %(credit)s in mutual credit of %(debt)s") % {
+        "setoff": _money(run.setoff_total, currency),
+        "credit": _money(run.credit_total, currency),
+        "debt": _money(run.total_debt, currency),
+    }
+    return summary, ("clearing:run", [run.pk])
+
+
+def _entry(obligation: Obligation, amount: int, kind: str, run: ClearingRun,
+           user: User | None, now: dt.datetime) -> ObligationEntry:  # fmt: skip
     obligation.remaining -= amount
-    obligation.status = (
-        Obligation.Status.SETTLED if obligation.remaining == 0
-        else Obligation.Status.OPEN if obligation.remaining == obligation.amount
-        else Obligation.Status.PARTLY
-    )  # fmt: skip
-    ObligationEntry.objects.create(
+    obligation.status = _status(obligation)
+    return ObligationEntry(
         obligation=obligation, run=run, kind=kind, amount=amount,
-        remaining_after=obligation.remaining, created_at=timezone.now(), created_by=actor,
+        remaining_after=obligation.remaining, created_at=now, created_by=user,
     )  # fmt: skip
 
 
-@transaction.atomic
-def run_commit(*, actor: User | None, run: ClearingRun) -> ClearingRun:
+def _move(
+    transfer: CreditTransfer, source: CreditAccount, target: CreditAccount
+) -> list[CreditEntry]:
+    """The two ledger entries of a transfer, with the accounts' new balances (not saved)."""
+    entries = []
+    for account, signed in ((source, -transfer.amount), (target, transfer.amount)):
+        account.balance += signed
+        entries.append(CreditEntry(account=account, transfer=transfer, amount=signed,
+                                   balance_after=account.balance,
+                                   created_at=transfer.created_at))  # fmt: skip
+    return entries
+
+
+def _save_transfers(
+    moves: list[tuple[CreditTransfer, CreditAccount, CreditAccount]],
+    accounts: Iterable[CreditAccount],
+) -> None:
+    """Write transfers, their entries and the accounts' balances, in bulk."""
+    CreditTransfer.objects.bulk_create([t for t, _s, _p in moves], batch_size=BATCH)
+    entries = [entry for move in moves for entry in _move(*move)]
+    CreditEntry.objects.bulk_create(entries, batch_size=BATCH)
+    CreditAccount.objects.bulk_update(list(accounts), ["balance"], batch_size=BATCH)
+
+
+def clearing_run_commit(*, actor: AnyUser, run: ClearingRun | int) -> ClearingRun:
     """Apply a proposed run's set-offs (and mutual-credit payments) as ledger entries, all
     at once or not at all. A run commits once; one whose obligations changed since it was
-    proposed is refused (propose a new one)."""
-    fresh = ClearingRun.objects.select_for_update().get(pk=run.pk)
-    if fresh.status != ClearingRun.Status.PROPOSED:
-        raise DomainError(_("This run was already committed"))
-    lines = list(fresh.lines.all())
-    obligations = Obligation.objects.select_for_update().in_bulk(
-        [line.obligation_id for line in lines]
+    proposed, or whose organisations are no longer all members, is refused (propose a
+    new one)."""
+    found = _run(run)
+    require(
+        permissions.can_run_clearing(actor, found.network),
+        _("Only the network's coordinators commit a clearing"),
     )
-    for line in lines:
-        current = obligations[line.obligation_id]
-        if current.remaining != line.owed or current.status == Obligation.Status.DISPUTED:
-            raise DomainError(_("Obligations changed since the run was proposed: propose it again"))
-    system = CreditSystem.objects.filter(network=fresh.network).first()
-    accounts = {a.organization_id: a for a in system.accounts.all()} if system else {}
-    for line in lines:
-        obligation = obligations[line.obligation_id]
-        if line.setoff:
-            _apply(obligation, line.setoff, ObligationEntry.Kind.SETOFF, fresh, actor)
-        if line.credit and system is not None:
-            # the second phase passed over the obligations more than once, so a payment
-            # may rely on credit received further down the list: limits are checked on
-            # the balances the whole run leaves, below, inside this transaction
-            _transfer(
-                system=system, payer=accounts[obligation.debtor_id],
-                payee=accounts[obligation.creditor_id], amount=line.credit,
-                kind=CreditTransfer.Kind.CLEARING, actor=actor, run=fresh,
-                memo=obligation.reference or f"#{obligation.pk}", check_limit=False,
-            )  # fmt: skip
-            _apply(obligation, line.credit, ObligationEntry.Kind.CREDIT, fresh, actor)
-        if line.setoff or line.credit:
-            obligation.save(update_fields=["remaining", "status"])
-    if system and system.accounts.filter(balance__lt=-F("limit")).exists():
-        raise DomainError(_("Balances changed since the run was proposed: propose it again"))
-    fresh.status = run.status = ClearingRun.Status.COMMITTED
-    fresh.committed_by, fresh.committed_at = actor, timezone.now()
-    fresh.save(update_fields=["status", "committed_by", "committed_at"])
+    lines = list(RunLine.objects.filter(run=found).order_by("pk"))
+    user, now = _user(actor), timezone.now()
+    with transaction.atomic():
+        # everything this transaction changes is locked first, in the one global order
+        fresh = locks.run_for_update(found.pk)
+        if fresh.is_committed:
+            raise DomainError(_("This run was already committed"))
+        if not fresh.is_proposed:
+            raise DomainError(_("Only a proposed run is committed"))
+        obligations = locks.run_obligations_for_update(fresh.pk)
+        system = CreditSystem.objects.filter(network_id=fresh.network_id).first()
+        accounts = (locks.run_accounts_for_update(fresh.pk, system_id=system.pk)
+                    if system is not None and fresh.use_credit else {})  # fmt: skip
+        for line in lines:
+            current = obligations[line.obligation_id]
+            if current.remaining != line.owed or current.is_disputed:
+                raise DomainError(
+                    _("Obligations changed since the run was proposed: propose it again")
+                )
+        parties = {pk for o in obligations.values() for pk in (o.debtor_id, o.creditor_id)}
+        if gone := parties - permissions.members_now(fresh.network_id, parties):
+            names = Organization.objects.filter(pk__in=sorted(gone)[:3]).values_list(
+                "name", flat=True
+            )
+            raise DomainError(
+                _("No longer members of the network: %(names)s. Propose the run again")
+                % {"names": ", ".join(names)}
+            )
+        by_org = {a.organization_id: a for a in accounts.values()}
+        entries: list[ObligationEntry] = []
+        touched: dict[int, Obligation] = {}
+        moves: list[tuple[CreditTransfer, CreditAccount, CreditAccount]] = []
+        for line in lines:
+            obligation = obligations[line.obligation_id]
+            if line.setoff or line.credit:
+                touched[obligation.pk] = obligation
+            if line.setoff:
+                entries.append(_entry(obligation, line.setoff, ObligationEntry.Kind.SETOFF,
+                                      fresh, user, now))  # fmt: skip
+            if line.credit:
+                payer, payee = by_org.get(obligation.debtor_id), by_org.get(obligation.creditor_id)
+                if payer is None or payee is None:
+                    raise DomainError(
+                        _("Balances changed since the run was proposed: propose it again")
+                    )
+                transfer = CreditTransfer(
+                    system=system, payer=payer, payee=payee, amount=line.credit,
+                    kind=CreditTransfer.Kind.CLEARING, memo=obligation.reference[:200]
+                    or f"#{obligation.pk}", run=fresh, created_by=user, created_at=now,
+                )  # fmt: skip
+                moves.append((transfer, payer, payee))
+                entries.append(_entry(obligation, line.credit, ObligationEntry.Kind.CREDIT,
+                                      fresh, user, now))  # fmt: skip
+        # the second phase passed over the obligations more than once, so a payment may
+        # rely on credit received further down the list: limits hold on the final balances
+        balance = {a.pk: a.balance for a in accounts.values()}
+        for transfer, payer, payee in moves:
+            balance[payer.pk] -= transfer.amount
+            balance[payee.pk] += transfer.amount
+        if any(not -a.limit <= balance[a.pk] <= MAX_MONEY for a in accounts.values()):
+            raise DomainError(_("Balances changed since the run was proposed: propose it again"))
+        ObligationEntry.objects.bulk_create(entries, batch_size=BATCH)
+        Obligation.objects.bulk_update(
+            list(touched.values()), ["remaining", "status"], batch_size=BATCH
+        )
+        if moves:
+            _save_transfers(moves, accounts.values())
+        fresh.status = ClearingRun.Status.COMMITTED
+        fresh.committed_by, fresh.committed_at = user, now
+        fresh.save(update_fields=["status", "committed_by", "committed_at"])
+        audit_record(
+            actor=actor, action="run.commit", target=fresh,
+            summary=_("%(cleared)s cleared of %(debt)s")
+            % {"cleared": _money(fresh.cleared, fresh.currency),
+               "debt": _money(fresh.total_debt, fresh.currency)},
+            organizations=parties, network=fresh.network_id,
+        )  # fmt: skip
+    if isinstance(run, ClearingRun):
+        run.status, run.committed_by, run.committed_at = fresh.status, user, now
     return fresh
 
 
-@transaction.atomic
-def run_reverse(*, actor: User | None, run: ClearingRun) -> ClearingRun:
+def clearing_run_discard(*, actor: AnyUser, run: ClearingRun | int) -> ClearingRun:
+    """Set a proposed run aside: it will never be committed."""
+    found = _run(run)
+    require(
+        permissions.can_run_clearing(actor, found.network),
+        _("Only the network's coordinators discard a clearing run"),
+    )
+    with transaction.atomic():
+        fresh = locks.run_for_update(found.pk)
+        if not fresh.is_proposed:
+            raise DomainError(_("Only a proposed run is discarded"))
+        fresh.status, fresh.discarded_at = ClearingRun.Status.DISCARDED, timezone.now()
+        fresh.save(update_fields=["status", "discarded_at"])
+        audit_record(
+            actor=actor, action="run.discard", target=fresh,
+            summary=_("run of %(currency)s discarded") % {"currency": fresh.currency},
+            organizations=permissions.run_parties(fresh), network=fresh.network_id,
+        )  # fmt: skip
+    if isinstance(run, ClearingRun):
+        run.status = fresh.status
+    return fresh
+
+
+def clearing_run_reverse(*, actor: AnyUser, run: ClearingRun | int) -> ClearingRun:
     """Undo a committed run by correcting entries: every obligation owes again what the
     run cleared of it, and its mutual-credit payments are paid back."""
-    fresh = ClearingRun.objects.select_for_update().get(pk=run.pk)
-    if fresh.status != ClearingRun.Status.COMMITTED:
-        raise DomainError(_("Only a committed run is reversed"))
-    lines = list(fresh.lines.filter(Q(setoff__gt=0) | Q(credit__gt=0)))
-    obligations = Obligation.objects.select_for_update().in_bulk(
-        [line.obligation_id for line in lines]
-    )
-    for line in lines:
-        obligation = obligations[line.obligation_id]
-        _apply(
-            obligation, -(line.setoff + line.credit), ObligationEntry.Kind.CORRECTION, fresh, actor
-        )
-        obligation.save(update_fields=["remaining", "status"])
-    for transfer in fresh.transfers.select_related("payer__organization", "payee__organization"):
-        _transfer(system=transfer.system, payer=transfer.payee, payee=transfer.payer,
-                  amount=transfer.amount, kind=CreditTransfer.Kind.CORRECTION, run=fresh,
-                  actor=actor, memo=_("Reversal of %(memo)s") % {"memo": transfer.memo},
-                  check_limit=False)  # fmt: skip
-    fresh.status = run.status = ClearingRun.Status.REVERSED
-    fresh.reversed_at = timezone.now()
-    fresh.save(update_fields=["status", "reversed_at"])
+    found = _run(run)
+    require(
+        permissions.can_reverse_run(actor, found),
+        _("Only the network's coordinators reverse a clearing, while all its "
+          "organisations are members"),
+    )  # fmt: skip
+    user, now = _user(actor), timezone.now()
+    with transaction.atomic():
+        fresh = locks.run_for_update(found.pk)
+        if not fresh.is_committed:
+            raise DomainError(_("Only a committed run is reversed"))
+        obligations = locks.run_obligations_for_update(fresh.pk, cleared_only=True)
+        accounts = locks.run_transfer_accounts_for_update(fresh.pk)
+        lines = RunLine.objects.filter(Q(setoff__gt=0) | Q(credit__gt=0), run=fresh)
+        entries = [
+            _entry(obligations[line.obligation_id], -(line.setoff + line.credit),
+                   ObligationEntry.Kind.CORRECTION, fresh, user, now)
+            for line in lines.order_by("pk")
+        ]  # fmt: skip
+        moves = [
+            (CreditTransfer(system_id=t.system_id, payer=accounts[t.payee_id],
+                            payee=accounts[t.payer_id], amount=t.amount,
+                            kind=CreditTransfer.Kind.CORRECTION, run=fresh, created_by=user,
+                            created_at=now,
+                            memo=(_("Reversal of %(memo)s") % {"memo": t.memo})[:200]),
+             accounts[t.payee_id], accounts[t.payer_id])
+            for t in fresh.transfers.filter(kind=CreditTransfer.Kind.CLEARING).order_by("pk")
+        ]  # fmt: skip
+        ObligationEntry.objects.bulk_create(entries, batch_size=BATCH)
+        Obligation.objects.bulk_update(list(obligations.values()), ["remaining", "status"],
+                                       batch_size=BATCH)  # fmt: skip
+        if moves:
+            _save_transfers(moves, accounts.values())
+        fresh.status, fresh.reversed_at = ClearingRun.Status.REVERSED, now
+        fresh.save(update_fields=["status", "reversed_at"])
+        audit_record(
+            actor=actor, action="run.reverse", target=fresh,
+            summary=_("%(cleared)s owed again") % {"cleared": _money(fresh.cleared,
+                                                                      fresh.currency)},
+            organizations={pk for o in obligations.values() for pk in (o.debtor_id, o.creditor_id)},
+            network=fresh.network_id,
+        )  # fmt: skip
+    if isinstance(run, ClearingRun):
+        run.status = fresh.status
     return fresh
 
 
 # mutual credit ----------------------------------------------------------------------
 
 
-@transaction.atomic
-def credit_system_create(*, network: Network, values: Mapping[str, Any]) -> CreditSystem:
+def credit_system_create(
+    *, actor: AnyUser, network: Network, values: Mapping[str, Any]
+) -> CreditSystem:
     """The network's mutual credit, with an account for each of its members (those who
     join later get theirs on their first payment)."""
-    errors = {}
+    require(
+        permissions.can_manage_credit(actor, network),
+        _("Only the network's coordinators start a mutual credit"),
+    )
+    errors: dict[str, str] = {}
     code = str(values.get("code") or "").strip().upper()
-    if not code.isalnum() or not 2 <= len(code) <= 8:
+    if not (code.isascii() and code.isalnum() and 2 <= len(code) <= 8):
         errors["code"] = _("is 2 to 8 letters or digits")
-    currency = str(values.get("currency") or "").upper()
-    if not CURRENCY.match(currency):
-        errors["currency"] = _("%(value)r is not an ISO 4217 currency code") % {"value": currency}
-    if int(values.get("default_limit") or 0) < 0:
-        errors["default_limit"] = _("is not negative")
+    clean: dict[str, Any] = {}
+    for field, check in (
+        ("name", lambda v: check_text(str(v or code).strip(), field="name", max_length=100)),
+        ("currency", lambda v: check_currency(v, field="currency")),
+        ("default_limit", lambda v: check_money(v or 0, field="default_limit")),
+    ):
+        try:
+            clean[field] = check(values.get(field))
+        except OutOfBounds as error:
+            errors[field] = error.message
     if CreditSystem.objects.filter(network=network).exists():
         errors["code"] = _("The network already runs a mutual credit")
     if errors:
         raise InvalidValues(errors)
-    system = CreditSystem.objects.create(
-        network=network, code=code, name=str(values.get("name") or code)[:100], currency=currency,
-        default_limit=int(values.get("default_limit") or 0), created_at=timezone.now(),
-    )  # fmt: skip
-    CreditAccount.objects.bulk_create(
-        CreditAccount(system=system, organization=member, limit=system.default_limit,
-                      opened_at=system.created_at)
-        for member in network_members(network=network)
-    )  # fmt: skip
+    with transaction.atomic():
+        system = CreditSystem.objects.create(
+            network=network, code=code, name=clean["name"] or code, currency=clean["currency"],
+            default_limit=clean["default_limit"], created_at=timezone.now(),
+        )  # fmt: skip
+        members = list(network_members(network=network).values_list("pk", flat=True))
+        CreditAccount.objects.bulk_create(
+            (CreditAccount(system=system, organization_id=member, limit=system.default_limit,
+                           opened_at=system.created_at) for member in members),
+            batch_size=BATCH,
+        )  # fmt: skip
+        audit_record(
+            actor=actor, action="credit.start", target=system,
+            summary=_("%(name)s (%(code)s) started, worth %(currency)s, default limit %(limit)s")
+            % {"name": system.name, "code": code, "currency": system.currency,
+               "limit": _money(system.default_limit, system.currency)},
+            organizations=members, network=network,
+        )  # fmt: skip
     return system
 
 
-def credit_account_open(*, system: CreditSystem, organization: Organization) -> CreditAccount:
-    """A member's account, at zero with the system's default limit (idempotent)."""
-    if not NetworkMembership.objects.filter(
-        network=system.network, organization=organization, status=NetworkMembership.Status.MEMBER
-    ).exists():
+def _account(system: CreditSystem, organization: Organization) -> tuple[CreditAccount, bool]:
+    """A member's account, at zero with the system's default limit, opened if need be."""
+    if not permissions.members_now(system.network_id, {organization.pk}):
         raise DomainError(_("Only the network's members hold accounts"))
-    account, _created = CreditAccount.objects.get_or_create(
+    return CreditAccount.objects.get_or_create(
         system=system, organization=organization,
         defaults={"limit": system.default_limit, "opened_at": timezone.now()},
     )  # fmt: skip
+
+
+def credit_account_open(
+    *, actor: AnyUser, system: CreditSystem, organization: Organization
+) -> CreditAccount:
+    """A member's account, at zero with the system's default limit (idempotent)."""
+    require(
+        permissions.can_open_account(actor, system, organization),
+        _("Only the network's coordinators or the member's admins open an account"),
+    )
+    with transaction.atomic():
+        account, created = _account(system, organization)
+        if created:
+            audit_record(
+                actor=actor, action="account.open", target=account,
+                summary=_("account of %(name)s opened") % {"name": organization.name},
+                organizations=[organization], network=system.network_id,
+            )  # fmt: skip
     return account
 
 
-def credit_limit_set(*, account: CreditAccount, limit: int) -> CreditAccount:
+def credit_limit_set(*, actor: AnyUser, account: CreditAccount, limit: int) -> CreditAccount:
     """The coordinator sets how far below zero an account may go. A limit lower than what
     the account already owes is refused."""
+    require(
+        permissions.can_set_limit(actor, account),
+        _("Only the network's coordinators set the limits of its members' accounts"),
+    )
+    check_money(limit, field="limit")
     with transaction.atomic():
-        fresh = CreditAccount.objects.select_for_update().get(pk=account.pk)
-        if limit < 0:
-            raise InvalidValues({"limit": _("is not negative")})
+        fresh = locks.accounts_for_update([account.pk])[account.pk]
         if fresh.balance + limit < 0:
-            raise InvalidValues({"limit": _("is at least what the account owes (%(owed)s)")
-                                 % {"owed": -fresh.balance}})  # fmt: skip
-        fresh.limit = account.limit = limit
+            owed = _money(-fresh.balance, account.system.currency)
+            raise InvalidValues(
+                {"limit": _("is at least what the account owes (%(owed)s)") % {"owed": owed}}
+            )
+        before, fresh.limit = fresh.limit, limit
         fresh.save(update_fields=["limit"])
+        audit_record(
+            actor=actor, action="limit.set", target=fresh,
+            summary=_("limit of %(name)s from %(before)s to %(after)s")
+            % {"name": fresh.organization.name,
+               "before": _money(before, account.system.currency),
+               "after": _money(limit, account.system.currency)},
+            organizations=[fresh.organization_id], network=account.system.network_id,
+        )  # fmt: skip
+    account.limit = limit
     return fresh
 
 
-def _transfer(
-    *, system: CreditSystem, payer: CreditAccount, payee: CreditAccount, amount: int,
-    kind: str, actor: User | None, memo: str = "", key: str | None = None,
-    run: ClearingRun | None = None, check_limit: bool = True,
-) -> CreditTransfer:  # fmt: skip
-    """Move `amount` from payer to payee, locking both accounts (in id order, so two
-    payments in opposite directions never deadlock)."""
-    locked = CreditAccount.objects.select_for_update().in_bulk(sorted({payer.pk, payee.pk}))
-    source, target = locked[payer.pk], locked[payee.pk]
-    if check_limit and source.balance - amount < -source.limit:
-        available = money(max(source.available, 0), system.currency)
-        raise DomainError(
-            _("Not enough credit: %(name)s may pay %(available)s more")
-            % {"name": source.organization.name, "available": available},
-            field="amount",
-        )
-    now = timezone.now()
-    transfer = CreditTransfer.objects.create(
-        system=system, payer=source, payee=target, amount=amount, kind=kind, memo=memo[:200],
-        idempotency_key=key, run=run, created_by=actor, created_at=now,
-    )  # fmt: skip
-    for account, signed in ((source, -amount), (target, amount)):
-        account.balance += signed
-        account.save(update_fields=["balance"])
-        CreditEntry.objects.create(account=account, transfer=transfer, amount=signed,
-                                   balance_after=account.balance, created_at=now)  # fmt: skip
-    return transfer
+def _clean_key(idempotency_key: str | None) -> str | None:
+    key = (idempotency_key or "").strip()
+    if len(key) > KEY_LENGTH:
+        raise OutOfBounds(_("is at most %(max)d characters") % {"max": KEY_LENGTH},
+                          field="idempotency_key")  # fmt: skip
+    return check_text(key, field="idempotency_key", max_length=KEY_LENGTH) or None
 
 
 def credit_pay(
-    *, actor: User | None, system: CreditSystem, payer: Organization, payee: Organization,
+    *, actor: AnyUser, system: CreditSystem, payer: Organization, payee: Organization,
     amount: int, memo: str = "", idempotency_key: str | None = None,
 ) -> CreditTransfer:  # fmt: skip
     """A payment in mutual credit within the payer's limit. With an idempotency key, a
-    retried request returns the first payment instead of paying again."""
+    retried request returns the first payment instead of paying again, also when the
+    two arrive at once (the key is looked up again under the accounts' locks)."""
+    require(permissions.can_pay_from(actor, payer), _("Pay from an organisation you speak for"))
+    check_money(amount, field="amount")
     if amount <= 0:
         raise InvalidValues({"amount": _("is a whole number of minor units above 0")})
-    if payer == payee:
+    if payer.pk == payee.pk:
         raise InvalidValues({"payee": _("is not the payer itself")})
-    key = (idempotency_key or "").strip()[:100] or None
-    if key and (done := CreditTransfer.objects.filter(system=system, idempotency_key=key).first()):
-        return _same_payment(done, payer, amount)
-    accounts = {org.pk: credit_account_open(system=system, organization=org)
-                for org in (payer, payee)}  # fmt: skip
+    memo = check_text(memo, field="memo", max_length=200)
+    key = _clean_key(idempotency_key)
+    if done := _paid_with(system, key):
+        return _same_payment(done, payer, payee, amount)
+    source, _new = _account(system, payer)
+    target, _new = _account(system, payee)
     try:
         with transaction.atomic():
+            locked = locks.accounts_for_update([source.pk, target.pk])
+            # again under the locks: a parallel request with this key may have paid
+            # while this one waited for them
+            if done := _paid_with(system, key):
+                return _same_payment(done, payer, payee, amount)
             return _transfer(
-                system=system, payer=accounts[payer.pk], payee=accounts[payee.pk],
-                amount=amount, kind=CreditTransfer.Kind.PAYMENT, actor=actor, memo=memo, key=key,
+                actor=actor, system=system, source=locked[source.pk], target=locked[target.pk],
+                amount=amount, memo=memo, key=key,
             )  # fmt: skip
-    except IntegrityError:  # the same key, committed by a parallel request meanwhile
-        done = CreditTransfer.objects.filter(system=system, idempotency_key=key).first()
-        if key is None or done is None:
-            raise
-        return _same_payment(done, payer, amount)
+    except IntegrityError:  # the same key, paid meanwhile between two other accounts
+        if done := _paid_with(system, key):
+            return _same_payment(done, payer, payee, amount)
+        raise
 
 
-def _same_payment(done: CreditTransfer, payer: Organization, amount: int) -> CreditTransfer:
-    if done.payer.organization_id != payer.pk or done.amount != amount:
-        raise DomainError(_("This idempotency key was used for another payment"))
+def _paid_with(system: CreditSystem, key: str | None) -> CreditTransfer | None:
+    if key is None:
+        return None
+    return (
+        CreditTransfer.objects.filter(system=system, idempotency_key=key)
+        .select_related("payer", "payee")
+        .first()
+    )
+
+
+def _transfer(
+    *, actor: AnyUser, system: CreditSystem, source: CreditAccount, target: CreditAccount,
+    amount: int, memo: str, key: str | None,
+) -> CreditTransfer:  # fmt: skip
+    """Move `amount` between two locked accounts, within the payer's limit."""
+    if source.balance - amount < -source.limit:
+        raise DomainError(
+            _("Not enough credit: %(name)s may pay %(available)s more")
+            % {"name": source.organization.name,
+               "available": _money(max(source.available, 0), system.currency)},
+            field="amount",
+        )  # fmt: skip
+    if target.balance + amount > MAX_MONEY:
+        raise DomainError(_("The payee's balance would pass 10^15 minor units"), field="amount")
+    transfer = CreditTransfer.objects.create(
+        system=system, payer=source, payee=target, amount=amount,
+        kind=CreditTransfer.Kind.PAYMENT, memo=memo, idempotency_key=key,
+        created_by=_user(actor), created_at=timezone.now(),
+    )  # fmt: skip
+    CreditEntry.objects.bulk_create(_move(transfer, source, target))
+    CreditAccount.objects.bulk_update([source, target], ["balance"])
+    audit_record(
+        actor=actor, action="credit.pay", target=transfer,
+        summary=_("%(amount)s from %(payer)s to %(payee)s")
+        % {"amount": _money(amount, system.currency), "payer": source.organization.name,
+           "payee": target.organization.name},
+        organizations=[source.organization_id, target.organization_id],
+        network=system.network_id,
+    )  # fmt: skip
+    return transfer
+
+
+def _same_payment(
+    done: CreditTransfer, payer: Organization, payee: Organization, amount: int
+) -> CreditTransfer:
+    if (
+        done.payer.organization_id != payer.pk
+        or done.payee.organization_id != payee.pk
+        or done.amount != amount
+    ):
+        raise DomainError(
+            _("This idempotency key was used for another payment"), field="idempotency_key"
+        )
     return done

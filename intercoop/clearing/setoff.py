@@ -22,6 +22,34 @@ import numpy.typing as npt
 Ints = npt.NDArray[np.int64]
 
 
+# The solver works in 64-bit integers: positions, flows and the total cost are at most
+# the total debt, so a total up to 2^62 can never overflow. Amounts are each at most
+# 10^15 minor units (core.bounds), so this is some 4,600 of the largest amounts at once.
+MAX_TOTAL = 2**62
+
+
+class TooLarge(ValueError):
+    """The total of the obligations is beyond what the solver computes exactly."""
+
+
+def total(amount: Ints) -> int:
+    """The exact sum of non-negative int64 amounts, as a Python int (never wraps)."""
+    values = np.asarray(amount, np.int64)
+    if not len(values):
+        return 0
+    if int(values.max()) <= (2**63 - 1) // len(values):
+        return int(values.sum())  # cannot wrap: every partial sum is below the bound
+    return sum(values.tolist())
+
+
+def check_total(amount: Ints) -> int:
+    """The total, refused when the solver could not compute with it exactly."""
+    debt = total(amount)
+    if debt > MAX_TOTAL:
+        raise TooLarge(f"the total debt {debt} is more than {MAX_TOTAL} minor units")
+    return debt
+
+
 class SolverFailed(RuntimeError):
     """The flow solver did not reach an optimum (it always should: remainders equal to the
     amounts are a feasible flow)."""
@@ -55,6 +83,7 @@ def setoff(debtor: Ints, creditor: Ints, amount: Ints, nodes: int | None = None)
         return result
     if (amount < 0).any() or (debtor == creditor).any():
         raise ValueError("amounts are ≥ 0 and a debtor is never its own creditor")
+    check_total(amount)
     nodes = int(max(debtor.max(), creditor.max())) + 1 if nodes is None else nodes
     labels = strongly_connected(debtor, creditor, nodes)
     inside = np.nonzero((labels[debtor] == labels[creditor]) & (amount > 0))[0]
@@ -93,12 +122,13 @@ def settle_with_credit(
     *,
     order: Sequence[int] | None = None,
     has_account: npt.NDArray[np.bool_] | None = None,
+    ceiling: int | None = None,
 ) -> CreditSettlement:
     """The second phase: what remains after the set-off is paid in mutual credit where the
     debtor's available credit (balance + limit) allows, obligation by obligation in
     `order` (e.g. oldest due first), passing again while payments received free up credit.
     Balances always sum to what they summed to before (each payment moves credit from one
-    account to another) and never fall below −limit."""
+    account to another), never fall below −limit and never rise above `ceiling`."""
     remainder = np.asarray(remainder, np.int64).copy()
     balances = np.asarray(balance, np.int64).copy()
     paid = np.zeros(len(remainder), dtype=np.int64)
@@ -113,6 +143,8 @@ def settle_with_credit(
                 continue
             payer, payee = debtor[i], creditor[i]
             pay = min(int(remainder[i]), max(0, int(balances[payer] + limit[payer])))
+            if ceiling is not None:
+                pay = min(pay, max(0, ceiling - int(balances[payee])))
             if pay:
                 balances[payer] -= pay
                 balances[payee] += pay

@@ -13,6 +13,7 @@ urlpatterns = [
     path("clearing/runs/<int:pk>/", views.run, name="run"),
     path("clearing/runs/<int:pk>/commit/", views.commit, name="commit"),
     path("clearing/runs/<int:pk>/reverse/", views.reverse_run, name="reverse"),
+    path("clearing/runs/<int:pk>/discard/", views.discard, name="discard"),
     path("clearing/runs/<int:pk>/statements.csv", views.statements_csv, name="statements_csv"),
     path("clearing/runs/<int:pk>/statements/<slug:slug>/", views.statement, name="statement"),
     path("networks/<slug:slug>/credit/", views.credit, name="credit"),

@@ -1,19 +1,21 @@
 """Clearing pages: an organisation's invoices (record, import, confirm, dispute); a
-network's clearing runs with their statements; its mutual credit."""
+network's clearing runs with their statements; its mutual credit.
 
-import csv
+Pages decide what to show with the rules of clearing.permissions; every write is the
+service's to allow or refuse (a refusal is the 403 page)."""
+
 import uuid
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from intercoop.clearing import permissions as rules
 from intercoop.clearing import selectors, services
 from intercoop.clearing.forms import (
     CreditSystemForm,
@@ -23,42 +25,59 @@ from intercoop.clearing.forms import (
     RunForm,
 )
 from intercoop.clearing.models import ClearingRun, CreditAccount, CreditSystem, Obligation
+from intercoop.core.csvfiles import SafeWriter
 from intercoop.core.errors import DomainError, ImportFailed
 from intercoop.core.forms import add_domain_errors
 from intercoop.core.money import MoneyError, major_units, minor_units
+from intercoop.core.pagination import paginate
+from intercoop.core.permissions import authenticated_user
 from intercoop.directory import permissions
 from intercoop.directory.models import Organization
 from intercoop.directory.selectors import network_members_acting_for
 
+PAGE_SIZE = 50
+
+
+def _amount(form: Any, field: str, currency: str) -> int | None:
+    """A form's amount in major units as minor units, or None with the field's error."""
+    try:
+        return minor_units(form.cleaned_data[field], currency)
+    except MoneyError as error:
+        form.add_error(field, error.message)
+        return None
+
+
+def _pk(value: str | None) -> int:
+    """A posted id (0, which names nothing, when it is not one)."""
+    text = (value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else 0
+
 
 @login_required
 def obligations(request: HttpRequest, slug: str) -> HttpResponse:
-    """An organisation's payables and receivables, for its people; its admins and editors
-    record and import invoices here."""
-    organization = permissions.access_organization(request.user, slug=slug)
-    if not permissions.belongs_to(request.user, organization):
-        raise PermissionDenied(_("Invoices are for the organisation's people"))
-    may_act = permissions.can_act_for(request.user, organization)
+    """An organisation's payables and receivables (50 a page each, filtered), for its
+    people; its admins and editors record and import invoices here."""
+    organization = rules.access_invoices(request.user, slug=slug)
     form = ObligationForm(request.POST if "record" in request.POST else None)
     upload = ImportForm(*((request.POST, request.FILES) if "import" in request.POST else ()))
+    extra: dict[str, Any] = {}
     if request.method == "POST":
-        if not may_act:
-            raise PermissionDenied(_("Only the organisation's admins and editors record invoices"))
-        actor = permissions.authenticated_user(request)
+        actor = authenticated_user(request)
         if "record" in request.POST and form.is_valid():
             values = form.cleaned_data
             other = Organization.objects.filter(slug=values["other"].strip()).first()
+            currency = values["currency"].strip().upper()
+            amount = _amount(form, "amount", currency)
             if other is None:
                 form.add_error("other", _("No organisation has this address name"))
-            else:
+            elif amount is not None:
                 ours = values["direction"] == "we_owe"
                 try:
                     services.obligation_record(
                         actor=actor, debtor=organization if ours else other,
                         creditor=other if ours else organization, recorded_for=organization,
-                        values={"amount": minor_units(values["amount"], values["currency"]),
-                                "currency": values["currency"], "due_on": values["due_on"],
-                                "reference": values["reference"]},
+                        values={"amount": amount, "currency": currency,
+                                "due_on": values["due_on"], "reference": values["reference"]},
                     )  # fmt: skip
                 except DomainError as error:
                     add_domain_errors(form, error)
@@ -69,34 +88,38 @@ def obligations(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 count = services.obligations_import(
                     actor=actor, organization=organization,
-                    text=upload.cleaned_data["file"].read().decode("utf-8-sig"),
+                    data=upload.cleaned_data["file"].read(),
                 )  # fmt: skip
             except ImportFailed as failed:
                 messages.error(request, failed.message)
-                return render(request, "clearing/obligations.html",
-                              _context(request, organization, form, upload, may_act)
-                              | {"import_errors": failed.errors[:50]})  # fmt: skip
-            except UnicodeDecodeError:
-                upload.add_error("file", _("The file is not UTF-8 text"))
+                extra["import_errors"] = failed.errors[:50]
+                extra["more_errors"] = max(0, len(failed.errors) - 50)
             else:
                 messages.success(request, _("%(count)s invoices imported.") % {"count": count})
                 return redirect("clearing:obligations", slug=slug)
-    return render(
-        request, "clearing/obligations.html", _context(request, organization, form, upload, may_act)
-    )
-
-
-def _context(request: HttpRequest, organization: Organization, form: Any, upload: Any,
-             may_act: bool) -> dict[str, Any]:  # fmt: skip
-    return selectors.obligations_of(organization=organization) | {
-        "organization": organization, "form": form, "upload": upload, "may_act": may_act,
-        "may_confirm": permissions.can_act_for(request.user, organization),
-    }  # fmt: skip
+    filters = selectors.ObligationFilters.of(request.GET)
+    lists = selectors.obligations_of(organization=organization, filters=filters)
+    query = filters.query()
+    return render(request, "clearing/obligations.html", {
+        "organization": organization, "form": form, "upload": upload, "filters": filters,
+        "statuses": Obligation.Status.choices,
+        "may_act": permissions.can_act_for(request.user, organization),
+        "payables": paginate(lists["payables"], page=request.GET.get("payables_page", 1),
+                             page_size=PAGE_SIZE),
+        "receivables": paginate(lists["receivables"],
+                                page=request.GET.get("receivables_page", 1),
+                                page_size=PAGE_SIZE),
+        "query": urlencode(query),
+        "payables_query": urlencode(query | {"receivables_page":
+                                             request.GET.get("receivables_page", "1")}),
+        "receivables_query": urlencode(query | {"payables_page":
+                                                request.GET.get("payables_page", "1")}),
+    } | extra)  # fmt: skip
 
 
 def _obligation(request: HttpRequest, pk: int) -> Obligation:
     obligation = get_object_or_404(Obligation.objects.select_related("debtor", "creditor"), pk=pk)
-    if not selectors.can_view_obligation(request.user, obligation):
+    if not rules.can_view_obligation(request.user, obligation):
         raise Http404
     return obligation
 
@@ -106,9 +129,9 @@ def obligation(request: HttpRequest, pk: int) -> HttpResponse:
     found = _obligation(request, pk)
     return render(request, "clearing/obligation.html", {
         "obligation": found,
-        "entries": found.entries.select_related("run").order_by("pk"),
-        "may_confirm": selectors.can_confirm(request.user, found),
-        "may_dispute": selectors.can_dispute(request.user, found),
+        "entries": found.entries.select_related("run").order_by("pk")[:500],
+        "may_confirm": rules.can_confirm_obligation(request.user, found),
+        "may_dispute": rules.can_dispute_obligation(request.user, found),
     })  # fmt: skip
 
 
@@ -116,10 +139,8 @@ def obligation(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     found = _obligation(request, pk)
-    if not selectors.can_confirm(request.user, found):
-        raise PermissionDenied(_("Only the debtor confirms what it owes"))
     try:
-        services.obligation_confirm(actor=permissions.authenticated_user(request), obligation=found)
+        services.obligation_confirm(actor=authenticated_user(request), obligation=found)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -134,11 +155,9 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def dispute(request: HttpRequest, pk: int) -> HttpResponse:
     found = _obligation(request, pk)
-    if not selectors.can_dispute(request.user, found):
-        raise PermissionDenied(_("Only its parties dispute an invoice"))
     try:
         services.obligation_dispute(
-            actor=permissions.authenticated_user(request), obligation=found,
+            actor=authenticated_user(request), obligation=found,
             reason=request.POST.get("reason", ""),
         )  # fmt: skip
     except DomainError as error:
@@ -150,32 +169,31 @@ def dispute(request: HttpRequest, pk: int) -> HttpResponse:
 def runs(request: HttpRequest, slug: str) -> HttpResponse:
     """The network's clearing runs and the share each cleared; coordinators propose one."""
     network = permissions.access_network(request.user, slug=slug, for_insiders=True)
-    may_manage = permissions.can_manage_network(request.user, network)
     form = RunForm(request.POST or None)
-    if request.method == "POST":
-        if not may_manage:
-            raise PermissionDenied(_("Only the network's coordinators run a clearing"))
-        if form.is_valid():
-            try:
-                made = services.run_propose(
-                    actor=permissions.authenticated_user(request), network=network,
-                    currency=form.cleaned_data["currency"],
-                    use_credit=form.cleaned_data["use_credit"],
-                )  # fmt: skip
-            except DomainError as error:
-                add_domain_errors(form, error)
-            else:
-                return redirect("clearing:run", pk=made.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = services.clearing_run_request(
+                actor=authenticated_user(request), network=network,
+                currency=form.cleaned_data["currency"],
+                use_credit=form.cleaned_data["use_credit"],
+            )  # fmt: skip
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            return redirect("task_run", pk=task.pk)
     return render(request, "clearing/runs.html", {
-        "network": network, "runs": ClearingRun.objects.filter(network=network), "form": form,
-        "may_manage": may_manage, "history": selectors.run_history(network=network),
+        "network": network, "form": form,
+        "runs": paginate(ClearingRun.objects.filter(network=network),
+                         page=request.GET.get("page", 1), page_size=PAGE_SIZE),
+        "may_manage": rules.can_run_clearing(request.user, network),
+        "history": selectors.run_history(network=network),
         "credit": CreditSystem.objects.filter(network=network).first(),
     })  # fmt: skip
 
 
 def _run(request: HttpRequest, pk: int) -> ClearingRun:
     found = get_object_or_404(ClearingRun.objects.select_related("network"), pk=pk)
-    if not selectors.can_view_run(request.user, found):
+    if not rules.can_view_run(request.user, found):
         raise Http404
     return found
 
@@ -187,41 +205,43 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
     found = _run(request, pk)
     return render(request, "clearing/run.html", {
         "run": found, "statements": selectors.statements_for(user=request.user, run=found),
-        "may_manage": permissions.can_manage_network(request.user, found.network),
+        "may_manage": rules.can_run_clearing(request.user, found.network),
     })  # fmt: skip
 
 
-def _managed_run(request: HttpRequest, pk: int) -> ClearingRun:
+def _run_action(request: HttpRequest, pk: int, service: Any, done: str) -> HttpResponse:
     found = _run(request, pk)
-    if not permissions.can_manage_network(request.user, found.network):
-        raise PermissionDenied(_("Only the network's coordinators commit a clearing"))
-    return found
+    try:
+        service(actor=authenticated_user(request), run=found)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("clearing:run", pk=pk)
 
 
 @require_POST
 @login_required
 def commit(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _managed_run(request, pk)
-    try:
-        services.run_commit(actor=permissions.authenticated_user(request), run=found)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Committed: the set-offs are in every ledger."))
-    return redirect("clearing:run", pk=pk)
+    return _run_action(request, pk, services.clearing_run_commit,
+                       _("Committed: the set-offs are in every ledger."))  # fmt: skip
+
+
+@require_POST
+@login_required
+def discard(request: HttpRequest, pk: int) -> HttpResponse:
+    return _run_action(request, pk, services.clearing_run_discard, _("Discarded."))
 
 
 @require_POST
 @login_required
 def reverse_run(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _managed_run(request, pk)
-    try:
-        services.run_reverse(actor=permissions.authenticated_user(request), run=found)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Reversed by correcting entries."))
-    return redirect("clearing:run", pk=pk)
+    return _run_action(request, pk, services.clearing_run_reverse,
+                       _("Reversed by correcting entries."))  # fmt: skip
+
+
+STATEMENT_FIELDS = ["payable_before", "payable_after", "receivable_before", "receivable_after",
+                    "net", "cash_saved", "credit_paid", "credit_received"]  # fmt: skip
 
 
 @login_required
@@ -229,13 +249,11 @@ def statements_csv(request: HttpRequest, pk: int) -> HttpResponse:
     found = _run(request, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="clearing-{found.pk}.csv"'
-    writer = csv.writer(response)
-    fields = ["payable_before", "payable_after", "receivable_before", "receivable_after",
-              "net", "cash_saved", "credit_paid", "credit_received"]  # fmt: skip
-    writer.writerow(["organization", *fields, "currency"])
+    writer = SafeWriter(cast(TextIO, response))  # a file-like response
+    writer.writerow(["organization", *STATEMENT_FIELDS, "currency"])
     for s in selectors.statements_for(user=request.user, run=found):
         writer.writerow([s.organization.name,
-                         *(major_units(getattr(s, f), found.currency) for f in fields),
+                         *(major_units(getattr(s, f), found.currency) for f in STATEMENT_FIELDS),
                          found.currency])  # fmt: skip
     return response
 
@@ -253,57 +271,57 @@ def statement(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 
 @login_required
 def credit(request: HttpRequest, slug: str) -> HttpResponse:
-    """The network's mutual credit: coordinators start it, open accounts and set limits;
-    members' people see their accounts and pay other members."""
+    """The network's mutual credit: coordinators start it and set limits; members'
+    people see their accounts and pay other members."""
     network = permissions.access_network(request.user, slug=slug, for_insiders=True)
-    may_manage = permissions.can_manage_network(request.user, network)
     system = CreditSystem.objects.filter(network=network).first()
-    actor = permissions.authenticated_user(request)
     start = CreditSystemForm(request.POST if "start" in request.POST else None)
     pay = PaymentForm(request.POST if "pay" in request.POST else None,
                       initial={"key": uuid.uuid4().hex})  # fmt: skip
-    mine = list(network_members_acting_for(user=request.user, network=network))
     if request.method == "POST":
+        actor = authenticated_user(request)
+        form = start if "start" in request.POST else pay
         try:
-            if "start" in request.POST:
-                if not may_manage:
-                    raise PermissionDenied
-                if start.is_valid():
-                    values = dict(start.cleaned_data)
-                    values["default_limit"] = minor_units(
-                        values["default_limit"], values["currency"]
-                    )
-                    services.credit_system_create(network=network, values=values)
+            if "start" in request.POST and start.is_valid():
+                values = dict(start.cleaned_data)
+                currency = str(values["currency"]).strip().upper()
+                values["default_limit"] = _amount(start, "default_limit", currency)
+                if values["default_limit"] is not None:
+                    services.credit_system_create(actor=actor, network=network, values=values)
                     return redirect("clearing:credit", slug=slug)
             elif system is not None and "limit" in request.POST:
-                if not may_manage:
-                    raise PermissionDenied
-                account = get_object_or_404(system.accounts, pk=request.POST.get("account") or 0)
+                account = get_object_or_404(system.accounts, pk=_pk(request.POST.get("account")))
                 services.credit_limit_set(
-                    account=account, limit=minor_units(request.POST["limit"], system.currency)
-                )
+                    actor=actor, account=account,
+                    limit=minor_units(request.POST["limit"], system.currency),
+                )  # fmt: skip
                 messages.success(request, _("Limit set."))
                 return redirect("clearing:credit", slug=slug)
             elif system is not None and "pay" in request.POST and pay.is_valid():
-                payer = next((o for o in mine if o.slug == pay.cleaned_data["payer"]), None)
-                if payer is None:
-                    raise PermissionDenied(_("Pay from an organisation you speak for"))
+                payer = get_object_or_404(Organization, slug=pay.cleaned_data["payer"])
                 payee = Organization.objects.filter(slug=pay.cleaned_data["payee"].strip()).first()
                 if payee is None:
                     raise DomainError(_("No organisation has this address name"), field="payee")
-                services.credit_pay(
-                    actor=actor, system=system, payer=payer, payee=payee,
-                    amount=minor_units(pay.cleaned_data["amount"], system.currency),
-                    memo=pay.cleaned_data["memo"], idempotency_key=pay.cleaned_data["key"],
-                )  # fmt: skip
-                messages.success(request, _("Paid."))
-                return redirect("clearing:credit", slug=slug)
-        except (DomainError, MoneyError) as error:
-            add_domain_errors(start if "start" in request.POST else pay, error)
-    accounts = selectors.credit_accounts(user=request.user, system=system) if system else []
+                amount = _amount(pay, "amount", system.currency)
+                if amount is not None:
+                    services.credit_pay(
+                        actor=actor, system=system, payer=payer, payee=payee, amount=amount,
+                        memo=pay.cleaned_data["memo"], idempotency_key=pay.cleaned_data["key"],
+                    )  # fmt: skip
+                    messages.success(request, _("Paid."))
+                    return redirect("clearing:credit", slug=slug)
+        except DomainError as error:
+            if "limit" in request.POST:
+                messages.error(request, error.message)
+            else:
+                add_domain_errors(form, error)
+    accounts = selectors.credit_accounts(user=request.user, system=system) if system else None
     return render(request, "clearing/credit.html", {
-        "network": network, "system": system, "accounts": accounts, "may_manage": may_manage,
-        "start": start, "pay": pay, "mine": mine,
+        "network": network, "system": system, "start": start, "pay": pay,
+        "accounts": paginate(accounts, page=request.GET.get("page", 1), page_size=PAGE_SIZE)
+        if accounts is not None else None,
+        "may_manage": rules.can_manage_credit(request.user, network),
+        "mine": list(network_members_acting_for(user=request.user, network=network)[:200]),
     })  # fmt: skip
 
 
@@ -312,7 +330,8 @@ def account(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(
         CreditAccount.objects.select_related("system__network", "organization"), pk=pk
     )
-    if not selectors.can_view_account(request.user, found):
+    if not rules.can_view_account(request.user, found):
         raise Http404
-    entries = selectors.account_ledger(account=found)[:500]
+    entries = paginate(selectors.account_ledger(account=found),
+                       page=request.GET.get("page", 1), page_size=PAGE_SIZE)  # fmt: skip
     return render(request, "clearing/account.html", {"account": found, "entries": entries})

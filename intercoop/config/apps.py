@@ -2,7 +2,13 @@ from django.apps import AppConfig
 
 
 class ConfigConfig(AppConfig):
-    """The composition root: wires every app's URLs, API routers and demo builders."""
+    """The composition root: wires every app's URLs, API routers, importers and demo."""
 
     name = "intercoop.config"
     label = "intercoop_config"
+
+    def ready(self) -> None:
+        from intercoop.config.background import register_importers, register_jobs
+
+        register_importers()
+        register_jobs()

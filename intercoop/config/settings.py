@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_countries",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "intercoop.core",
     "intercoop.config",
     "intercoop.directory",
@@ -105,14 +107,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
             " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
         ),
         "transaction_mode": "IMMEDIATE",
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # One test database file per test process, so that runs side by side never share one.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (imports, clearing runs, metric recomputation, mail): Django's task API
+# with the database backend, so workers (`intercoop db_worker`) run on any machine that
+# reaches the database. TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend
+# runs them in the process instead (tests).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -170,6 +183,12 @@ MEMBER_CARD_SECONDS = int(os.environ.get("MEMBER_CARD_SECONDS", "300"))
 # Purchasing: the smallest share of a patronage distribution paid in cash (percent); the
 # rest is retained in members' capital accounts.
 PATRONAGE_MIN_CASH_PERCENT = int(os.environ.get("PATRONAGE_MIN_CASH_PERCENT", "20"))
+
+# Sign-in throttling (intercoop.core.throttle): after this many wrong passwords for one
+# account from one client within the window (seconds), that account is refused from that
+# client until the window has passed.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", str(15 * 60)))
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -62,10 +62,12 @@ def error_body(detail: str, *, field: str | None = None, errors: Any = None) -> 
 
 
 def _location(loc: Any) -> str:
-    """A pydantic error location as the field a client sent: ('body', 'data', 'amount')
+    """A pydantic error location as the field a client sent: ('body', 'payload', 'amount')
     → 'amount'; query and path parameters by their name."""
-    parts = [str(part) for part in loc if part not in {"body", "query", "path", "form", "file"}]
-    if parts and parts[0] in {"data", "payload", "body"} and len(parts) > 1:
+    parts = [str(part) for part in loc]
+    if parts and parts[0] in {"body", "query", "path", "form", "file", "header", "cookie"}:
+        parts = parts[1:]
+    if len(parts) > 1 and parts[0] in {"data", "payload", "body"}:
         parts = parts[1:]
     return ".".join(parts) or "body"
 
@@ -132,7 +134,9 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
     reference = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
-            responses = operation.setdefault("responses", {})
+            declared = operation.setdefault("responses", {})
+            responses = {str(status): response for status, response in declared.items()}
             for status, description in ERROR_STATUSES.items():
                 responses.setdefault(status, {"description": description, "content": reference})
+            operation["responses"] = responses
     return schema

@@ -23,15 +23,21 @@ csv.field_size_limit(MAX_CELL)
 
 
 def spreadsheet_safe(value: Any) -> Any:
-    """A text cell a spreadsheet will not run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not NUMBER.match(value):
+    """A text cell a spreadsheet will not run as a formula. Text that already looks like a
+    neutralised cell (an apostrophe, then a formula sign) gets one more apostrophe, so that
+    `spreadsheet_unsafe` gives back exactly the original."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_STARTS) and not NUMBER.match(value):
+        return "'" + value
+    if value.startswith("'") and value.lstrip("'").startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
 
 def spreadsheet_unsafe(value: str) -> str:
     """The text `spreadsheet_safe` was given (for imports)."""
-    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+    if value.startswith("'") and value.lstrip("'").startswith(FORMULA_STARTS):
         return value[1:]
     return value
 
@@ -39,7 +45,7 @@ def spreadsheet_unsafe(value: str) -> str:
 class SafeWriter:
     """csv.writer whose text cells are spreadsheet-safe."""
 
-    def __init__(self, stream: TextIO, **options: Any) -> None:
+    def __init__(self, stream: Any, **options: Any) -> None:
         options.setdefault("lineterminator", "\n")
         self._writer = csv.writer(stream, **options)
 
@@ -56,6 +62,10 @@ class SafeDictWriter(csv.DictWriter):  # type: ignore[type-arg,unused-ignore]
 
     def writerow(self, rowdict: Any) -> Any:
         return super().writerow({k: spreadsheet_safe(v) for k, v in rowdict.items()})
+
+    def writerows(self, rowdicts: Any) -> None:
+        for rowdict in rowdicts:
+            self.writerow(rowdict)
 
 
 def decode_upload(data: bytes) -> str:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
@@ -28,3 +30,27 @@ def add_domain_errors(form: forms.BaseForm, error: DomainError) -> None:
         return
     for field, reason in error.errors.items():
         form.add_error(field if field in form.fields else None, reason)
+
+
+class ImportForm(forms.Form):
+    """Upload a file to import, in one of the formats the user may import."""
+
+    file = forms.FileField(label=_("File"))
+    format = forms.ChoiceField(label=_("Format"))
+    network = forms.ChoiceField(label=_("Network"), required=False)
+    skip_bad_rows = forms.BooleanField(
+        label=_("Skip bad rows"),
+        required=False,
+        help_text=_("Import the good rows and list the bad ones; by default nothing is written."),
+    )
+
+    def __init__(
+        self, *args: Any, importers: list[Any], networks: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        format_field = self.fields["format"]
+        network_field = self.fields["network"]
+        assert isinstance(format_field, forms.ChoiceField)
+        assert isinstance(network_field, forms.ChoiceField)
+        format_field.choices = [(i.format, i.label) for i in importers]
+        network_field.choices = [("", _("(none)")), *networks]

@@ -5,6 +5,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from intercoop.core.bounds import MAX_MONEY, currency_digits, money_range_message
@@ -63,3 +64,14 @@ def unit_price(amount: Any, currency: str) -> Decimal:
 def unit_price_major(amount: Any, currency: str) -> Decimal:
     """A price per unit in minor units as major units, without trailing zeros."""
     return Decimal(amount).scaleb(-_exponent(currency)).normalize()
+
+
+def format_money(value: Any, currency: str) -> str:
+    """Integer minor units for people: 123456, "EUR" is "1,234.56 EUR" (grouped, with the
+    decimal sign of the active language); the `money` template filter and summaries of
+    audit events and notifications use it."""
+    if value is None:
+        return "—"
+    amount = major_units(value, currency)
+    places = -int(amount.as_tuple().exponent)
+    return f"{number_format(amount, places, force_grouping=True)} {currency}"

@@ -39,3 +39,45 @@ def paginate(
         number = 1
     number = min(max(number, 1), paginator.num_pages)
     return Paged(page=paginator.page(number), count=paginator.count, count_exact=exact)
+
+
+# The API's lists: `?page=N&page_size=M` (M at most MAX_PAGE_SIZE), answered as
+# {count, count_exact, page, pages, page_size, results}.
+MAX_PAGE_SIZE = 200
+
+
+def page_schema(item: Any) -> Any:
+    """The response schema of a paged list of `item`."""
+    from ninja import Schema
+
+    return type(
+        f"{item.__name__}Page",
+        (Schema,),
+        {
+            "__annotations__": {
+                "count": int,
+                "count_exact": bool,
+                "page": int,
+                "pages": int,
+                "page_size": int,
+                "results": list[item],
+            }
+        },
+    )
+
+
+def api_page(
+    queryset: QuerySet[Any], *, page: int, page_size: int, out: Any = None
+) -> dict[str, Any]:
+    """One page of `queryset` in the API's paged shape; `out` turns a row into its item."""
+    size = max(1, min(int(page_size), MAX_PAGE_SIZE))
+    paged = paginate(queryset, page=page, page_size=size)
+    rows = list(paged.page.object_list)
+    return {
+        "count": paged.count,
+        "count_exact": paged.count_exact,
+        "page": paged.page.number,
+        "pages": paged.pages,
+        "page_size": size,
+        "results": [out(row) for row in rows] if out else rows,
+    }

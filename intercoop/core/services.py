@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from intercoop.core.models import ApiToken, Notification
@@ -19,24 +20,35 @@ def api_token_create(*, user: Any, name: str) -> tuple[ApiToken, str]:
     return token, key
 
 
-def notify(*, users: Iterable[Any], subject: str, body: str, url: str = "") -> list[Notification]:
-    """Put a message in each user's inbox and e-mail it to those with an address, once
-    the transaction commits (so a rolled-back action sends nothing)."""
+def notify(
+    *,
+    users: Iterable[Any],
+    subject: str,
+    body: str,
+    link: tuple[str, list[Any]] | None = None,
+) -> list[Notification]:
+    """Put a message in each user's inbox and e-mail it to those with an address, by a
+    background task queued once the transaction commits (so a rolled-back action sends
+    nothing). `link` is the page it is about, as (URL name, args)."""
+    url = reverse(link[0], args=link[1]) if link else ""
     now = timezone.now()
     notes = Notification.objects.bulk_create(
         Notification(user=user, subject=subject, body=body, url=url, created_at=now)
         for user in {user.pk: user for user in users}.values()
     )
     recipients = [note.user.email for note in notes if note.user.email]
-    link = f"\n\n{settings.SITE_URL}{url}" if url else ""
-
-    def send() -> None:
-        messages = [(subject, body + link, None, [address]) for address in recipients]
-        send_mass_mail(messages, fail_silently=True)
-
+    text = body + (f"\n\n{settings.SITE_URL}{url}" if url else "")
     if recipients:
-        transaction.on_commit(send)
+        from intercoop.core.tasks import mail_send
+
+        transaction.on_commit(lambda: mail_send.enqueue(subject, text, recipients))
     return notes
+
+
+def mail_deliver(*, subject: str, body: str, recipients: list[str]) -> int:
+    """Send one message to each address (the mail task's body); returns how many went."""
+    messages = [(subject, body, None, [address]) for address in recipients]
+    return send_mass_mail(messages, fail_silently=True)
 
 
 def notifications_mark_read(*, user: Any, ids: Iterable[int] | None = None) -> int:

@@ -2,11 +2,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from intercoop.core import views
+from intercoop.core.throttle import ThrottledLoginView
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("inbox/", views.inbox, name="inbox"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(

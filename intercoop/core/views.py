@@ -1,13 +1,18 @@
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from intercoop.core import permissions, services
-from intercoop.core.forms import SignupForm
+from intercoop.core.background import task_result_url, task_runs_for
+from intercoop.core.errors import DomainError
+from intercoop.core.forms import ImportForm, SignupForm, add_domain_errors
+from intercoop.core.imports import import_job_submit, import_jobs_for, importers_for
 from intercoop.core.middleware import current_request_id
 from intercoop.core.pagination import paginate
 
@@ -65,3 +70,54 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return HttpResponse(
         render_to_string("500.html", {"detail": detail}), status=500, content_type="text/html"
     )
+
+
+@login_required
+def imports(request: HttpRequest) -> HttpResponse:
+    """Upload a file to import (coordinators and staff) and follow earlier imports."""
+    user = permissions.authenticated_user(request)
+    importers = importers_for(user)
+    networks = sorted({n for i in importers for n in i.networks_for(user)}, key=lambda n: n[1])
+    form = ImportForm(
+        request.POST or None, request.FILES or None, importers=importers, networks=networks
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = import_job_submit(
+                actor=user,
+                format=form.cleaned_data["format"],
+                filename=upload.name,
+                data=upload.read(settings.UPLOAD_MAX_BYTES + 1),
+                network_slug=form.cleaned_data["network"] or "",
+                skip_bad_rows=form.cleaned_data["skip_bad_rows"],
+            )
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("The file is queued for import."))
+            return redirect("import_job", pk=job.pk)
+    paged = paginate(import_jobs_for(user), page=request.GET.get("page", 1), page_size=25)
+    return render(
+        request,
+        "core/imports.html",
+        {"form": form, "paged": paged, "may_import": bool(importers)},
+        status=200 if importers or paged.count else 403,
+    )
+
+
+@login_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(import_jobs_for(permissions.authenticated_user(request)), pk=pk)
+    return render(request, "core/import_job.html", {"job": job})
+
+
+@login_required
+def task_run(request: HttpRequest, pk: int) -> HttpResponse:
+    """A background task's state; refreshes itself until done, then links to its result."""
+    run = get_object_or_404(task_runs_for(permissions.authenticated_user(request)), pk=pk)
+    result_url = task_result_url(run)
+    if run.status == run.Status.DONE and result_url and "stay" not in request.GET:
+        messages.success(request, run.detail)
+        return redirect(result_url)
+    return render(request, "core/task_run.html", {"run": run, "result_url": result_url})

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from intercoop.core.audit import system_actor
 from intercoop.directory import services
 from intercoop.directory.models import Network, NetworkRole, Organization, OrganizationRole
 
@@ -175,7 +176,9 @@ def _organization_values(
 @transaction.atomic
 def demo_build() -> DemoSummary:
     rng = random.Random(SEED)
+    system = system_actor()
     alliance = services.network_create(
+        actor=system,
         slug="valley-purchasing-alliance",
         name="Valley Purchasing Alliance",
         kind=Network.Kind.PURCHASING_ALLIANCE,
@@ -183,6 +186,7 @@ def demo_build() -> DemoSummary:
         "hauling and supplies together.",
     )
     network = services.network_create(
+        actor=system,
         slug="valley-coop-network",
         name="Valley Co-operative Network",
         kind=Network.Kind.CITY_NETWORK,
@@ -196,25 +200,27 @@ def demo_build() -> DemoSummary:
             label = kind[3][i % len(kind[3])]
             name = f"{firsts[i % len(firsts)]} {label}"
             values = _organization_values(rng, n, kind, name)
-            organizations.append(services.organization_create(actor=None, values=values))
+            organizations.append(services.organization_create(actor=system, values=values))
             n += 1
     for organization in organizations:
         # Members joined over the years, never before they were founded.
         founded = organization.founded_on or dt.date(2000, 1, 1)
         joined = max(founded, dt.date(2004 + rng.randint(0, 14), rng.randint(1, 12), 1))
         if organization.is_cooperative:
-            services.network_member_admit(
-                network=network, organization=organization, joined_on=joined
+            services.network_member_join(
+                actor=system, network=network, organization=organization, joined_on=joined
             )
         if not organization.is_cooperative or rng.random() < 0.35:
-            services.network_member_admit(
-                network=alliance, organization=organization, joined_on=joined
+            services.network_member_join(
+                actor=system, network=alliance, organization=organization, joined_on=joined
             )
-    users = _demo_users(organizations, alliance, network)
+    users = _demo_users(organizations, alliance, network, system)
     return DemoSummary(organizations=len(organizations), networks=2, users=users)
 
 
-def _demo_users(organizations: list[Organization], alliance: Network, network: Network) -> int:
+def _demo_users(
+    organizations: list[Organization], alliance: Network, network: Network, system: Any
+) -> int:
     User = get_user_model()
     made = 0
     for username, email in [
@@ -226,17 +232,19 @@ def _demo_users(organizations: list[Organization], alliance: Network, network: N
         made += 1
     coordinator = User.objects.get(username="coordinator")
     services.network_role_assign(
-        network=alliance, user=coordinator, role=NetworkRole.Role.COORDINATOR
+        actor=system, network=alliance, user=coordinator, role=NetworkRole.Role.COORDINATOR
     )
     services.network_role_assign(
-        network=network, user=coordinator, role=NetworkRole.Role.COORDINATOR
+        actor=system, network=network, user=coordinator, role=NetworkRole.Role.COORDINATOR
     )
     services.organization_role_assign(
+        actor=system,
         organization=organizations[0],
         user=User.objects.get(username="manager"),
         role=OrganizationRole.Role.ADMIN,
     )
     services.organization_role_assign(
+        actor=system,
         organization=organizations[0],
         user=User.objects.get(username="member"),
         role=OrganizationRole.Role.MEMBER,

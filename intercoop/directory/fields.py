@@ -17,7 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
-from intercoop.core.money import CURRENCY
+from intercoop.core.bounds import (
+    CURRENCIES,
+    LONG_TEXT,
+    MAX_MONEY,
+    SHORT_TEXT,
+    OutOfBounds,
+    check_date,
+)
 from intercoop.directory import vocab
 
 Cleaner = Callable[[Any], Any]
@@ -32,6 +39,44 @@ _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 class FieldError(ValueError):
     pass
+
+
+# Counts (members, employees): the largest co-operatives count members in tens of
+# millions; a billion bounds any real one and fits the column.
+MAX_COUNT = 10**9
+MAX_TAGS = 50
+MAX_TAG = 100
+MAX_LANGUAGES = 20
+MAX_EMAIL = 254
+# Column lengths, the one statement of each text field's maximum (forms and API use them).
+TEXT_LENGTHS = {
+    "external_id": SHORT_TEXT,
+    "slug": 120,
+    "name": SHORT_TEXT,
+    "description": LONG_TEXT,
+    "legal_form": 100,
+    "registrar": 100,
+    "registration_number": 50,
+    "phone": 50,
+    "street": 255,
+    "locality": 100,
+    "region": 100,
+    "postcode": 20,
+    "website": 500,
+    "email": MAX_EMAIL,
+}
+
+
+def _has_control(text: str) -> bool:
+    return any(ord(c) < 32 and c not in "\t\n\r" for c in text)
+
+
+def _refuse_control(value: Any) -> None:
+    """No field takes NUL or other control characters (tab and newlines excepted)."""
+    items = value if isinstance(value, list | tuple) else [value]
+    for item in items:
+        if isinstance(item, str) and _has_control(item):
+            raise FieldError(_("contains a control character"))
 
 
 SCHEME_NAMES = {
@@ -76,7 +121,10 @@ def _codes(scheme: vocab.Scheme) -> Cleaner:
 
     def clean(value: Any) -> str:
         items = _split(value)
-        return " ".join(dict.fromkeys(code for code in map(one, items) if code))
+        codes = " ".join(dict.fromkeys(code for code in map(one, items[:100]) if code))
+        if len(items) > 100 or len(codes) > 200:
+            raise FieldError(_("too many codes"))
+        return codes
 
     return clean
 
@@ -109,7 +157,7 @@ def _bool(default: bool) -> Cleaner:
     return clean
 
 
-def _date(value: Any) -> dt.date | None:
+def _parse_date(value: Any) -> dt.date | None:
     if value in (None, ""):
         return None
     if isinstance(value, dt.datetime):
@@ -122,19 +170,58 @@ def _date(value: Any) -> dt.date | None:
             return dt.date(int(text), 1, 1)
         return dt.date.fromisoformat(text[:10])
     except ValueError:
-        raise FieldError(_("%(value)r is not a date (YYYY-MM-DD)") % {"value": text}) from None
+        raise FieldError(_("%(value)r is not a date (YYYY-MM-DD)") % {"value": text[:40]}) from None
 
 
-def _count(value: Any) -> int | None:
+def _dated(*, not_future: bool) -> Cleaner:
+    """A date within core.bounds' range; with `not_future`, not after today."""
+
+    def clean(value: Any) -> dt.date | None:
+        day = _parse_date(value)
+        try:
+            return check_date(day, field="", not_future=not_future)
+        except OutOfBounds as error:
+            raise FieldError(error.message) from None
+
+    return clean
+
+
+def _whole(value: Any) -> int | None:
     if value in (None, ""):
         return None
+    if isinstance(value, bool):
+        raise FieldError(_("%(value)r is not a whole number") % {"value": value})
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise FieldError(_("%(value)r is not a whole number") % {"value": value})
+        value = int(value) if abs(value) < 1e300 else str(value)
+    text = str(value).strip().replace(",", "")
     try:
-        number = int(str(value).strip().replace(",", ""))
+        if len(text) > 40:  # far beyond any bound; int() of it would be slow
+            raise ValueError(text)
+        return int(text)
     except ValueError:
-        raise FieldError(_("%(value)r is not a whole number") % {"value": value}) from None
-    if number < 0:
-        raise FieldError(_("must not be negative"))
-    return number
+        raise FieldError(
+            _("%(value)r is not a whole number") % {"value": str(value)[:40]}
+        ) from None
+
+
+def _bounded(limit: int, message: Any) -> Cleaner:
+    def clean(value: Any) -> int | None:
+        number = _whole(value)
+        if number is None:
+            return None
+        if number < 0:
+            raise FieldError(_("must not be negative"))
+        if number > limit:
+            raise FieldError(str(message))
+        return number
+
+    return clean
+
+
+_count = _bounded(MAX_COUNT, gettext_lazy("must be at most 10^9"))
+_money = _bounded(MAX_MONEY, gettext_lazy("must be between 0 and 10^15 minor units"))
 
 
 def _coordinate(limit: float) -> Cleaner:
@@ -171,6 +258,8 @@ def _email_address(value: Any) -> str:
     text = "" if value is None else str(value).strip()
     if not text:
         return ""
+    if len(text) > MAX_EMAIL:
+        raise FieldError(_("is longer than %(n)d characters") % {"n": MAX_EMAIL})
     try:
         _email(text)
     except ValidationError:
@@ -196,8 +285,8 @@ def _country(value: Any) -> str:
 
 def _currency(value: Any) -> str:
     text = "" if value is None else str(value).strip().upper()
-    if text and not CURRENCY.match(text):
-        raise FieldError(_("%(value)r is not an ISO 4217 currency code") % {"value": text})
+    if text and text not in CURRENCIES:
+        raise FieldError(_("%(value)r is not an ISO 4217 currency code") % {"value": text[:10]})
     return text
 
 
@@ -212,6 +301,8 @@ def _status(value: Any) -> str:
 
 def _languages(value: Any) -> list[str]:
     items = [item.lower() for item in _split(value)]
+    if len(items) > MAX_LANGUAGES:
+        raise FieldError(_("at most %(n)d languages") % {"n": MAX_LANGUAGES})
     for item in items:
         if not _LANGUAGE.match(item):
             raise FieldError(_("%(value)r is not an ISO 639 language code") % {"value": item})
@@ -219,44 +310,46 @@ def _languages(value: Any) -> list[str]:
 
 
 def _tags(value: Any) -> list[str]:
-    items = _split(value, r"[;\n]")
+    items = list(dict.fromkeys(_split(value, r"[;\n]")))
+    if len(items) > MAX_TAGS:
+        raise FieldError(_("at most %(n)d tags") % {"n": MAX_TAGS})
     for item in items:
-        if len(item) > 100:
-            raise FieldError(_("a tag is longer than %(n)d characters") % {"n": 100})
-    return list(dict.fromkeys(items))
+        if len(item) > MAX_TAG:
+            raise FieldError(_("a tag is longer than %(n)d characters") % {"n": MAX_TAG})
+    return items
 
 
 # field name → cleaner. The order is the column order of the plain CSV layout.
 FIELDS: dict[str, Cleaner] = {
-    "external_id": _text(200),
-    "slug": _text(120),
-    "name": _text(200, required=True),
-    "description": _text(5000, multiline=True),
+    "external_id": _text(TEXT_LENGTHS["external_id"]),
+    "slug": _text(TEXT_LENGTHS["slug"]),
+    "name": _text(TEXT_LENGTHS["name"], required=True),
+    "description": _text(TEXT_LENGTHS["description"], multiline=True),
     "is_cooperative": _bool(True),
     "organisational_structure": _code("organisational_structure"),
     "base_membership_type": _code("base_membership_type"),
     "primary_activity": _code("activity"),
     "other_activities": _codes("activity"),
-    "legal_form": _text(100),
-    "registrar": _text(100),
-    "registration_number": _text(50),
-    "founded_on": _date,
-    "dissolved_on": _date,
+    "legal_form": _text(TEXT_LENGTHS["legal_form"]),
+    "registrar": _text(TEXT_LENGTHS["registrar"]),
+    "registration_number": _text(TEXT_LENGTHS["registration_number"]),
+    "founded_on": _dated(not_future=True),
+    "dissolved_on": _dated(not_future=False),
     "status": _status,
     "number_of_members": _count,
     "employees": _count,
-    "turnover": _count,  # a year's turnover, integer minor units of turnover_currency
+    "turnover": _money,  # a year's turnover, integer minor units of turnover_currency
     "turnover_currency": _currency,
     "website": _website,
     "website_public": _bool(True),
     "email": _email_address,
     "email_public": _bool(False),
-    "phone": _text(50),
+    "phone": _text(TEXT_LENGTHS["phone"]),
     "phone_public": _bool(False),
-    "street": _text(255),
-    "locality": _text(100),
-    "region": _text(100),
-    "postcode": _text(20),
+    "street": _text(TEXT_LENGTHS["street"]),
+    "locality": _text(TEXT_LENGTHS["locality"]),
+    "region": _text(TEXT_LENGTHS["region"]),
+    "postcode": _text(TEXT_LENGTHS["postcode"]),
     "country": _country,
     "latitude": _coordinate(90),
     "longitude": _coordinate(180),
@@ -277,6 +370,7 @@ def clean_organization(
         if partial and field not in values:
             continue
         try:
+            _refuse_control(values.get(field))
             clean[field] = cleaner(values.get(field))
         except FieldError as error:
             errors[field] = str(error)

@@ -11,6 +11,7 @@ from django_countries import countries
 
 from intercoop.core.money import MoneyError, major_units, minor_units
 from intercoop.directory import vocab
+from intercoop.directory.fields import MAX_COUNT, MAX_TAG, MAX_TAGS, TEXT_LENGTHS
 from intercoop.directory.models import Network, Organization, OrganizationRole
 
 if TYPE_CHECKING:
@@ -24,9 +25,12 @@ def _coded(scheme: vocab.Scheme, label: "StrOrPromise") -> forms.ChoiceField:
 
 
 class OrganizationForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Name"), max_length=TEXT_LENGTHS["name"])
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Description"),
+        required=False,
+        max_length=TEXT_LENGTHS["description"],
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     is_cooperative = forms.BooleanField(
         label=_("This organisation is a co-operative"), required=False, initial=True
@@ -40,42 +44,68 @@ class OrganizationForm(forms.Form):
         choices=lambda: vocab.choices("activity"),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    legal_form = forms.CharField(label=_("Legal form"), required=False)
-    registrar = forms.CharField(label=_("Registrar"), required=False)
-    registration_number = forms.CharField(label=_("Registration number"), required=False)
+    legal_form = forms.CharField(
+        label=_("Legal form"), required=False, max_length=TEXT_LENGTHS["legal_form"]
+    )
+    registrar = forms.CharField(
+        label=_("Registrar"), required=False, max_length=TEXT_LENGTHS["registrar"]
+    )
+    registration_number = forms.CharField(
+        label=_("Registration number"),
+        required=False,
+        max_length=TEXT_LENGTHS["registration_number"],
+    )
     founded_on = forms.DateField(
         label=_("Founded on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     status = forms.ChoiceField(label=_("Status"), choices=Organization.Status.choices)
     number_of_members = forms.IntegerField(
-        label=_("Number of members"), required=False, min_value=0
+        label=_("Number of members"), required=False, min_value=0, max_value=MAX_COUNT
     )
-    employees = forms.IntegerField(label=_("Employees"), required=False, min_value=0)
+    employees = forms.IntegerField(
+        label=_("Employees"), required=False, min_value=0, max_value=MAX_COUNT
+    )
     turnover = forms.DecimalField(
         label=_("Annual turnover"), required=False, min_value=0, decimal_places=2
     )
     turnover_currency = forms.CharField(label=_("Currency"), required=False, max_length=3)
-    website = forms.CharField(label=_("Website"), required=False)
+    website = forms.CharField(
+        label=_("Website"), required=False, max_length=TEXT_LENGTHS["website"]
+    )
     website_public = forms.BooleanField(
         label=_("Show the website publicly"), required=False, initial=True
     )
-    email = forms.CharField(label=_("E-mail"), required=False)
+    email = forms.CharField(label=_("E-mail"), required=False, max_length=TEXT_LENGTHS["email"])
     email_public = forms.BooleanField(label=_("Show the e-mail publicly"), required=False)
-    phone = forms.CharField(label=_("Phone"), required=False)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=TEXT_LENGTHS["phone"])
     phone_public = forms.BooleanField(label=_("Show the phone publicly"), required=False)
-    street = forms.CharField(label=_("Street address"), required=False)
-    locality = forms.CharField(label=_("Locality"), required=False)
-    region = forms.CharField(label=_("Region"), required=False)
-    postcode = forms.CharField(label=_("Postcode"), required=False)
+    street = forms.CharField(
+        label=_("Street address"), required=False, max_length=TEXT_LENGTHS["street"]
+    )
+    locality = forms.CharField(
+        label=_("Locality"), required=False, max_length=TEXT_LENGTHS["locality"]
+    )
+    region = forms.CharField(label=_("Region"), required=False, max_length=TEXT_LENGTHS["region"])
+    postcode = forms.CharField(
+        label=_("Postcode"), required=False, max_length=TEXT_LENGTHS["postcode"]
+    )
     country = forms.ChoiceField(
         label=_("Country"), required=False, choices=lambda: [("", "—"), *countries]
     )
     latitude = forms.FloatField(label=_("Latitude"), required=False)
     longitude = forms.FloatField(label=_("Longitude"), required=False)
     languages = forms.CharField(
-        label=_("Languages"), required=False, help_text=_("ISO codes, e.g. en, es")
+        label=_("Languages"),
+        required=False,
+        max_length=200,
+        help_text=_("ISO codes, e.g. en, es"),
     )
-    tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separated by semicolons"))
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=MAX_TAGS * (MAX_TAG + 2),
+        help_text=_("Separated by semicolons"),
+    )
 
     FIELDSETS = [
         (_("About"), ["name", "description", "is_cooperative", "status", "founded_on",

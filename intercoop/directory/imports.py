@@ -17,7 +17,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from intercoop.core.audit import audit_record
 from intercoop.core.errors import ImportFailed, RowError
+from intercoop.core.permissions import require
+from intercoop.directory import permissions
 from intercoop.directory.fields import clean_organization, search_text
 from intercoop.directory.importers.base import SourceRecord
 from intercoop.directory.models import ImportRun, Network, NetworkMembership, Organization
@@ -42,15 +45,23 @@ def organizations_import(
     filename: str,
     network: Network | None = None,
     skip_bad_rows: bool = False,
-    user: User | None = None,
+    actor: User,
     advance: Callable[[int], None] = lambda n: None,
 ) -> ImportReport:
-    """Import organisations, all or nothing unless `skip_bad_rows`.
+    """Import organisations, all or nothing unless `skip_bad_rows`. Staff (the CLI's
+    system actor included) and the coordinators of the target `network` may import.
 
     A record is the same organisation as an existing one when its external identifier
     matches, or, without one, when its slug does: re-importing a file updates instead of
-    duplicating. Imported organisations are approved; `network` admits them all.
+    duplicating. Imported organisations are approved; `network` admits them all. A
+    coordinator's file may update only organisations they may edit (members of their
+    network now); another one matched is a row error.
     """
+    require(
+        permissions.can_import_organizations(actor, network),
+        _("Only staff and the network's coordinators may import organisations"),
+    )
+    user = actor if actor.pk else None
     good, errors = _clean_records(records, advance)
     if errors and not skip_bad_rows:
         raise ImportFailed(errors)
@@ -68,10 +79,22 @@ def organizations_import(
         taken = set(Organization.objects.values_list("slug", flat=True))
         new_rows: list[dict[str, Any]] = []
         changes: dict[int, dict[str, Any]] = {}
+        editable = _editable(actor, [*by_external.values(), *by_slug.values()])
+        refused: list[RowError] = []
         for clean in good:
+            line = clean.pop("_line")
             requested_slug = slugify(clean.pop("slug"))
             key = clean["external_id"]
             match = by_external.get(key) if key else by_slug.get(requested_slug)
+            if match is not None and match not in editable:
+                refused.append(
+                    RowError(
+                        line,
+                        "external_id" if key else "slug",
+                        _("matches an organisation you may not edit"),
+                    )
+                )
+                continue
             if match is not None:
                 changes[match] = clean
                 continue
@@ -90,16 +113,28 @@ def organizations_import(
                     "import_run_id": run.pk,
                 }
             )
+        if refused and not skip_bad_rows:
+            raise ImportFailed(refused)
+        errors = sorted([*errors, *refused], key=lambda error: error.line)
         _insert(new_rows)
         updated = _apply_changes(changes, run=run, user=user, now=now)
+        created_ids = list(
+            Organization.objects.filter(import_run=run, created_at=now).values_list("pk", flat=True)
+        )
         if network is not None:
-            created_ids = Organization.objects.filter(import_run=run, created_at=now).values_list(
-                "pk", flat=True
-            )
             _admit_all(network, [*created_ids, *changes], now.date())
         run.created_count, run.updated_count = len(new_rows), updated
         run.skipped_count = len({error.line for error in errors})
         run.save(update_fields=["created_count", "updated_count", "skipped_count"])
+        audit_record(
+            actor=actor,
+            action="organization.import",
+            target=run,
+            summary=_("%(file)s: %(created)d created, %(updated)d updated")
+            % {"file": filename, "created": len(new_rows), "updated": updated},
+            organizations=[*created_ids, *changes],
+            network=network,
+        )
     if len(new_rows) > 1000:
         _analyze()
     return ImportReport(
@@ -144,8 +179,29 @@ def _clean_records(
         if row_errors:
             errors.extend(row_errors)
         else:
-            good.append(clean)
+            good.append(clean | {"_line": record.line})
     return good, errors
+
+
+def _editable(actor: User, ids: list[int]) -> set[int]:
+    """Which of the matched organisations the actor may update (as can_edit_organization
+    says, for many at once): all for staff; else those they are an admin or editor of, and
+    the members (now) of the networks they coordinate."""
+    if permissions.is_staff(actor):
+        return set(ids)
+    own = {
+        pk
+        for pk, role in permissions.organization_roles(actor).items()
+        if role in permissions.EDITING_ROLES
+    }
+    members = set(
+        NetworkMembership.objects.filter(
+            network_id__in=permissions.coordinated_network_ids(actor),
+            organization_id__in=ids,
+            status=NetworkMembership.Status.MEMBER,
+        ).values_list("organization_id", flat=True)
+    )
+    return {pk for pk in ids if pk in own or pk in members}
 
 
 def _existing(column: str, keys: list[str]) -> dict[str, int]:

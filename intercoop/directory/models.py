@@ -1,9 +1,12 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from intercoop.core.bounds import CurrencyField, MoneyField
 from intercoop.directory import vocab
+from intercoop.directory.fields import MAX_COUNT
 
 
 class ImportRun(models.Model):
@@ -62,10 +65,14 @@ class Organization(models.Model):
     approval = models.CharField(
         _("approval"), max_length=10, choices=Approval.choices, default=Approval.APPROVED
     )
-    number_of_members = models.PositiveIntegerField(_("number of members"), null=True, blank=True)
-    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
-    turnover = models.BigIntegerField(_("annual turnover"), null=True, blank=True)  # minor units
-    turnover_currency = models.CharField(_("turnover currency"), max_length=3, blank=True)
+    number_of_members = models.PositiveIntegerField(
+        _("number of members"), null=True, blank=True, validators=[MaxValueValidator(MAX_COUNT)]
+    )
+    employees = models.PositiveIntegerField(
+        _("employees"), null=True, blank=True, validators=[MaxValueValidator(MAX_COUNT)]
+    )
+    turnover = MoneyField(_("annual turnover"), null=True, blank=True)  # minor units
+    turnover_currency = CurrencyField(_("turnover currency"), blank=True)
     website = models.URLField(_("website"), max_length=500, blank=True)
     website_public = models.BooleanField(_("website is public"), default=True)
     email = models.EmailField(_("e-mail"), blank=True)

@@ -160,6 +160,49 @@ def can_create_organization(user: AnyUser) -> bool:
     return bool(user.is_authenticated)
 
 
+def creates_approved_organizations(user: AnyUser) -> bool:
+    """Whose new organisations need no review (the one rule for pages, API and admin):
+    staff and coordinators; everyone else's wait for a coordinator."""
+    return is_staff(user) or is_coordinator(user)
+
+
+def can_create_network(user: AnyUser) -> bool:
+    return is_staff(user)
+
+
+def can_delete_organization(user: AnyUser, organization: Organization) -> bool:
+    """Remove an organisation and everything it holds from the directory: staff only
+    (anyone else marks it dissolved)."""
+    return is_staff(user)
+
+
+def can_apply_to_network(user: AnyUser, organization: Organization) -> bool:
+    """Ask for an organisation to join a network: those who speak for it (its admins and
+    editors) and staff. A network's coordinators cannot apply on its behalf."""
+    return can_act_for(user, organization)
+
+
+def can_assign_network_role(user: AnyUser, network: Network) -> bool:
+    """Appoint a network's coordinators: its coordinators and staff."""
+    return can_manage_network(user, network)
+
+
+def can_import_organizations(user: AnyUser, network: Network | None) -> bool:
+    """Import a file of organisations: staff, or a coordinator of the target network."""
+    return is_staff(user) or (network is not None and can_manage_network(user, network))
+
+
+def can_view_organization_history(user: AnyUser, organization: Organization) -> bool:
+    """An organisation's audit history: its people (any role), coordinators of networks
+    it is a member of now, and staff."""
+    return belongs_to(user, organization) or _coordinates_organization(user, organization)
+
+
+def can_view_network_history(user: AnyUser, network: Network) -> bool:
+    """A network's audit history: its coordinators and staff."""
+    return can_manage_network(user, network)
+
+
 def private_field_organization_ids(user: AnyUser) -> set[int] | None:
     """Ids of organisations whose private fields the user may see; None means all."""
     if is_staff(user):
@@ -203,3 +246,33 @@ def access_network(
     if for_insiders and not is_network_insider(user, network):
         raise PermissionDenied(_("This is for the network's members and coordinators"))
     return network
+
+
+def access_organization_people(user: AnyUser, *, slug: str) -> Organization:
+    """The organisation whose people page the user may open (its admins and staff)."""
+    organization = access_organization(user, slug=slug)
+    if not can_manage_people(user, organization):
+        raise PermissionDenied(_("Only the organisation's administrators may change its people"))
+    return organization
+
+
+def access_organization_history(user: AnyUser, *, slug: str) -> Organization:
+    """The organisation whose history the user may read (else 404 or 403)."""
+    organization = access_organization(user, slug=slug)
+    if not can_view_organization_history(user, organization):
+        raise PermissionDenied(_("Only the organisation's people and coordinators see this"))
+    return organization
+
+
+def access_network_history(user: AnyUser, *, slug: str) -> Network:
+    """The network whose history the user may read: its coordinators and staff."""
+    network = access_network(user, slug=slug)
+    if not can_view_network_history(user, network):
+        raise PermissionDenied(_("Only the network's coordinators may do this"))
+    return network
+
+
+def access_review_queue(user: AnyUser) -> None:
+    """The queue of organisations waiting for review: coordinators and staff."""
+    if not (is_staff(user) or is_coordinator(user)):
+        raise PermissionDenied(_("Only a coordinator may review organisations"))

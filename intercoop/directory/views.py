@@ -3,7 +3,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 from intercoop.core.errors import DomainError
 from intercoop.core.forms import add_domain_errors
 from intercoop.core.pagination import paginate
+from intercoop.core.selectors import audit_events
 from intercoop.directory import permissions, selectors, services, vocab
 from intercoop.directory.exporters.murmurations import ADDON_SCHEMA_NAME, addon_schema, profile
 from intercoop.directory.exporters.values import organization_values
@@ -21,6 +21,7 @@ from intercoop.directory.models import Network, Organization
 from intercoop.directory.selectors import OrganizationFilters, parse_filters
 
 PAGE_SIZE = 25
+HISTORY_PAGE_SIZE = 50
 
 
 def _filters_and_error(request: HttpRequest) -> tuple[OrganizationFilters, str | None]:
@@ -82,6 +83,10 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "values": organization_values(organization, None if show_private else set()),
             "can_edit": permissions.can_edit_organization(request.user, organization),
             "can_manage_people": permissions.can_manage_people(request.user, organization),
+            "can_apply": permissions.can_apply_to_network(request.user, organization),
+            "can_see_history": permissions.can_view_organization_history(
+                request.user, organization
+            ),
             "belongs": permissions.belongs_to(request.user, organization),
             "can_review": organization.approval == Organization.Approval.PENDING
             and permissions.can_review_organization(request.user, organization),
@@ -100,7 +105,7 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.organization_update(
-                actor=permissions.authenticated_user(request),
+                actor=request.user,
                 organization=organization,
                 values=form.cleaned_data,
             )
@@ -120,26 +125,26 @@ def organization_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             organization = services.organization_create(
-                actor=permissions.authenticated_user(request),
+                actor=request.user,
                 values=form.organization_values(),
-                approval=Organization.Approval.PENDING,
                 apply_to=form.cleaned_data["network"],
-                make_actor_admin=True,
             )
         except DomainError as error:
             add_domain_errors(form, error)
         else:
-            messages.success(
-                request, _("Thank you. A coordinator will review your organisation soon.")
-            )
+            if organization.approval == Organization.Approval.PENDING:
+                messages.success(
+                    request, _("Thank you. A coordinator will review your organisation soon.")
+                )
+            else:
+                messages.success(request, _("Added."))
             return redirect("directory:detail", slug=organization.slug)
     return render(request, "directory/organization_form.html", {"form": form, "adding": True})
 
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    if not (permissions.is_staff(request.user) or permissions.is_coordinator(request.user)):
-        raise PermissionDenied
+    permissions.access_review_queue(request.user)
     pending = selectors.organizations_pending_review(user=request.user)
     return render(request, "directory/review.html", {"pending": pending})
 
@@ -148,12 +153,10 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def organization_review(request: HttpRequest, slug: str) -> HttpResponse:
     organization = permissions.access_organization(request.user, slug=slug)
-    if not permissions.can_review_organization(request.user, organization):
-        raise PermissionDenied
     approve = request.POST.get("decision") == "approve"
     try:
         services.organization_review(
-            actor=permissions.authenticated_user(request),
+            actor=request.user,
             organization=organization,
             approve=approve,
         )
@@ -193,21 +196,53 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "members": members,
             "applicants": selectors.network_applicants(network=network) if can_manage else [],
             "can_manage": can_manage,
+            "can_see_history": permissions.can_view_network_history(request.user, network),
         },
     )
+
+
+@login_required
+def organization_history(request: HttpRequest, slug: str) -> HttpResponse:
+    """Who changed what about an organisation, newest first: for its people, the
+    coordinators of networks it is a member of, and staff."""
+    organization = permissions.access_organization_history(request.user, slug=slug)
+    paged = paginate(
+        audit_events(organization_id=organization.pk),
+        page=request.GET.get("page"),
+        page_size=HISTORY_PAGE_SIZE,
+    )
+    return render(
+        request,
+        "directory/history.html",
+        {"organization": organization, "paged": paged},
+    )
+
+
+@login_required
+def network_history(request: HttpRequest, slug: str) -> HttpResponse:
+    """Who changed what in a network, newest first: for its coordinators and staff."""
+    network = permissions.access_network_history(request.user, slug=slug)
+    paged = paginate(
+        audit_events(network_id=network.pk),
+        page=request.GET.get("page"),
+        page_size=HISTORY_PAGE_SIZE,
+    )
+    return render(request, "directory/history.html", {"network": network, "paged": paged})
 
 
 @require_POST
 @login_required
 def organization_apply(request: HttpRequest, slug: str) -> HttpResponse:
     """An organisation's admins ask for it to join a network."""
-    organization = permissions.access_organization(request.user, slug=slug, for_edit=True)
+    organization = permissions.access_organization(request.user, slug=slug)
     network = Network.objects.filter(pk=request.POST.get("network") or 0).first()
     if network is None:
         messages.error(request, _("Choose a network."))
     else:
         try:
-            services.network_member_apply(network=network, organization=organization)
+            services.network_member_apply(
+                actor=request.user, network=network, organization=organization
+            )
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -226,17 +261,9 @@ def network_member_decide(
         raise Http404
     network = permissions.access_network(request.user, slug=slug)
     organization = permissions.access_organization(request.user, slug=organization_slug)
-    if action == "admit":
-        allowed = permissions.can_manage_network(request.user, network)
-    else:
-        allowed = permissions.can_leave_network(request.user, network, organization)
-    if not allowed:
-        raise PermissionDenied
+    decide = services.network_member_admit if action == "admit" else services.network_member_leave
     try:
-        if action == "admit":
-            services.network_member_admit(network=network, organization=organization)
-        else:
-            services.network_member_leave(network=network, organization=organization)
+        decide(actor=request.user, network=network, organization=organization)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -249,18 +276,19 @@ def network_member_decide(
 @login_required
 def organization_people(request: HttpRequest, slug: str) -> HttpResponse:
     """The people of an organisation and their roles; its admins add, change and remove."""
-    organization = permissions.access_organization(request.user, slug=slug)
-    if not permissions.can_manage_people(request.user, organization):
-        raise PermissionDenied
+    organization = permissions.access_organization_people(request.user, slug=slug)
     form = PersonRoleForm(request.POST or None)
     if request.method == "POST":
         try:
             if "remove" in request.POST:
                 person = User.objects.filter(pk=request.POST["remove"]).first()
                 if person is not None:
-                    services.organization_role_remove(organization=organization, user=person)
+                    services.organization_role_remove(
+                        actor=request.user, organization=organization, user=person
+                    )
             elif form.is_valid():
                 services.organization_role_assign(
+                    actor=request.user,
                     organization=organization,
                     user=form.cleaned_data["person"],
                     role=form.cleaned_data["role"],

@@ -3,11 +3,13 @@ demo region."""
 
 import datetime as dt
 import random
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from intercoop.core.audit import system_actor
 from intercoop.directory.models import Network, Organization
 from intercoop.exchange import services
 from intercoop.exchange.models import Deal, Notice
@@ -72,12 +74,14 @@ CHALLENGES = ["energy_costs", "succession", "member_engagement", "financing", "h
 @transaction.atomic
 def exchange_build() -> int:
     rng = random.Random(SEED)
+    actor = system_actor()
     made = 0
     for organization in Organization.objects.order_by("pk"):
         kind = next((k for k in OFFERS if organization.name.endswith(k)), None)
         if organization.is_cooperative and kind is not None:
             category, title, text = OFFERS[kind]
             services.exchange_item_create(
+                actor=actor,
                 organization=organization,
                 values={
                     "kind": "offer",
@@ -93,6 +97,7 @@ def exchange_build() -> int:
         if not organization.is_cooperative or rng.random() < 0.3:
             category, text, spend = rng.choice(NEEDS)
             services.exchange_item_create(
+                actor=actor,
                 organization=organization,
                 values={
                     "kind": "need",
@@ -107,6 +112,7 @@ def exchange_build() -> int:
         if rng.random() < 0.4:
             topic = rng.choice(CHALLENGES)
             services.exchange_item_create(
+                actor=actor,
                 organization=organization,
                 values={
                     "kind": "challenge",
@@ -116,9 +122,9 @@ def exchange_build() -> int:
                 },
             )
             made += 1
-    _notices_build(rng)
-    _deals_build(rng)
-    _introductions_build()
+    _notices_build(rng, actor)
+    _deals_build(rng, actor)
+    _introductions_build(actor)
     return made
 
 
@@ -140,7 +146,7 @@ NOTICES = [
 ]  # fmt: skip
 
 
-def _notices_build(rng: random.Random) -> None:
+def _notices_build(rng: random.Random, actor: Any) -> None:
     network = Network.objects.get(slug="valley-coop-network")
     posters = list(
         Organization.objects.filter(
@@ -158,7 +164,7 @@ def _notices_build(rng: random.Random) -> None:
             values["starts_at"] = timezone.now().replace(
                 hour=14, minute=0, second=0, microsecond=0
             ) + dt.timedelta(days=days or 0)
-        services.notice_post(actor=None, network=network, organization=poster, values=values)
+        services.notice_post(actor=actor, network=network, organization=poster, values=values)
 
 
 DEALS = [
@@ -168,19 +174,20 @@ DEALS = [
 ]
 
 
-def _deals_build(rng: random.Random) -> None:
+def _deals_build(rng: random.Random, actor: Any) -> None:
     network = Network.objects.get(slug="valley-coop-network")
     # the demo manager's bakery offers the first deal, so that its card check shows one
     offering = list(Organization.objects.filter(is_cooperative=True).order_by("pk")[:40])
     for n, (title, percent, audience) in enumerate(DEALS):
         services.deal_create(
+            actor=actor,
             organization=offering[0] if n == 0 else rng.choice(offering[1:]),
             values={"title": title, "discount_percent": percent, "audience": audience,
                     "network": network if audience == Deal.Audience.NETWORK else None},
         )  # fmt: skip
 
 
-def _introductions_build() -> None:
+def _introductions_build(actor: Any) -> None:
     """An answered introduction, so the graph shows its tie, and one that waits for the
     demo manager's organisation."""
     manager_org = Organization.objects.filter(roles__user__username="manager").first()
@@ -193,8 +200,8 @@ def _introductions_build() -> None:
         actor=manager, requester=manager_org, recipient=first,
         message="We are looking for partners on energy costs. Could we meet?",
     )  # fmt: skip
-    services.introduction_answer(actor=None, introduction=accepted, accept=True)
+    services.introduction_answer(actor=actor, introduction=accepted, accept=True)
     services.introduction_request(
-        actor=None, requester=second, recipient=manager_org,
+        actor=actor, requester=second, recipient=manager_org,
         message="We buy printing and IT support every month. Could you quote?",
     )  # fmt: skip

@@ -1,23 +1,135 @@
-"""The fields of an offer, need or challenge and the one place that checks them. Pure."""
+"""The fields of an offer, need or challenge and the one place that checks them, bounds
+included (core.bounds). Pure."""
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from intercoop.core.money import CURRENCY
-from intercoop.directory.fields import FIELDS as ORGANIZATION_FIELDS
-from intercoop.directory.fields import FieldError
+from intercoop.core.bounds import (
+    LONG_TEXT,
+    SHORT_TEXT,
+    OutOfBounds,
+    check_currency,
+    check_money,
+    check_text,
+)
 from intercoop.exchange.taxonomy import CATEGORIES, CHALLENGES
 
 KINDS = ("offer", "need", "challenge")
-_text = ORGANIZATION_FIELDS["legal_form"]  # a one-line text (strip, newlines folded)
-_tags = ORGANIZATION_FIELDS["tags"]
-_count = ORGANIZATION_FIELDS["employees"]  # a whole number, not negative
+MAX_RADIUS_KM = 20_000  # half the Earth's circumference: anywhere
+MAX_TAGS = 20
+MAX_TAG = 100
+# the column's length of each one-line text
+TEXT_LENGTHS = {
+    "title": SHORT_TEXT,
+    "unit": 50,
+    "price_hint": 100,
+    "service_regions": 300,
+    "contact": SHORT_TEXT,
+}
+FIELDS = (
+    "category", "title", "description", "tags", "unit", "price_hint", "service_radius_km",
+    "service_regions", "coop_discount", "annual_spend", "currency", "supplier_is_cooperative",
+    "contact",
+)  # fmt: skip
+_TRUE = {"1", "true", "yes", "y"}
+_FALSE = {"0", "false", "no", "n"}
+
+
+class FieldError(ValueError):
+    """A value refused by a field's check; the message says why."""
+
+
+def _line(field: str) -> Callable[[Any], str]:
+    """A one-line text of at most the column's length (newlines folded into commas)."""
+
+    def clean(value: Any) -> str:
+        text = check_text(value, field=field, max_length=TEXT_LENGTHS[field]).strip()
+        return re.sub(r"\s*[\r\n]+\s*", ", ", text)
+
+    return clean
+
+
+def _description(value: Any) -> str:
+    return check_text(value, field="description", max_length=LONG_TEXT).strip()
+
+
+def _tags(value: Any) -> list[str]:
+    """A list, or text with tags separated by semicolons or new lines (a tag may hold a
+    comma)."""
+    if value in (None, ""):
+        return []
+    raw = value if isinstance(value, list | tuple) else re.split(r"[;\r\n]", str(value))
+    tags = [check_text(tag, field="tags", max_length=MAX_TAG).strip() for tag in raw]
+    tags = list(dict.fromkeys(tag for tag in tags if tag))
+    if len(tags) > MAX_TAGS:
+        raise FieldError(_("at most %(n)d tags") % {"n": MAX_TAGS})
+    return tags
+
+
+def _whole(value: Any, *, low: int, high: int) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        raise FieldError(_("%(value)r is not a whole number") % {"value": value})
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise FieldError(_("%(value)r is not a whole number") % {"value": value})
+        value = int(value) if abs(value) < 1e18 else high + 1
+    if not isinstance(value, int):
+        text = str(value).strip().replace(",", "")
+        if not re.fullmatch(r"[+-]?\d{1,30}", text):
+            raise FieldError(_("%(value)r is not a whole number") % {"value": str(value)[:40]})
+        value = int(text)
+    if not low <= value <= high:
+        raise FieldError(
+            _("must be a whole number from %(low)d to %(high)d") % {"low": low, "high": high}
+        )
+    return value
+
+
+def _radius(value: Any) -> int | None:
+    return _whole(value, low=0, high=MAX_RADIUS_KM)
+
+
+def _discount(value: Any) -> int:
+    try:
+        percent = _whole(value, low=0, high=100)
+    except FieldError as error:
+        if re.fullmatch(r"\d+", str(value).strip()):
+            raise FieldError(_("is a percentage, at most 100")) from error
+        raise
+    return percent or 0
+
+
+def _spend(value: Any) -> int | None:
+    """Estimated annual spend in minor units."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{1,30}\s*", value):
+        value = int(value)
+    return check_money(value, field="annual_spend")
+
+
+def _currency(value: Any) -> str:
+    if value in (None, ""):
+        return ""
+    return check_currency(value, field="currency")
 
 
 def _yes_no_unknown(value: Any) -> bool | None:
-    return None if value in (None, "") else bool(ORGANIZATION_FIELDS["is_cooperative"](value))
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text == "":
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise FieldError(_("%(value)r is not yes/no (true/false)") % {"value": str(value)[:40]})
 
 
 def _category(kind: str, value: Any) -> str:
@@ -27,7 +139,8 @@ def _category(kind: str, value: Any) -> str:
         if text.lower() in (code, str(label).lower()):
             return code
     raise FieldError(
-        _("%(value)r is not one of %(allowed)s") % {"value": text, "allowed": ", ".join(allowed)}
+        _("%(value)r is not one of %(allowed)s")
+        % {"value": text[:40], "allowed": ", ".join(allowed)}
     )
 
 
@@ -37,39 +150,35 @@ def clean_exchange_item(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict
     errors: dict[str, str] = {}
     kind = str(values.get("kind") or "").strip().lower()
     if kind not in KINDS:
-        return {}, {"kind": _("%(value)r is not one of offer, need, challenge") % {"value": kind}}
+        return {}, {
+            "kind": _("%(value)r is not one of offer, need, challenge") % {"value": kind[:40]}
+        }
     clean["kind"] = kind
-    checks = {
+    checks: dict[str, Callable[[Any], Any]] = {
         "category": lambda v: _category(kind, v),
-        "title": _text,
-        "description": lambda v: "" if v is None else str(v).strip()[:5000],
+        "title": _line("title"),
+        "description": _description,
         "tags": _tags,
-        "unit": _text,
-        "price_hint": _text,
-        "service_radius_km": _count,
-        "service_regions": _text,
-        "coop_discount": lambda v: _count(v) or 0,
-        "annual_spend": _count,
-        "currency": lambda v: "" if v is None else str(v).strip().upper(),
+        "unit": _line("unit"),
+        "price_hint": _line("price_hint"),
+        "service_radius_km": _radius,
+        "service_regions": _line("service_regions"),
+        "coop_discount": _discount,
+        "annual_spend": _spend,
+        "currency": _currency,
         "supplier_is_cooperative": _yes_no_unknown,
-        "contact": _text,
-    }  # fmt: skip
+        "contact": _line("contact"),
+    }
     for field, check in checks.items():
         try:
             clean[field] = check(values.get(field))
-        except FieldError as error:
-            errors[field] = str(error)
+        except (FieldError, OutOfBounds) as error:
+            errors[field] = error.message if isinstance(error, OutOfBounds) else str(error)
     if not errors:
         if not clean["title"]:
             errors["title"] = _("is required")
-        if clean["coop_discount"] > 100:
-            errors["coop_discount"] = _("is a percentage, at most 100")
-        if clean["currency"] and not CURRENCY.match(clean["currency"]):
-            errors["currency"] = _("%(value)r is not an ISO 4217 currency code") % {
-                "value": clean["currency"]
-            }
         if clean["annual_spend"] is not None and not clean["currency"]:
             errors["currency"] = _("a value needs its currency")
     for field in sorted(set(values) - set(checks) - {"kind"}):
-        errors[field] = _("is not a field of an offer, need or challenge")
+        errors[str(field)[:60]] = _("is not a field of an offer, need or challenge")
     return clean, errors

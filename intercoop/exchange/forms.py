@@ -6,9 +6,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from intercoop.core.money import CURRENCY, minor_units
+from intercoop.core.bounds import LONG_TEXT, SHORT_TEXT, OutOfBounds, check_currency
+from intercoop.core.money import MoneyError, major_units, minor_units
 from intercoop.directory.models import Network
-from intercoop.exchange.models import Deal, Notice
+from intercoop.exchange.fields import MAX_RADIUS_KM, MAX_TAG, MAX_TAGS, TEXT_LENGTHS
+from intercoop.exchange.models import Deal, ExchangeItem, Notice
 from intercoop.exchange.taxonomy import CATEGORIES, CHALLENGES
 
 _KIND_FIELDS = {
@@ -24,17 +26,34 @@ class ItemForm(forms.Form):
     """An offer, a need or a challenge: the fields of its kind only."""
 
     category = forms.ChoiceField(label=_("Category"))
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=SHORT_TEXT)
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Description"),
+        required=False,
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
-    tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separated by commas"))
-    unit = forms.CharField(label=_("Unit"), required=False, help_text=_("kg, hour, box of 12…"))
-    price_hint = forms.CharField(label=_("Price hint"), required=False)
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=MAX_TAGS * (MAX_TAG + 2),
+        help_text=_("Separated by commas"),
+    )
+    unit = forms.CharField(
+        label=_("Unit"),
+        required=False,
+        max_length=TEXT_LENGTHS["unit"],
+        help_text=_("kg, hour, box of 12…"),
+    )
+    price_hint = forms.CharField(
+        label=_("Price hint"), required=False, max_length=TEXT_LENGTHS["price_hint"]
+    )
     service_radius_km = forms.IntegerField(
-        label=_("Service radius (km)"), required=False, min_value=0
+        label=_("Service radius (km)"), required=False, min_value=0, max_value=MAX_RADIUS_KM
     )
-    service_regions = forms.CharField(label=_("Service regions"), required=False)
+    service_regions = forms.CharField(
+        label=_("Service regions"), required=False, max_length=TEXT_LENGTHS["service_regions"]
+    )
     coop_discount = forms.IntegerField(
         label=_("Discount for co-ops (%)"), required=False, min_value=0, max_value=100
     )
@@ -48,7 +67,10 @@ class ItemForm(forms.Form):
         widget=forms.Select(choices=[("", _("Unknown")), ("true", _("Yes")), ("false", _("No"))]),
     )
     contact = forms.CharField(
-        label=_("Who to talk to"), required=False, help_text=_("A name, a role or an e-mail")
+        label=_("Who to talk to"),
+        required=False,
+        max_length=TEXT_LENGTHS["contact"],
+        help_text=_("A name, a role or an e-mail"),
     )
 
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
@@ -61,23 +83,46 @@ class ItemForm(forms.Form):
         if kind == "challenge":
             self.fields["category"].label = _("Topic")
 
+    @classmethod
+    def initial_of(cls, item: ExchangeItem) -> dict[str, Any]:
+        """The form's values for an existing item (annual spend in major units)."""
+        initial = {name: getattr(item, name) for name in _KIND_FIELDS[item.kind]}
+        initial["tags"] = ", ".join(item.tags)
+        if item.annual_spend is not None:
+            initial["annual_spend"] = major_units(item.annual_spend, item.currency)
+        return initial
+
     def clean_currency(self) -> str:
         currency = self.cleaned_data["currency"].strip().upper()
-        if currency and not CURRENCY.match(currency):
-            raise forms.ValidationError(_("Not an ISO 4217 currency code"))
+        if currency:
+            try:
+                check_currency(currency)
+            except OutOfBounds:
+                raise forms.ValidationError(_("Not an ISO 4217 currency code")) from None
         return currency
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        spend = cleaned.get("annual_spend")
+        if spend is not None:
+            try:
+                cleaned["annual_spend"] = minor_units(spend, cleaned.get("currency") or "")
+            except MoneyError as error:
+                self.add_error("annual_spend", error.message)
+        return cleaned
+
     def item_values(self) -> dict[str, Any]:
+        """The values for the service: tags as a list, annual spend in minor units."""
         values = {"kind": self.kind, **self.cleaned_data}
-        if values.get("annual_spend") is not None:
-            values["annual_spend"] = minor_units(values["annual_spend"], values["currency"] or "")
+        if "tags" in values:
+            values["tags"] = [t.strip() for t in values["tags"].split(",") if t.strip()]
         return values
 
 
 class IntroductionForm(forms.Form):
     message = forms.CharField(
         label=_("Your message"),
-        max_length=4000,
+        max_length=LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Who you are, what you would like to talk about. They see it first."),
     )
@@ -109,6 +154,8 @@ class NoticeForm(forms.ModelForm):
 
 
 class DealForm(forms.ModelForm):
+    discount_percent = forms.IntegerField(label=_("Discount (%)"), min_value=1, max_value=100)
+
     class Meta:
         model = Deal
         fields = ["title", "description", "discount_percent", "audience", "network",

@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from intercoop.core.bounds import LONG_TEXT, SHORT_TEXT, CurrencyField, MoneyField
 from intercoop.directory.models import Network, Organization
 from intercoop.exchange.taxonomy import CATEGORIES, CHALLENGES
 
@@ -24,18 +26,22 @@ class ExchangeItem(models.Model):
     category = models.CharField(
         _("category"), max_length=30, choices=[*CATEGORIES.items(), *CHALLENGES.items()]
     )
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("title"), max_length=SHORT_TEXT)
+    description = models.TextField(_("description"), max_length=LONG_TEXT, blank=True)
     tags = models.JSONField(_("tags"), default=list, blank=True)
     # offers
     unit = models.CharField(_("unit"), max_length=50, blank=True)
     price_hint = models.CharField(_("price hint"), max_length=100, blank=True)
-    service_radius_km = models.PositiveIntegerField(_("service radius (km)"), null=True, blank=True)
+    service_radius_km = models.PositiveIntegerField(
+        _("service radius (km)"), null=True, blank=True, validators=[MaxValueValidator(20_000)]
+    )
     service_regions = models.CharField(_("service regions"), max_length=300, blank=True)
-    coop_discount = models.PositiveSmallIntegerField(_("discount for co-ops (%)"), default=0)
+    coop_discount = models.PositiveSmallIntegerField(
+        _("discount for co-ops (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
     # needs: estimated annual spend in minor units
-    annual_spend = models.BigIntegerField(_("estimated annual spend"), null=True, blank=True)
-    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    annual_spend = MoneyField(_("estimated annual spend"), null=True, blank=True)
+    currency = CurrencyField(_("currency"), blank=True)
     supplier_is_cooperative = models.BooleanField(
         _("current supplier is a co-op"), null=True, blank=True
     )
@@ -79,7 +85,7 @@ class Introduction(models.Model):
     item = models.ForeignKey(
         ExchangeItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    message = models.TextField(_("message"))
+    message = models.TextField(_("message"), max_length=LONG_TEXT)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
@@ -147,10 +153,16 @@ class Notice(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"))
+    body = models.TextField(_("text"), max_length=LONG_TEXT)
     place = models.CharField(_("place"), max_length=200, blank=True)
-    latitude = models.FloatField(_("latitude"), null=True, blank=True)
-    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    latitude = models.FloatField(
+        _("latitude"), null=True, blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )  # fmt: skip
+    longitude = models.FloatField(
+        _("longitude"), null=True, blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )  # fmt: skip
     # calls for help: when the help is needed by; events: when they start
     needed_by = models.DateField(_("needed by"), null=True, blank=True)
     starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
@@ -182,8 +194,10 @@ class Deal(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="deals")
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("conditions"), blank=True)
-    discount_percent = models.PositiveSmallIntegerField(_("discount (%)"))
+    description = models.TextField(_("conditions"), max_length=LONG_TEXT, blank=True)
+    discount_percent = models.PositiveSmallIntegerField(
+        _("discount (%)"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
     audience = models.CharField(_("for"), max_length=12, choices=Audience.choices)
     network = models.ForeignKey(
         Network, on_delete=models.CASCADE, null=True, blank=True, related_name="deals"

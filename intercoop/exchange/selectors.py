@@ -1,6 +1,7 @@
 """Reads of the exchange: matches, the catalogue, introductions, notice boards and
 member deals."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
@@ -154,12 +155,6 @@ def introductions_for(*, user: AnyUser) -> dict[str, QuerySet[Introduction]]:
     }
 
 
-def can_see_introduction(user: AnyUser, introduction: Introduction) -> bool:
-    return permissions.can_act_for(user, introduction.requester) or permissions.can_act_for(
-        user, introduction.recipient
-    )
-
-
 def introduction_contacts(*, introduction: Introduction) -> dict[str, dict[str, Any]]:
     """Once accepted, each side's contact details, private ones included, and the people
     who asked and answered. Empty before."""
@@ -200,7 +195,7 @@ def notice_board(
     return notices.select_related("organization", "network")
 
 
-def notices_geojson(notices: QuerySet[Notice]) -> dict[str, Any]:
+def notices_geojson(notices: Iterable[Notice]) -> dict[str, Any]:
     return {
         "type": "FeatureCollection",
         "features": [
@@ -231,8 +226,10 @@ def active_deals(*, audience: str = "", network_id: int | None = None) -> QueryS
         deals = deals.filter(audience=audience)
     if network_id:
         deals = deals.filter(network_id=network_id)
-    return deals.select_related("organization", "network").annotate(
-        redemption_count=Count("redemptions")
+    return (
+        deals.select_related("organization", "network")
+        .annotate(redemption_count=Count("redemptions"))
+        .order_by("-created_at", "-pk")
     )
 
 
@@ -242,6 +239,7 @@ def organization_deals(*, organization: Organization) -> QuerySet[Deal]:
         Deal.objects.filter(organization=organization)
         .select_related("network")
         .annotate(redemption_count=Count("redemptions"))
+        .order_by("-created_at", "-pk")
     )
 
 

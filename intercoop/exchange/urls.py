@@ -7,6 +7,7 @@ app_name = "exchange"
 urlpatterns = [
     path("orgs/<slug:slug>/exchange/", views.organization_exchange, name="organization"),
     path("orgs/<slug:slug>/exchange/add/<str:kind>/", views.item_add, name="add"),
+    path("exchange/items/<int:pk>/edit/", views.item_edit, name="edit"),
     path("exchange/items/<int:pk>/withdraw/", views.item_withdraw, name="withdraw"),
     path("catalogue/", views.catalogue, name="catalogue"),
     path("orgs/<slug:slug>/introduce/", views.introduction_request, name="introduce"),

@@ -21,10 +21,12 @@ from django.views.decorators.http import require_POST
 from intercoop.core.errors import DomainError
 from intercoop.core.forms import add_domain_errors
 from intercoop.core.pagination import paginate
+from intercoop.core.permissions import authenticated_user
 from intercoop.directory import permissions, vocab
 from intercoop.directory.models import Network, Organization
 from intercoop.directory.selectors import network_members_acting_for
 from intercoop.exchange import cards, selectors, services
+from intercoop.exchange import permissions as exchange_permissions
 from intercoop.exchange.forms import (
     CardCodeForm,
     DealForm,
@@ -34,6 +36,9 @@ from intercoop.exchange.forms import (
 )
 from intercoop.exchange.models import Deal, ExchangeItem, Introduction, Notice
 from intercoop.exchange.taxonomy import CATEGORIES
+
+NOTICES_PER_PAGE = 50
+DEALS_PER_PAGE = 50
 
 
 def organization_exchange(request: HttpRequest, slug: str) -> HttpResponse:
@@ -64,11 +69,17 @@ def organization_exchange(request: HttpRequest, slug: str) -> HttpResponse:
 def item_add(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     if kind not in ExchangeItem.Kind.values:
         raise Http404
-    organization = permissions.access_organization(request.user, slug=slug, for_acting=True)
+    organization = permissions.access_organization(request.user, slug=slug)
+    if not exchange_permissions.can_manage_items(request.user, organization):
+        raise PermissionDenied(_("You may not add offers, needs or challenges for it"))
     form = ItemForm(request.POST or None, kind=kind)
     if request.method == "POST" and form.is_valid():
         try:
-            services.exchange_item_create(organization=organization, values=form.item_values())
+            services.exchange_item_create(
+                actor=authenticated_user(request),
+                organization=organization,
+                values=form.item_values(),
+            )
         except DomainError as error:
             add_domain_errors(form, error)
         else:
@@ -81,13 +92,47 @@ def item_add(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     )
 
 
+@login_required
+def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _visible_item(request, pk)
+    if not exchange_permissions.can_change_item(request.user, item):
+        raise PermissionDenied(_("You may not change this organisation's offers"))
+    form = ItemForm(request.POST or None, kind=item.kind, initial=ItemForm.initial_of(item))
+    if request.method == "POST" and form.is_valid():
+        values = form.item_values()
+        values.pop("kind")
+        try:
+            services.exchange_item_update(
+                actor=authenticated_user(request), item=item, values=values
+            )
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("exchange:organization", slug=item.organization.slug)
+    return render(
+        request,
+        "exchange/item_form.html",
+        {
+            "organization": item.organization,
+            "form": form,
+            "kind": ExchangeItem.Kind(item.kind),
+            "item": item,
+        },
+    )
+
+
+def _visible_item(request: HttpRequest, pk: int) -> ExchangeItem:
+    item = get_object_or_404(ExchangeItem.objects.select_related("organization"), pk=pk)
+    permissions.access_organization(request.user, slug=item.organization.slug)
+    return item
+
+
 @require_POST
 @login_required
 def item_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(ExchangeItem.objects.select_related("organization"), pk=pk)
-    if not permissions.can_act_for(request.user, item.organization):
-        raise PermissionDenied
-    services.exchange_item_withdraw(item=item)
+    item = _visible_item(request, pk)
+    services.exchange_item_withdraw(actor=authenticated_user(request), item=item)
     messages.success(request, _("Withdrawn."))
     return redirect("exchange:organization", slug=item.organization.slug)
 
@@ -130,10 +175,10 @@ def introduction_request(request: HttpRequest, slug: str) -> HttpResponse:
     item = ExchangeItem.objects.filter(pk=request.GET.get("item") or 0, active=True).first()
     form = IntroductionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        requester = mine.filter(slug=request.POST.get("requester")).first() or mine[0]
+        requester = _organization_named(request.POST.get("requester")) or mine[0]
         try:
             services.introduction_request(
-                actor=permissions.authenticated_user(request),
+                actor=authenticated_user(request),
                 requester=requester,
                 recipient=recipient,
                 message=form.cleaned_data["message"],
@@ -169,16 +214,21 @@ def introduction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "introduction": introduction,
             "contacts": selectors.introduction_contacts(introduction=introduction),
-            "may_answer": permissions.can_act_for(request.user, introduction.recipient),
+            "may_answer": exchange_permissions.can_answer_introduction(request.user, introduction),
         },
     )
+
+
+def _organization_named(slug: str | None) -> Organization | None:
+    """The organisation a form names (its rules are the service's)."""
+    return Organization.objects.filter(slug=slug).first() if slug else None
 
 
 def _introduction(request: HttpRequest, pk: int) -> Introduction:
     introduction = get_object_or_404(
         Introduction.objects.select_related("requester", "recipient", "item"), pk=pk
     )
-    if not selectors.can_see_introduction(request.user, introduction):
+    if not exchange_permissions.can_see_introduction(request.user, introduction):
         raise Http404
     return introduction
 
@@ -187,12 +237,12 @@ def _introduction(request: HttpRequest, pk: int) -> Introduction:
 @login_required
 def introduction_answer(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     introduction = _introduction(request, pk)
-    if not permissions.can_act_for(request.user, introduction.recipient):
-        raise PermissionDenied(_("Only the organisation asked answers"))
-    actor = permissions.authenticated_user(request)
+    actor = authenticated_user(request)
     try:
         if action == "block":
-            services.block(organization=introduction.recipient, blocked=introduction.requester)
+            services.introduction_block(
+                actor=actor, organization=introduction.recipient, blocked=introduction.requester
+            )
             messages.success(request, _("Blocked. They cannot send you requests any more."))
         elif action in ("accept", "decline"):
             services.introduction_answer(
@@ -212,10 +262,15 @@ def _network_board_context(request: HttpRequest, network: Network) -> dict[str, 
         kind=kind if kind in Notice.Kind.values else "",
         q=request.GET.get("q", ""),
     )
+    paged = paginate(notices, page=request.GET.get("page", 1), page_size=NOTICES_PER_PAGE)
+    query = request.GET.copy()
+    query.pop("page", None)
     return {
         "network": network,
-        "notices": notices,
-        "geojson": selectors.notices_geojson(notices),
+        "paged": paged,
+        "notices": paged.page.object_list,
+        "query": query.urlencode(),
+        "geojson": selectors.notices_geojson(paged.page.object_list),
         "kinds": Notice.Kind.choices,
         "kind": kind,
         "q": request.GET.get("q", ""),
@@ -237,11 +292,11 @@ def notice_add(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied(_("Only people of the network's members post on its board"))
     form = NoticeForm(request.POST or None, initial={"kind": request.GET.get("kind")})
     if request.method == "POST" and form.is_valid():
-        organization = postable.filter(slug=request.POST.get("organization")).first() or postable[0]
+        organization = _organization_named(request.POST.get("organization")) or postable[0]
         values = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         try:
             notice = services.notice_post(
-                actor=permissions.authenticated_user(request),
+                actor=authenticated_user(request),
                 network=network,
                 organization=organization,
                 values=values,
@@ -260,7 +315,7 @@ def notice_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(Notice.objects.select_related("organization", "network"), pk=pk)
-    may_act = permissions.can_act_for(request.user, notice.organization)
+    may_act = exchange_permissions.can_withdraw_notice(request.user, notice)
     if notice.withdrawn and not may_act:
         raise Http404
     return render(
@@ -274,12 +329,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def notice_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(Notice.objects.select_related("organization", "network"), pk=pk)
-    if not (
-        permissions.can_act_for(request.user, notice.organization)
-        or permissions.can_manage_network(request.user, notice.network)
-    ):
-        raise PermissionDenied
-    services.notice_withdraw(notice=notice)
+    services.notice_withdraw(actor=authenticated_user(request), notice=notice)
     messages.success(request, _("Withdrawn."))
     return redirect("exchange:notices", slug=notice.network.slug)
 
@@ -331,13 +381,17 @@ class NoticeFeed(Feed):
 
 def deal_list(request: HttpRequest) -> HttpResponse:
     audience = request.GET.get("audience", "")
+    deals = selectors.active_deals(audience=audience if audience in Deal.Audience.values else "")
+    paged = paginate(deals, page=request.GET.get("page", 1), page_size=DEALS_PER_PAGE)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "exchange/deals.html",
         {
-            "deals": selectors.active_deals(
-                audience=audience if audience in Deal.Audience.values else ""
-            ),
+            "paged": paged,
+            "deals": paged.page.object_list,
+            "query": query.urlencode(),
             "audiences": Deal.Audience.choices,
             "audience": audience,
         },
@@ -347,12 +401,16 @@ def deal_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def organization_deals(request: HttpRequest, slug: str) -> HttpResponse:
     """An organisation's deals, with how often each was used, and a form for a new one."""
-    organization = permissions.access_organization(request.user, slug=slug, for_acting=True)
+    organization = permissions.access_organization(request.user, slug=slug)
+    if not exchange_permissions.can_manage_deals(request.user, organization):
+        raise PermissionDenied(_("You may not offer deals for this organisation"))
     form = DealForm(request.POST or None, networks=Network.objects.order_by("name"))
     if request.method == "POST" and form.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         try:
-            services.deal_create(organization=organization, values=values)
+            services.deal_create(
+                actor=authenticated_user(request), organization=organization, values=values
+            )
         except DomainError as error:
             add_domain_errors(form, error)
         else:
@@ -373,9 +431,7 @@ def organization_deals(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def deal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     deal = get_object_or_404(Deal.objects.select_related("organization"), pk=pk)
-    if not permissions.can_act_for(request.user, deal.organization):
-        raise PermissionDenied
-    services.deal_withdraw(deal=deal)
+    services.deal_withdraw(actor=authenticated_user(request), deal=deal)
     messages.success(request, _("Withdrawn."))
     return redirect("exchange:organization_deals", slug=deal.organization.slug)
 
@@ -390,7 +446,7 @@ def member_card(request: HttpRequest) -> HttpResponse:
     )
     context: dict[str, Any] = {"organizations": organizations, "chosen": chosen}
     if chosen is not None:
-        user = permissions.authenticated_user(request)
+        user = authenticated_user(request)
         code = cards.card_code(user_id=user.pk, organization_id=chosen.pk)
         url = request.build_absolute_uri(
             reverse("exchange:verify") + "?" + urlencode({"code": code})
@@ -430,9 +486,7 @@ def verify_card(request: HttpRequest) -> HttpResponse:
             if request.method == "POST" and deal_id:
                 deal = get_object_or_404(deals, pk=deal_id)
                 try:
-                    services.deal_redeem(
-                        actor=permissions.authenticated_user(request), deal=deal, card=card
-                    )
+                    services.deal_redeem(actor=authenticated_user(request), deal=deal, card=card)
                 except DomainError as error:
                     messages.error(request, error.message)
                 else:

@@ -4,15 +4,15 @@ import datetime as dt
 import io
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from intercoop.core.api import WRITE_AUTH
-from intercoop.core.api import ErrorOut as Error
-from intercoop.core.pagination import paginate
+from intercoop.core.bounds import LONG_TEXT, SHORT_TEXT, CurrencyIn, MoneyIn, Text
+from intercoop.core.errors import DomainError
+from intercoop.core.pagination import api_page, page_schema
 from intercoop.directory import permissions
 from intercoop.directory.models import Organization
 from intercoop.network import selectors, services
@@ -39,40 +39,41 @@ class RelationshipOut(Schema):
     notes: str
 
 
-class RelationshipPage(Schema):
-    count: int
-    count_exact: bool
-    page: int
-    pages: int
-    results: list[RelationshipOut]
+RelationshipPage = page_schema(RelationshipOut)
+
+
+Slug = Text(SHORT_TEXT)
 
 
 class RelationshipFilters(Schema):
-    organization: str | None = None
-    network: str | None = None
-    kind: str | None = None
-    status: str | None = None
+    organization: Slug | None = None  # type: ignore[valid-type]
+    network: Slug | None = None  # type: ignore[valid-type]
+    kind: Slug | None = None  # type: ignore[valid-type]
+    status: Slug | None = None  # type: ignore[valid-type]
     as_of: dt.date | None = None
 
 
 class RelationshipIn(Schema):
-    source: str
-    target: str
-    kind: str
-    on_behalf_of: str | None = None
-    survey_network: str | None = None
-    formality: str | None = None
+    """A tie claimed `on_behalf_of` one of its sides, or recorded from a survey for
+    `survey_network` by its coordinators (between two of its members)."""
+
+    source: Text(SHORT_TEXT)  # type: ignore[valid-type]
+    target: Text(SHORT_TEXT)  # type: ignore[valid-type]
+    kind: Text(SHORT_TEXT)  # type: ignore[valid-type]
+    on_behalf_of: Text(SHORT_TEXT) | None = None  # type: ignore[valid-type]
+    survey_network: Text(SHORT_TEXT) | None = None  # type: ignore[valid-type]
+    formality: Text(SHORT_TEXT) | None = None  # type: ignore[valid-type]
     started_on: dt.date | None = None
     ended_on: dt.date | None = None
-    annual_value: int | None = None
-    currency: str | None = None
-    notes: str | None = None
-    visibility: str | None = None
+    annual_value: MoneyIn | None = None
+    currency: CurrencyIn | None = None
+    notes: Text(LONG_TEXT) | None = None  # type: ignore[valid-type]
+    visibility: Text(SHORT_TEXT) | None = None  # type: ignore[valid-type]
 
 
 class Decision(Schema):
-    by: str
-    reason: str = ""
+    by: Text(SHORT_TEXT)  # type: ignore[valid-type]
+    reason: Text(LONG_TEXT) = ""  # type: ignore[valid-type]
 
 
 def _out(tie: Relationship) -> dict[str, Any]:
@@ -110,14 +111,7 @@ def list_relationships(
     request: HttpRequest, filters: Query[RelationshipFilters], page: int = 1, page_size: int = 50
 ) -> dict[str, Any]:
     ties = _filtered(request, filters).select_related("claimed_by", "network")
-    paged = paginate(ties.order_by("pk"), page=page, page_size=max(1, min(page_size, 200)))
-    return {
-        "count": paged.count,
-        "count_exact": paged.count_exact,
-        "page": paged.page.number,
-        "pages": paged.pages,
-        "results": [_out(tie) for tie in paged.page.object_list],
-    }
+    return api_page(ties.order_by("pk"), page=page, page_size=page_size, out=_out)
 
 
 def _filtered(request: HttpRequest, filters: RelationshipFilters) -> QuerySet[Relationship]:
@@ -128,8 +122,7 @@ def _filtered(request: HttpRequest, filters: RelationshipFilters) -> QuerySet[Re
     if filters.network:
         network = permissions.access_network(request.user, slug=filters.network)
         as_of = filters.as_of or dt.date.today()
-        members = selectors.network_member_ids(network=network, as_of=as_of)
-        ties = ties.filter(source_id__in=members, target_id__in=members)
+        ties = selectors.relationships_of_network(ties, network=network, as_of=as_of)
     if filters.kind:
         ties = ties.filter(kind=filters.kind)
     if filters.status:
@@ -156,45 +149,48 @@ def export_relationships(
 @router.post(
     "/relationships",
     auth=WRITE_AUTH,
-    response={201: RelationshipOut, 400: Error, 401: Error, 403: Error, 404: Error},
+    response={201: RelationshipOut},
 )
 def record_relationship(request: HttpRequest, payload: RelationshipIn) -> tuple[int, Any]:
-    user = permissions.authenticated_user(request)
-    source = _organization(user, payload.source)
-    target = _organization(user, payload.target)
+    source = _organization(request.user, payload.source)
+    target = _organization(request.user, payload.target)
     values = payload.dict(
         exclude_none=True, exclude={"source", "target", "on_behalf_of", "survey_network"}
     )
     if payload.survey_network:
-        network = permissions.access_network(user, slug=payload.survey_network)
-        if not permissions.can_record_survey(user, network):
-            raise PermissionDenied(_("Only the network's coordinators record survey ties"))
-        tie = services.relationship_record(
-            actor=user, source=source, target=target, values=values, survey_network=network
+        network = permissions.access_network(request.user, slug=payload.survey_network)
+        tie = services.relationship_survey_record(
+            actor=request.user, network=network, source=source, target=target, values=values
+        )
+    elif payload.on_behalf_of:
+        side = _organization(request.user, payload.on_behalf_of)
+        tie = services.relationship_claim(
+            actor=request.user, source=source, target=target, values=values, on_behalf_of=side
         )
     else:
-        side = permissions.access_organization(
-            user, slug=payload.on_behalf_of or "", for_acting=True
-        )
-        tie = services.relationship_record(
-            actor=user, source=source, target=target, values=values, on_behalf_of=side
+        raise DomainError(
+            _("Say which side claims the tie, or the network whose survey records it"),
+            field="on_behalf_of",
         )
     return 201, _out(tie)
 
 
 def _decide(request: HttpRequest, pk: int, payload: Decision, *, confirm: bool) -> Any:
-    user = permissions.authenticated_user(request)
     tie = _visible_tie(request, pk)
-    side = permissions.access_organization(user, slug=payload.by, for_acting=True)
+    side = _organization(request.user, payload.by)
     if confirm:
-        return _out(services.relationship_confirm(relationship=tie, by=side))
-    return _out(services.relationship_dispute(relationship=tie, by=side, reason=payload.reason))
+        return _out(services.relationship_confirm(actor=request.user, relationship=tie, by=side))
+    return _out(
+        services.relationship_dispute(
+            actor=request.user, relationship=tie, by=side, reason=payload.reason
+        )
+    )
 
 
 @router.post(
     "/relationships/{pk}/confirm",
     auth=WRITE_AUTH,
-    response={200: RelationshipOut, 400: Error, 401: Error, 403: Error, 404: Error},
+    response=RelationshipOut,
 )
 def confirm_relationship(request: HttpRequest, pk: int, payload: Decision) -> Any:
     return _decide(request, pk, payload, confirm=True)
@@ -203,14 +199,29 @@ def confirm_relationship(request: HttpRequest, pk: int, payload: Decision) -> An
 @router.post(
     "/relationships/{pk}/dispute",
     auth=WRITE_AUTH,
-    response={200: RelationshipOut, 400: Error, 401: Error, 403: Error, 404: Error},
+    response=RelationshipOut,
 )
 def dispute_relationship(request: HttpRequest, pk: int, payload: Decision) -> Any:
     return _decide(request, pk, payload, confirm=False)
 
 
+@router.post(
+    "/relationships/{pk}/withdraw",
+    auth=WRITE_AUTH,
+    response={204: None},
+    summary="Withdraw a claim not yet confirmed, or a survey tie",
+)
+def withdraw_relationship(request: HttpRequest, pk: int) -> tuple[int, None]:
+    services.relationship_withdraw(actor=request.user, relationship=_visible_tie(request, pk))
+    return 204, None
+
+
 @router.get("/networks/{slug}/graph", summary="A network's graph on a date, with metrics")
-def network_graph(request: HttpRequest, slug: str, as_of: dt.date | None = None) -> Any:
+def network_graph(
+    request: HttpRequest,
+    slug: Slug,  # type: ignore[valid-type]
+    as_of: dt.date | None = None,
+) -> Any:
     network = permissions.access_network(request.user, slug=slug)
     return selectors.network_graph(
         network=network, as_of=as_of or dt.date.today(), user=request.user
@@ -222,7 +233,10 @@ def network_graph(request: HttpRequest, slug: str, as_of: dt.date | None = None)
     summary="The directory around one organisation, within `depth` ties, with metrics",
 )
 def organization_graph(
-    request: HttpRequest, slug: str, as_of: dt.date | None = None, depth: int = 2
+    request: HttpRequest,
+    slug: Slug,  # type: ignore[valid-type]
+    as_of: dt.date | None = None,
+    depth: int = 2,
 ) -> Any:
     organization = _organization(request.user, slug)
     return selectors.organization_graph(

@@ -1,12 +1,14 @@
 """Demo relationships for the demo region: every type and formality, dated from 2008 on,
-mostly confirmed or recorded from a survey, with a few still claimed or disputed."""
+mostly confirmed or recorded from a network's survey, with a few still claimed or
+disputed. Everything is written through the services, as the system actor."""
 
 import datetime as dt
 import random
 
 from django.db import transaction
 
-from intercoop.directory.models import Network, Organization
+from intercoop.core.audit import system_actor
+from intercoop.directory.models import Network, NetworkMembership, Organization
 from intercoop.network import services
 from intercoop.network.models import Relationship
 
@@ -16,10 +18,19 @@ SEED = 2027
 @transaction.atomic
 def relationships_build(*, network: Network, alliance: Network) -> int:
     rng = random.Random(SEED)
+    actor = system_actor()
     organizations = list(Organization.objects.order_by("pk"))
     cooperatives = [o for o in organizations if o.is_cooperative]
     kinds = list(Relationship.Kind.values)
     formalities = list(Relationship.Formality.values)
+    members = {
+        net: set(
+            NetworkMembership.objects.filter(
+                network=net, status=NetworkMembership.Status.MEMBER
+            ).values_list("organization_id", flat=True)
+        )
+        for net in (network, alliance)
+    }
     made = 0
     for n in range(260):
         source, target = rng.sample(cooperatives if n % 3 else organizations, 2)
@@ -35,19 +46,25 @@ def relationships_build(*, network: Network, alliance: Network) -> int:
         }
         if kind in {"supplies", "shared_service", "investment"}:
             values |= {"annual_value": rng.randint(5, 400) * 100_000, "currency": "USD"}
-        if n % 4 == 0:
-            services.relationship_record(
-                actor=None, source=source, target=target, values=values,
-                survey_network=network if source.is_cooperative else alliance,
-            )  # fmt: skip
+        # A coordinator's survey records ties between members of the network (they count
+        # there only); other ties are claimed by one side and mostly confirmed.
+        surveyed = next(
+            (net for net in (network, alliance) if {source.pk, target.pk} <= members[net]), None
+        )
+        if n % 4 == 0 and surveyed is not None:
+            services.relationship_survey_record(
+                actor=actor, source=source, target=target, values=values, network=surveyed
+            )
         else:
-            tie = services.relationship_record(
-                actor=None, source=source, target=target, values=values, on_behalf_of=source
+            tie = services.relationship_claim(
+                actor=actor, source=source, target=target, values=values, on_behalf_of=source
             )
             if n % 17 == 1:
-                services.relationship_dispute(relationship=tie, by=target, reason="Not any more")
+                services.relationship_dispute(
+                    actor=actor, relationship=tie, by=target, reason="Not any more"
+                )
             elif n % 13 != 2:
-                services.relationship_confirm(relationship=tie, by=target)
+                services.relationship_confirm(actor=actor, relationship=tie, by=target)
         made += 1
     return made
 
@@ -64,7 +81,7 @@ def assessments_build(*, network: Network) -> int:
         (dt.date(2025, 12, 31), ratings_now, "Joint energy contract saved members 14%."),
     ]:
         services.assessment_create(
-            actor=None,
+            actor=system_actor(),
             network=network,
             as_of=as_of,
             ratings={p: {"score": s, "evidence": evidence} for p, s in scores.items()},
@@ -76,6 +93,7 @@ def assessments_build(*, network: Network) -> int:
 def economy_build(*, network: Network) -> None:
     """The valley's (fictional) economy, so the network page shows the co-op share."""
     services.baseline_record(
+        actor=system_actor(),
         network=network,
         values={
             "year": 2025,

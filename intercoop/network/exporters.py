@@ -1,12 +1,13 @@
 """Relationship exports: CSV in Kumu's layout (imports back), GraphML, GEXF and Kumu JSON.
-Each writer takes the ties (with source and target loaded) and writes to a stream."""
+Each writer takes the ties (with source and target loaded) and writes to a stream; CSV
+text cells are kept from running as spreadsheet formulas (SafeWriter)."""
 
-import csv
 import json
 from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 from xml.sax.saxutils import quoteattr
 
+from intercoop.core.csvfiles import SafeWriter
 from intercoop.core.money import major_units
 from intercoop.directory.models import Organization
 from intercoop.network.models import Relationship
@@ -24,7 +25,7 @@ def _date(value: Any) -> str:
 
 
 def write_csv(ties: Iterable[Relationship], stream: TextIO) -> None:
-    writer = csv.writer(stream, lineterminator="\n")
+    writer = SafeWriter(stream)
     writer.writerow(CSV_COLUMNS)
     for tie in ties:
         writer.writerow([

@@ -1,18 +1,64 @@
 """The writable fields of a relationship and the one place that checks them (forms, the
 API and the import all pass their values here). Pure: no database access."""
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext as _
 
-from intercoop.core.money import CURRENCY
-from intercoop.directory.fields import FIELDS as ORGANIZATION_FIELDS
+from intercoop.core.bounds import (
+    LONG_TEXT,
+    OutOfBounds,
+    check_currency,
+    check_date,
+    check_money,
+    check_text,
+)
 from intercoop.directory.fields import FieldError
 from intercoop.network.models import Relationship
 
-_date = ORGANIZATION_FIELDS["founded_on"]
+
+def _date(value: Any) -> dt.date | None:
+    """A date (or an ISO text, or a year) between 1800 and 2200."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        text = str(value).strip()
+        try:
+            if len(text) == 4 and text.isdigit():
+                value = dt.date(int(text), 1, 1)
+            elif len(text) <= 32:
+                value = dt.datetime.fromisoformat(text).date()
+            else:
+                raise ValueError(text)
+        except ValueError:
+            raise FieldError(
+                _("%(value)r is not a date (YYYY-MM-DD)") % {"value": text[:32]}
+            ) from None
+    try:
+        return check_date(value, field="date")
+    except OutOfBounds as error:
+        raise FieldError(error.message) from None
+
+
+def _notes(value: Any) -> str:
+    try:
+        return check_text(value, field="notes", max_length=LONG_TEXT).strip()
+    except OutOfBounds as error:
+        raise FieldError(error.message) from None
+
+
+def _currency(value: Any) -> str:
+    if value is None or not str(value).strip():
+        return ""
+    try:
+        return check_currency(value)
+    except OutOfBounds as error:
+        raise FieldError(error.message) from None
 
 
 def _choice(choices: type[models.TextChoices]) -> Callable[..., str]:
@@ -31,7 +77,8 @@ def _choice(choices: type[models.TextChoices]) -> Callable[..., str]:
         if value is None:
             allowed = ", ".join(v for v, _label in choices.choices)
             raise FieldError(
-                _("%(value)r is not one of %(allowed)s") % {"value": raw, "allowed": allowed}
+                _("%(value)r is not one of %(allowed)s")
+                % {"value": str(raw)[:40], "allowed": allowed}
             )
         return value
 
@@ -53,8 +100,8 @@ def clean_relationship(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[
         "visibility": lambda v: clean_visibility(v, Relationship.Visibility.NETWORK),
         "started_on": _date,
         "ended_on": _date,
-        "notes": lambda v: "" if v is None else str(v).strip()[:5000],
-        "currency": lambda v: "" if v is None else str(v).strip().upper(),
+        "notes": _notes,
+        "currency": _currency,
     }
     for field, check in checks.items():
         try:
@@ -69,11 +116,12 @@ def clean_relationship(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[
         elif value < 0:
             errors["annual_value"] = _("must not be negative")
         else:
-            clean["annual_value"] = value
+            try:
+                clean["annual_value"] = check_money(value, field="annual_value")
+            except OutOfBounds as error:
+                errors["annual_value"] = error.message
     currency = clean.get("currency", "")
-    if currency and not CURRENCY.match(currency):
-        errors["currency"] = _("%(value)r is not an ISO 4217 currency code") % {"value": currency}
-    if clean["annual_value"] is not None and not currency:
+    if clean["annual_value"] is not None and not currency and "currency" not in errors:
         errors["currency"] = _("a value needs its currency")
     started, ended = clean.get("started_on"), clean.get("ended_on")
     if started and ended and ended < started:

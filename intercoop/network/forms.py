@@ -1,18 +1,46 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from intercoop.core.money import CURRENCY, minor_units
+from intercoop.core.bounds import LONG_TEXT, SHORT_TEXT
+from intercoop.core.money import MoneyError, minor_units
 from intercoop.network.models import Relationship
+
+
+class MajorUnitsField(forms.DecimalField):
+    """An amount people type in major units ("1500.25"); the form turns it into minor
+    units once it knows the currency (`to_minor_units`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_digits", 24)
+        kwargs.setdefault("decimal_places", 4)
+        super().__init__(**kwargs)
+
+
+def to_minor_units(form: forms.Form, field: str, currency: str) -> int | None:
+    """The form's amount in `field` as minor units of `currency` (None when empty, or
+    after adding the field's error: too big, too many decimals)."""
+    amount = form.cleaned_data.get(field)
+    if amount is None:
+        return None
+    try:
+        return minor_units(amount, currency)
+    except MoneyError as error:
+        form.add_error(field, error.message)
+        return None
 
 
 class RelationshipForm(forms.Form):
     """Record a tie from an organisation's page. Presentation only: the values go to
-    `services.relationship_record`, which checks them (network/fields.py)."""
+    `services.relationship_claim`, which checks them (network/fields.py)."""
 
     other = forms.CharField(
-        label=_("The other organisation"), help_text=_("Its slug, identifier or exact name")
+        label=_("The other organisation"),
+        help_text=_("Its slug, identifier or exact name"),
+        max_length=SHORT_TEXT,
     )
     direction = forms.ChoiceField(
         label=_("Direction"),
@@ -27,9 +55,7 @@ class RelationshipForm(forms.Form):
     ended_on = forms.DateField(
         label=_("End"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    annual_value = forms.DecimalField(
-        label=_("Annual value"), required=False, min_value=0, decimal_places=2
-    )
+    annual_value = MajorUnitsField(label=_("Annual value"), required=False)
     currency = forms.CharField(label=_("Currency"), required=False, max_length=3)
     visibility = forms.ChoiceField(
         label=_("Visible to"),
@@ -37,15 +63,21 @@ class RelationshipForm(forms.Form):
         initial=Relationship.Visibility.NETWORK,
     )
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Notes"),
+        required=False,
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        currency = (cleaned.get("currency") or "").strip().upper()
+        cleaned["annual_value"] = to_minor_units(self, "annual_value", currency)
+        return cleaned
+
     def relationship_values(self) -> dict[str, Any]:
-        values = {k: v for k, v in self.cleaned_data.items() if k not in {"other", "direction"}}
-        values["annual_value"] = (
-            None if values["annual_value"] in (None, "") else values["annual_value"]
-        )
-        return values
+        """The values for `services.relationship_claim`, the amount in minor units."""
+        return {k: v for k, v in self.cleaned_data.items() if k not in {"other", "direction"}}
 
 
 PRINCIPLE_LABELS = {
@@ -94,11 +126,17 @@ class AssessmentForm(forms.Form):
                 label=title, choices=SCORES, required=False
             )
             self.fields[f"{principle}_evidence"] = forms.CharField(
-                label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+                label=_("Evidence"),
+                required=False,
+                max_length=LONG_TEXT,
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
         for outcome, label in OUTCOME_LABELS.items():
             self.fields[f"outcome_{outcome}"] = forms.CharField(
-                label=label, required=False, widget=forms.Textarea(attrs={"rows": 2})
+                label=label,
+                required=False,
+                max_length=LONG_TEXT,
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
 
     def ratings(self) -> dict[str, dict[str, str]]:
@@ -158,18 +196,34 @@ class BaselineForm(forms.Form):
         required=False,
         help_text=_("Columns year, businesses, employment, turnover, currency, source"),
     )
-    year = forms.IntegerField(label=_("Year"), required=False)
-    businesses = forms.IntegerField(label=_("Businesses"), required=False, min_value=1)
-    employment = forms.IntegerField(label=_("Employment"), required=False, min_value=0)
-    turnover = forms.DecimalField(
-        label=_("Turnover"), required=False, min_value=0, decimal_places=2
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1800, max_value=2200)
+    businesses = forms.IntegerField(
+        label=_("Businesses"), required=False, min_value=1, max_value=10**9
     )
+    employment = forms.IntegerField(
+        label=_("Employment"), required=False, min_value=0, max_value=10**9
+    )
+    turnover = MajorUnitsField(label=_("Turnover"), required=False)
     currency = forms.CharField(label=_("Currency"), required=False, max_length=3)
     source = forms.CharField(label=_("Source"), required=False, max_length=300)
 
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload is not None and upload.size > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB")
+                % {"mb": settings.UPLOAD_MAX_BYTES // 1_000_000}
+            )
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("file"):
+            currency = (cleaned.get("currency") or "").strip().upper()
+            cleaned["turnover"] = to_minor_units(self, "turnover", currency)
+        return cleaned
+
     def baseline_values(self) -> dict[str, Any]:
+        """The values for `services.baseline_record`, turnover in minor units."""
         values = {k: v for k, v in self.cleaned_data.items() if k != "file"}
-        currency = (values.get("currency") or "").upper()
-        if values.get("turnover") is not None and CURRENCY.match(currency):
-            values["turnover"] = minor_units(values["turnover"], currency)
         return {k: ("" if v is None else v) for k, v in values.items()}

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from intercoop.core.bounds import CurrencyField, MoneyField
 from intercoop.directory.models import Network, Organization
 
 
@@ -51,8 +52,8 @@ class Relationship(models.Model):
     started_on = models.DateField(_("start"), null=True, blank=True)
     ended_on = models.DateField(_("end"), null=True, blank=True)
     # Money: integer minor units with an ISO 4217 code.
-    annual_value = models.BigIntegerField(_("annual value"), null=True, blank=True)
-    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    annual_value = MoneyField(_("annual value"), null=True, blank=True)
+    currency = CurrencyField(_("currency"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     visibility = models.CharField(
         _("visible to"), max_length=10, choices=Visibility.choices, default=Visibility.NETWORK
@@ -168,8 +169,8 @@ class EconomyBaseline(models.Model):
     year = models.PositiveIntegerField(_("year"))
     businesses = models.PositiveIntegerField(_("businesses"))
     employment = models.PositiveIntegerField(_("employment"))
-    turnover = models.BigIntegerField(_("turnover"))  # minor units
-    currency = models.CharField(_("currency"), max_length=3)
+    turnover = MoneyField(_("turnover"))  # minor units
+    currency = CurrencyField(_("currency"))
     source = models.CharField(_("source"), max_length=300, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"))
 

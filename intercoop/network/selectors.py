@@ -12,8 +12,6 @@ from intercoop.network import assessment, engine
 from intercoop.network.models import Relationship
 from intercoop.network.permissions import visible_relationships_condition
 
-COUNTING = (Relationship.Status.CONFIRMED, Relationship.Status.SURVEY)
-
 
 def relationships_visible(*, user: AnyUser) -> QuerySet[Relationship]:
     return Relationship.objects.filter(visible_relationships_condition(user)).select_related(
@@ -27,15 +25,41 @@ def current_on(as_of: dt.date) -> Q:
     )
 
 
+def counting_in(network: Network | None) -> Q:
+    """The ties that count in a network's graph, metrics and assessments (or, with None,
+    in the whole directory's): those both sides confirmed, and survey ties recorded for
+    this network (or by staff for the whole directory). A coordinator's survey ties
+    count in the network that recorded them, and nowhere else."""
+    survey = Q(status=Relationship.Status.SURVEY) & (
+        Q(network__isnull=True) if network is None else Q(network__isnull=True) | Q(network=network)
+    )
+    return Q(status=Relationship.Status.CONFIRMED) | survey
+
+
 def relationships_counting(
-    *, as_of: dt.date, organizations: Iterable[int] | QuerySet | None = None
+    *,
+    as_of: dt.date,
+    network: Network | None,
+    organizations: Iterable[int] | QuerySet | None = None,
 ) -> QuerySet[Relationship]:
-    """The ties that count on `as_of`: confirmed or recorded by a coordinator, not
-    disputed, current on the date; between the given organisations when given."""
-    ties = Relationship.objects.filter(current_on(as_of), status__in=COUNTING)
+    """The ties that count in `network` (None: the whole directory) on `as_of`: confirmed,
+    or recorded from a survey for it (`counting_in`); not disputed; current on the date;
+    between the given organisations when given."""
+    ties = Relationship.objects.filter(current_on(as_of), counting_in(network))
     if organizations is not None:
         ties = ties.filter(source_id__in=organizations, target_id__in=organizations)
     return ties
+
+
+def relationships_of_network(
+    ties: QuerySet[Relationship], *, network: Network, as_of: dt.date
+) -> QuerySet[Relationship]:
+    """Of `ties`, those between members of `network` on `as_of`, leaving out other
+    networks' survey ties (which say nothing about this network)."""
+    members = network_member_ids(network=network, as_of=as_of)
+    return ties.filter(source_id__in=members, target_id__in=members).exclude(
+        Q(status=Relationship.Status.SURVEY) & ~Q(network=network) & Q(network__isnull=False)
+    )
 
 
 def network_member_ids(*, network: Network, as_of: dt.date) -> QuerySet:
@@ -66,7 +90,7 @@ def network_graph(*, network: Network, as_of: dt.date, user: AnyUser) -> dict[st
     """The network as it was on `as_of`: its members, the ties that count between them
     and that the user may see, and every node's metrics (computed on those ties)."""
     members = Organization.objects.filter(pk__in=network_member_ids(network=network, as_of=as_of))
-    return _graph(members, as_of=as_of, user=user)
+    return _graph(members, as_of=as_of, user=user, network=network)
 
 
 def organization_graph(
@@ -74,7 +98,9 @@ def organization_graph(
 ) -> dict[str, Any]:
     """The whole directory around one organisation: every organisation within `depth`
     ties of it (ties that count on `as_of` and that the user may see)."""
-    ties = relationships_counting(as_of=as_of).filter(visible_relationships_condition(user))
+    ties = relationships_counting(as_of=as_of, network=None).filter(
+        visible_relationships_condition(user)
+    )
     reached, frontier = {organization.pk}, {organization.pk}
     for _step in range(depth):
         pairs = ties.filter(Q(source_id__in=frontier) | Q(target_id__in=frontier)).values_list(
@@ -85,11 +111,15 @@ def organization_graph(
     organizations = Organization.objects.filter(
         pk__in=reached, approval=Organization.Approval.APPROVED
     )
-    return _graph(organizations, as_of=as_of, user=user)
+    return _graph(organizations, as_of=as_of, user=user, network=None)
 
 
 def _graph(
-    organizations: QuerySet[Organization], *, as_of: dt.date, user: AnyUser
+    organizations: QuerySet[Organization],
+    *,
+    as_of: dt.date,
+    user: AnyUser,
+    network: Network | None,
 ) -> dict[str, Any]:
     nodes = list(
         organizations.order_by("name").values(
@@ -99,7 +129,7 @@ def _graph(
     )  # fmt: skip
     ids = [node["pk"] for node in nodes]
     ties = list(
-        relationships_counting(as_of=as_of, organizations=ids)
+        relationships_counting(as_of=as_of, network=network, organizations=ids)
         .filter(visible_relationships_condition(user))
         .values("pk", "source_id", "target_id", "kind", "formality", "status", "started_on")
     )
@@ -165,7 +195,7 @@ def assessment_inputs(
     ]  # fmt: skip
     ids = {m.id for m in members}
     fields = ("source_id", "target_id", "kind", "formality", "annual_value", "currency")
-    touching = relationships_counting(as_of=as_of).filter(
+    touching = relationships_counting(as_of=as_of, network=network).filter(
         Q(source_id__in=ids) | Q(target_id__in=ids)
     )
     inside: list[assessment.Tie] = []

@@ -1,25 +1,25 @@
 import datetime as dt
-import io
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from intercoop.core.bounds import SHORT_TEXT
 from intercoop.core.errors import DomainError, ImportFailed
 from intercoop.core.forms import add_domain_errors
-from intercoop.core.money import major_units, minor_units
+from intercoop.core.money import major_units
 from intercoop.directory import permissions, vocab
 from intercoop.directory.fields import FieldError
 from intercoop.directory.models import Organization
 from intercoop.directory.selectors import OrganizationFinder
 from intercoop.network import assessment, charts, imports, selectors, services
+from intercoop.network import permissions as network_permissions
 from intercoop.network.engine import NODE_METRICS
 from intercoop.network.forms import (
     INDICATOR_LABELS,
@@ -101,25 +101,21 @@ def organization_graph(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def organization_relationships(request: HttpRequest, slug: str) -> HttpResponse:
-    """An organisation's ties: see them, record one, confirm or dispute them."""
+    """An organisation's ties: see them, record one, confirm, dispute or withdraw them.
+    Who may record is the service's rule; `may_act` only decides what to show."""
     organization = permissions.access_organization(request.user, slug=slug)
-    may_act = permissions.can_act_for(request.user, organization)
+    may_act = network_permissions.can_speak_for(request.user, organization)
     form = RelationshipForm(request.POST or None)
-    if request.method == "POST":
-        if not may_act:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                _record_from_form(request, organization, form)
-            except FieldError as error:
-                form.add_error("other", str(error))
-            except DomainError as error:
-                add_domain_errors(form, error)
-            else:
-                messages.success(
-                    request, _("Recorded. The other organisation is asked to confirm it.")
-                )
-                return redirect("network:organization", slug=organization.slug)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _record_from_form(request, organization, form)
+        except FieldError as error:
+            form.add_error("other", str(error))
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Recorded. The other organisation is asked to confirm it."))
+            return redirect("network:organization", slug=organization.slug)
     ties = selectors.organization_relationships(organization=organization, user=request.user)
     return render(
         request,
@@ -136,14 +132,11 @@ def _record_from_form(request: HttpRequest, organization: Any, form: Relationshi
     source, target = (organization, other)
     if form.cleaned_data["direction"] == "in":
         source, target = target, source
-    values = form.relationship_values()
-    if values["annual_value"] is not None:
-        values["annual_value"] = minor_units(values["annual_value"], values["currency"].upper())
-    services.relationship_record(
-        actor=permissions.authenticated_user(request),
+    services.relationship_claim(
+        actor=request.user,
         source=source,
         target=target,
-        values=values,
+        values=form.relationship_values(),
         on_behalf_of=organization,
     )
 
@@ -151,20 +144,26 @@ def _record_from_form(request: HttpRequest, organization: Any, form: Relationshi
 @require_POST
 @login_required
 def relationship_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """One side of a tie confirms or disputes it."""
+    """One side of a tie confirms, disputes or withdraws it (the services decide who may)."""
     tie = selectors.relationships_visible(user=request.user).filter(pk=pk).first()
-    if tie is None or action not in {"confirm", "dispute"}:
+    if tie is None or action not in {"confirm", "dispute", "withdraw"}:
         raise Http404
-    side = permissions.access_organization(
-        request.user, slug=request.POST.get("by", ""), for_acting=True
-    )
+    by = request.POST.get("by", "")
+    if not by.isprintable() or len(by) > SHORT_TEXT:  # no such slug (and no NUL to the database)
+        raise Http404
+    side = permissions.access_organization(request.user, slug=by)
     try:
         if action == "confirm":
-            services.relationship_confirm(relationship=tie, by=side)
-        else:
+            services.relationship_confirm(actor=request.user, relationship=tie, by=side)
+        elif action == "dispute":
             services.relationship_dispute(
-                relationship=tie, by=side, reason=request.POST.get("reason", "")
+                actor=request.user,
+                relationship=tie,
+                by=side,
+                reason=request.POST.get("reason", ""),
             )
+        else:
+            services.relationship_withdraw(actor=request.user, relationship=tie)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -179,24 +178,21 @@ def _assessments_network(request: HttpRequest, slug: str) -> Any:
 def assessment_list(request: HttpRequest, slug: str) -> HttpResponse:
     """A network's assessments, newest first; its coordinators add one."""
     network = _assessments_network(request, slug)
-    can_assess = permissions.can_manage_network(request.user, network)
+    can_assess = network_permissions.can_assess_network(request.user, network)
     form = AssessmentForm(request.POST or None, initial={"as_of": dt.date.today()})
-    if request.method == "POST":
-        if not can_assess:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                created = services.assessment_create(
-                    actor=permissions.authenticated_user(request),
-                    network=network,
-                    as_of=form.cleaned_data["as_of"],
-                    ratings=form.ratings(),
-                    outcomes=form.outcomes(),
-                )
-            except DomainError as error:
-                add_domain_errors(form, error)
-            else:
-                return redirect("network:assessment", slug=network.slug, pk=created.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.assessment_create(
+                actor=request.user,
+                network=network,
+                as_of=form.cleaned_data["as_of"],
+                ratings=form.ratings(),
+                outcomes=form.outcomes(),
+            )
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            return redirect("network:assessment", slug=network.slug, pk=created.pk)
     return render(
         request,
         "network/assessment_list.html",
@@ -311,26 +307,28 @@ def network_economy(request: HttpRequest, slug: str) -> HttpResponse:
     """The share of the region's economy that is co-operative; coordinators record the
     region's figures by hand or from a CSV."""
     network = permissions.access_network(request.user, slug=slug)
-    can_manage = permissions.can_manage_network(request.user, network)
+    can_manage = network_permissions.can_record_economy(request.user, network)
     form = BaselineForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                if form.cleaned_data["file"]:
-                    stream = io.TextIOWrapper(form.cleaned_data["file"], encoding="utf-8-sig")
-                    imports.baselines_import(stream=stream, network=network)
-                else:
-                    services.baseline_record(network=network, values=form.baseline_values())
-            except ImportFailed as failure:
-                for error in failure.errors[:20]:
-                    form.add_error(None, str(error))
-            except DomainError as error:
-                add_domain_errors(form, error)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["file"]:
+                imports.baselines_import(
+                    actor=request.user,
+                    stream=imports.read_upload(form.cleaned_data["file"].read()),
+                    network=network,
+                )
             else:
-                messages.success(request, _("Saved."))
-                return redirect("network:economy", slug=network.slug)
+                services.baseline_record(
+                    actor=request.user, network=network, values=form.baseline_values()
+                )
+        except ImportFailed as failure:
+            for error in failure.errors[:20]:
+                form.add_error(None, str(error))
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("network:economy", slug=network.slug)
     template = (
         "network/_economy_share.html" if request.GET.get("partial") else "network/economy.html"
     )

@@ -4,18 +4,35 @@ integer minor units; unit prices are minor units per unit (fractions kept, as te
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from intercoop.core.api import WRITE_AUTH
 from intercoop.core.api import ErrorOut as Error
-from intercoop.directory import permissions
+from intercoop.core.bounds import LONG_TEXT, MoneyIn, Text
+from intercoop.core.pagination import api_page, page_schema
+from intercoop.directory import permissions as roles
 from intercoop.directory.models import Organization
-from intercoop.purchasing import selectors, services
-from intercoop.purchasing.models import Contract, Patronage, Round
+from intercoop.directory.selectors import network_members
+from intercoop.purchasing import permissions, selectors, services
+from intercoop.purchasing.models import (
+    MAX_ARTICLES,
+    MAX_TIERS,
+    MAX_UNIT_PRICE,
+    MAX_UNITS,
+    Contract,
+    Patronage,
+    Round,
+)
+
+# Quantities and volumes in units, prices in minor units per unit: finite, not negative,
+# within their columns (at most three decimals).
+UnitsIn = Annotated[Decimal, Field(ge=0, le=MAX_UNITS, decimal_places=3)]
+UnitPriceIn = Annotated[Decimal, Field(ge=0, le=MAX_UNIT_PRICE, decimal_places=3)]
+Slug = Text(100)
 
 router = Router(tags=["purchasing"])
 
@@ -120,7 +137,7 @@ def _contract_out(contract: Contract) -> dict[str, Any]:
 
 def _visible_round(request: HttpRequest, pk: int) -> Round:
     round = get_object_or_404(Round.objects.select_related("network"), pk=pk)
-    if not selectors.can_view_round(request.user, round):
+    if not permissions.can_view_round(request.user, round):
         raise Http404
     return round
 
@@ -128,12 +145,18 @@ def _visible_round(request: HttpRequest, pk: int) -> Round:
 @router.get(
     "/networks/{slug}/rounds",
     auth=WRITE_AUTH,
-    response={200: list[RoundOut], 401: Error, 403: Error, 404: Error},
-    summary="A network's purchasing rounds (for its members and coordinators)",
+    response={200: page_schema(RoundOut), 401: Error, 403: Error, 404: Error},
+    summary="A network's purchasing rounds (for its members and coordinators), paged",
 )
-def list_rounds(request: HttpRequest, slug: str) -> Any:
-    network = permissions.access_network(request.user, slug=slug, for_insiders=True)
-    return [_round_out(r) for r in network.rounds.select_related("network")]
+def list_rounds(
+    request: HttpRequest, slug: str, status: Round.Status | None = None, page: int = 1,
+    page_size: int = 50,
+) -> Any:  # fmt: skip
+    network = roles.access_network(request.user, slug=slug, for_insiders=True)
+    rounds = network.rounds.select_related("network")
+    if status is not None:
+        rounds = rounds.filter(status=status)
+    return api_page(rounds, page=page, page_size=page_size, out=_round_out)
 
 
 @router.get(
@@ -185,10 +208,10 @@ def round_detail(request: HttpRequest, pk: int) -> Any:
 
 
 class OrderIn(Schema):
-    member: str
-    article: int
-    quantity: Decimal
-    tolerance: Decimal = Decimal(0)
+    member: Slug  # type: ignore[valid-type]
+    article: Annotated[int, Field(ge=1, le=2**63 - 1)]
+    quantity: UnitsIn
+    tolerance: UnitsIn = Decimal(0)
 
 
 class OrderRowOut(Schema):
@@ -198,24 +221,26 @@ class OrderRowOut(Schema):
 
 
 class CommitmentIn(Schema):
-    member: str
-    volume: Decimal
-    current_price: Decimal  # minor units per unit
+    member: Slug  # type: ignore[valid-type]
+    volume: UnitsIn
+    current_price: UnitPriceIn  # minor units per unit
 
 
 class BidIn(Schema):
-    supplier: str
+    supplier: Slug  # type: ignore[valid-type]
     mode: Literal["all_units", "incremental"]
-    tiers: list[tuple[Decimal, Decimal]] = []  # [from volume, minor units per unit]
-    article_prices: dict[int, Decimal] = {}  # article id → minor units per unit
-    evidence: str = ""
+    # [from volume, minor units per unit]
+    tiers: Annotated[list[tuple[UnitsIn, UnitPriceIn]], Field(max_length=MAX_TIERS)] = []
+    # article id → minor units per unit
+    article_prices: Annotated[dict[int, UnitPriceIn], Field(max_length=MAX_ARTICLES)] = {}
+    evidence: Text(LONG_TEXT) = ""  # type: ignore[valid-type]
 
 
 class BillIn(Schema):
-    member: str
+    member: Slug  # type: ignore[valid-type]
     period_end: dt.date
-    volume: Decimal
-    amount: int  # minor units
+    volume: UnitsIn
+    amount: MoneyIn  # minor units
 
 
 class BillOut(Schema):
@@ -226,8 +251,9 @@ class BillOut(Schema):
     amount: int
 
 
-def _member(request: HttpRequest, round: Round, slug: str) -> Organization:
-    return selectors.member_for(user=request.user, round=round, slug=slug)
+def _member(round: Round, slug: str) -> Organization:
+    """The member of the round's network named by `slug` (else 404)."""
+    return get_object_or_404(network_members(network=round.network), slug=slug)
 
 
 @router.post(
@@ -238,10 +264,10 @@ def _member(request: HttpRequest, round: Round, slug: str) -> Organization:
 )
 def set_order(request: HttpRequest, pk: int, payload: OrderIn) -> Any:
     round = _visible_round(request, pk)
-    member = _member(request, round, payload.member)
+    member = _member(round, payload.member)
     article = get_object_or_404(round.articles, pk=payload.article)
     return services.order_set(
-        actor=permissions.authenticated_user(request), article=article, member=member,
+        actor=request.user, article=article, member=member,
         quantity=payload.quantity, tolerance=payload.tolerance,
     )  # fmt: skip
 
@@ -254,10 +280,11 @@ def set_order(request: HttpRequest, pk: int, payload: OrderIn) -> Any:
 )
 def set_commitment(request: HttpRequest, pk: int, payload: CommitmentIn) -> Any:
     round = _visible_round(request, pk)
-    member = _member(request, round, payload.member)
+    member = _member(round, payload.member)
     made = services.commitment_set(
-        round=round, member=member, volume=payload.volume, current_price=payload.current_price
-    )
+        actor=request.user, round=round, member=member, volume=payload.volume,
+        current_price=payload.current_price,
+    )  # fmt: skip
     return {"member": member.slug, "volume": made.volume, "current_price": made.current_price}
 
 
@@ -269,10 +296,9 @@ def set_commitment(request: HttpRequest, pk: int, payload: CommitmentIn) -> Any:
 )
 def submit_bid(request: HttpRequest, pk: int, payload: BidIn) -> Any:
     round = _visible_round(request, pk)
-    user = permissions.authenticated_user(request)
-    supplier = permissions.access_organization(user, slug=payload.supplier, for_acting=True)
+    supplier = roles.access_organization(request.user, slug=payload.supplier)
     bid = services.bid_submit(
-        actor=user, round=round, supplier=supplier,
+        actor=request.user, round=round, supplier=supplier,
         values={"mode": payload.mode, "tiers": payload.tiers,
                 "article_prices": payload.article_prices, "evidence": payload.evidence},
     )  # fmt: skip
@@ -291,9 +317,9 @@ def submit_bid(request: HttpRequest, pk: int, payload: BidIn) -> Any:
 )
 def record_bill(request: HttpRequest, pk: int, payload: BillIn) -> Any:
     round = _visible_round(request, pk)
-    member = _member(request, round, payload.member)
+    member = _member(round, payload.member)
     bill = services.bill_record(
-        actor=permissions.authenticated_user(request), round=round, member=member,
+        actor=request.user, round=round, member=member,
         period_end=payload.period_end, volume=payload.volume, amount=payload.amount,
     )  # fmt: skip
     return 201, {"id": bill.pk, "member": member.slug, "period_end": bill.period_end,
@@ -303,12 +329,13 @@ def record_bill(request: HttpRequest, pk: int, payload: BillIn) -> Any:
 @router.get(
     "/networks/{slug}/contracts",
     auth=WRITE_AUTH,
-    response={200: list[ContractOut], 401: Error, 403: Error, 404: Error},
-    summary="A network's contracts, the next renewal decision first",
+    response={200: page_schema(ContractOut), 401: Error, 403: Error, 404: Error},
+    summary="A network's contracts, the next renewal decision first, paged",
 )
-def list_contracts(request: HttpRequest, slug: str) -> Any:
-    network = permissions.access_network(request.user, slug=slug, for_insiders=True)
-    return [_contract_out(c) for c in selectors.network_contracts(network=network)]
+def list_contracts(request: HttpRequest, slug: str, page: int = 1, page_size: int = 50) -> Any:
+    network = roles.access_network(request.user, slug=slug, for_insiders=True)
+    contracts = selectors.network_contracts(network=network)
+    return api_page(contracts, page=page, page_size=page_size, out=_contract_out)
 
 
 class PatronageLineOut(Schema):
@@ -339,7 +366,7 @@ class PatronageOut(Schema):
 )
 def patronage_detail(request: HttpRequest, pk: int) -> Any:
     patronage = get_object_or_404(Patronage.objects.select_related("network"), pk=pk)
-    if not selectors.can_view_patronage(request.user, patronage):
+    if not permissions.can_view_patronage(request.user, patronage):
         raise Http404
     lines = selectors.patronage_lines(user=request.user, patronage=patronage)
     fields = ["id", "title", "currency", "surplus", "cash_percent", "period_start", "period_end"]

@@ -6,15 +6,42 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from intercoop.core.bounds import LONG_TEXT, MAX_MONEY, SHORT_TEXT
+from intercoop.core.errors import DomainError
 from intercoop.core.money import unit_price
 from intercoop.exchange.taxonomy import CATEGORIES
-from intercoop.purchasing.models import Bid, Round
+from intercoop.purchasing.models import (
+    MAX_ARTICLES,
+    MAX_TIERS,
+    MAX_UNIT_PRICE,
+    MAX_UNITS,
+    Bid,
+    Round,
+)
+
+# Amounts typed in major units: at most 10^15 minor units of a two-decimal currency (the
+# service checks the exact bound for the round's currency).
+MAX_MAJOR = MAX_MONEY // 100
+
+
+def _units(label: Any, **options: Any) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, min_value=0, max_value=MAX_UNITS, max_digits=14, decimal_places=3,
+        **options,
+    )  # fmt: skip
+
+
+def _major(label: Any, **options: Any) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, min_value=0, max_value=MAX_MAJOR, decimal_places=2, **options
+    )
 
 
 class RoundForm(forms.ModelForm):
     articles = forms.CharField(
         label=_("Articles (goods rounds)"),
         required=False,
+        max_length=MAX_ARTICLES * 100,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One a line: name; unit; case size; price paid today per unit"),
     )
@@ -34,8 +61,8 @@ class RoundForm(forms.ModelForm):
         """The rules are the service's (round_create)."""
 
     def clean_articles(self) -> list[dict[str, Any]]:
-        articles = []
-        currency = (self.data.get("currency") or "USD").upper()
+        articles: list[dict[str, Any]] = []
+        currency = str(self.data.get("currency") or "USD").upper()
         for n, line in enumerate(self.cleaned_data["articles"].splitlines(), start=1):
             if not line.strip():
                 continue
@@ -46,7 +73,7 @@ class RoundForm(forms.ModelForm):
                     "name": name, "unit": unit or "piece", "case_size": int(case or 1),
                     "reference_price": unit_price(price or 0, currency),
                 })  # fmt: skip
-            except (ValueError, InvalidOperation, ArithmeticError):
+            except (ValueError, InvalidOperation, ArithmeticError, DomainError):
                 raise forms.ValidationError(
                     _("Line %(n)s: name; unit; case size; price") % {"n": n}
                 ) from None
@@ -54,18 +81,18 @@ class RoundForm(forms.ModelForm):
 
 
 class OrderForm(forms.Form):
-    quantity = forms.DecimalField(label=_("Quantity"), min_value=0, decimal_places=3)
-    tolerance = forms.DecimalField(
-        label=_("Tolerance"), min_value=0, decimal_places=3, required=False,
-        help_text=_("Extra you would take to fill the last case"),
-    )  # fmt: skip
+    quantity = _units(_("Quantity"))
+    tolerance = _units(
+        _("Tolerance"), required=False, help_text=_("Extra you would take to fill the last case")
+    )
 
 
 class CommitmentForm(forms.Form):
-    volume = forms.DecimalField(label=_("Annual volume"), min_value=0, decimal_places=3)
+    volume = _units(_("Annual volume"))
     current_price = forms.DecimalField(
-        label=_("Price you pay today per unit"), min_value=0, decimal_places=4
-    )
+        label=_("Price you pay today per unit"), min_value=0, max_value=MAX_UNIT_PRICE // 100,
+        decimal_places=4,
+    )  # fmt: skip
 
 
 class BidForm(forms.Form):
@@ -73,19 +100,21 @@ class BidForm(forms.Form):
     tiers = forms.CharField(
         label=_("Tiers (service rounds)"),
         required=False,
+        max_length=MAX_TIERS * 60,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One a line: from volume; price per unit. The first starts at 0."),
     )
     evidence = forms.CharField(
         label=_("Evidence for the social criteria"),
         required=False,
+        max_length=LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Local, co-op or worker-owned, environmental and labour standards"),
     )
 
 
 class AwardForm(forms.Form):
-    bid = forms.IntegerField(widget=forms.HiddenInput)
+    bid = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
     starts_on = forms.DateField(
         label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -96,16 +125,14 @@ class BillForm(forms.Form):
     period_end = forms.DateField(
         label=_("Period ending"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    volume = forms.DecimalField(label=_("Volume billed"), min_value=0, decimal_places=3)
-    amount = forms.DecimalField(label=_("Amount billed"), min_value=0, decimal_places=2)
+    volume = _units(_("Volume billed"))
+    amount = _major(_("Amount billed"))
 
 
 class PatronageForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=SHORT_TEXT)
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="USD")
-    surplus = forms.DecimalField(
-        label=_("Rebate or surplus to share"), min_value=0, decimal_places=2
-    )
+    surplus = _major(_("Rebate or surplus to share"))
     cash_percent = forms.IntegerField(
         label=_("Paid in cash (%)"), min_value=0, max_value=100,
         help_text=_("The rest is retained in members' capital accounts"),

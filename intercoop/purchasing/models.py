@@ -1,9 +1,29 @@
+from typing import Any
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from intercoop.core.bounds import LONG_TEXT, CurrencyField, MoneyField
 from intercoop.directory.models import Network, Organization
 from intercoop.exchange.taxonomy import CATEGORIES
+
+# Bounds of purchasing's own numbers, within their columns (14 digits, 3 decimals):
+# quantities and volumes in units, prices per unit in minor units (fractions kept).
+MAX_UNITS = 10**9
+MAX_UNIT_PRICE = 10**10
+MAX_CASE_SIZE = 10**6
+MAX_ARTICLES = 500
+MAX_TIERS = 50
+
+
+def units_validators() -> list[Any]:
+    return [MinValueValidator(0), MaxValueValidator(MAX_UNITS)]
+
+
+def unit_price_validators() -> list[Any]:
+    return [MinValueValidator(0), MaxValueValidator(MAX_UNIT_PRICE)]
 
 
 class Round(models.Model):
@@ -38,7 +58,7 @@ class Round(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     category = models.CharField(_("category"), max_length=30, choices=CATEGORIES.items())
     status = models.CharField(
@@ -50,8 +70,8 @@ class Round(models.Model):
     transport_split = models.CharField(
         _("transport cost split"), max_length=6, choices=Split.choices, default=Split.VALUE
     )
-    transport_cost = models.BigIntegerField(_("transport cost"), default=0)
-    currency = models.CharField(_("currency"), max_length=3)
+    transport_cost = MoneyField(_("transport cost"), default=0)
+    currency = CurrencyField(_("currency"))
     # service rounds: what members commit, e.g. "pickups/week", "kWh/year", "sites"
     volume_unit = models.CharField(_("volume unit"), max_length=40, blank=True)
     closes_on = models.DateField(_("orders close on"), null=True, blank=True)
@@ -72,19 +92,28 @@ class Article(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="articles")
     name = models.CharField(_("name"), max_length=200)
     unit = models.CharField(_("unit"), max_length=40, default="piece")
-    case_size = models.PositiveIntegerField(_("case size"), default=1)
-    minimum = models.DecimalField(_("minimum order"), max_digits=12, decimal_places=3, default=0)
+    case_size = models.PositiveIntegerField(
+        _("case size"), default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_CASE_SIZE)],
+    )  # fmt: skip
+    minimum = models.DecimalField(
+        _("minimum order"), max_digits=14, decimal_places=3, default=0,
+        validators=units_validators(),
+    )  # fmt: skip
     by_weight = models.BooleanField(_("sold by weight"), default=False)
     # what members pay elsewhere today, per unit: the baseline of their savings
     reference_price = models.DecimalField(
-        _("price paid today"), max_digits=14, decimal_places=3, default=0
-    )
+        _("price paid today"), max_digits=14, decimal_places=3, default=0,
+        validators=unit_price_validators(),
+    )  # fmt: skip
     price = models.DecimalField(
-        _("price under the award"), max_digits=14, decimal_places=3, null=True, blank=True
-    )
+        _("price under the award"), max_digits=14, decimal_places=3, null=True, blank=True,
+        validators=unit_price_validators(),
+    )  # fmt: skip
     received = models.DecimalField(
-        _("received"), max_digits=14, decimal_places=3, null=True, blank=True
-    )
+        _("received"), max_digits=14, decimal_places=3, null=True, blank=True,
+        validators=units_validators(),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["round", "pk"]
@@ -104,8 +133,12 @@ class OrderRow(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="order_rows")
     member = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3)
-    tolerance = models.DecimalField(_("tolerance"), max_digits=14, decimal_places=3, default=0)
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=14, decimal_places=3, validators=units_validators()
+    )
+    tolerance = models.DecimalField(
+        _("tolerance"), max_digits=14, decimal_places=3, default=0, validators=units_validators()
+    )
     placed_at = models.DateTimeField(_("placed at"))
     placed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -126,10 +159,13 @@ class Commitment(models.Model):
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="commitments")
     member = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    volume = models.DecimalField(_("annual volume"), max_digits=14, decimal_places=3)
-    current_price = models.DecimalField(
-        _("price paid today per unit"), max_digits=14, decimal_places=3
+    volume = models.DecimalField(
+        _("annual volume"), max_digits=14, decimal_places=3, validators=units_validators()
     )
+    current_price = models.DecimalField(
+        _("price paid today per unit"), max_digits=14, decimal_places=3,
+        validators=unit_price_validators(),
+    )  # fmt: skip
     updated_at = models.DateTimeField(_("updated at"))
 
     class Meta:
@@ -156,7 +192,7 @@ class Bid(models.Model):
     article_prices = models.JSONField(_("prices per article"), default=dict)  # {id: price}
     # social criteria scored 0–5 by the coordinator, with the supplier's evidence
     scores = models.JSONField(_("scores"), default=dict)
-    evidence = models.TextField(_("evidence"), blank=True)
+    evidence = models.TextField(_("evidence"), blank=True, max_length=LONG_TEXT)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -198,7 +234,9 @@ class Override(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="overrides")
     member = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    total = models.DecimalField(_("allocated"), max_digits=14, decimal_places=3)
+    total = models.DecimalField(
+        _("allocated"), max_digits=14, decimal_places=3, validators=units_validators()
+    )
     reason = models.CharField(_("reason"), max_length=300)
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -221,8 +259,10 @@ class Bill(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="bills")
     member = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     period_end = models.DateField(_("period ending"))
-    volume = models.DecimalField(_("volume billed"), max_digits=14, decimal_places=3)
-    amount = models.BigIntegerField(_("amount billed"))  # minor units of the round's currency
+    volume = models.DecimalField(
+        _("volume billed"), max_digits=14, decimal_places=3, validators=units_validators()
+    )
+    amount = MoneyField(_("amount billed"))  # minor units of the round's currency
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -244,9 +284,11 @@ class Patronage(models.Model):
 
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="patronage")
     title = models.CharField(_("title"), max_length=200)
-    currency = models.CharField(_("currency"), max_length=3)
-    surplus = models.BigIntegerField(_("surplus to share"))  # minor units
-    cash_percent = models.PositiveSmallIntegerField(_("paid in cash (%)"), default=20)
+    currency = CurrencyField(_("currency"))
+    surplus = MoneyField(_("surplus to share"))  # minor units
+    cash_percent = models.PositiveSmallIntegerField(
+        _("paid in cash (%)"), default=20, validators=[MaxValueValidator(100)]
+    )
     period_start = models.DateField(_("purchases from"))
     period_end = models.DateField(_("purchases to"))
     made_by = models.ForeignKey(
@@ -268,10 +310,10 @@ class PatronageAllocation(models.Model):
 
     patronage = models.ForeignKey(Patronage, on_delete=models.CASCADE, related_name="lines")
     member = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    purchases = models.BigIntegerField(_("purchases"))
-    share = models.BigIntegerField(_("share"))
-    cash = models.BigIntegerField(_("paid in cash"))
-    retained = models.BigIntegerField(_("retained in capital account"))
+    purchases = MoneyField(_("purchases"))
+    share = MoneyField(_("share"))
+    cash = MoneyField(_("paid in cash"))
+    retained = MoneyField(_("retained in capital account"))
 
     class Meta:
         ordering = ["-share", "member__name"]
@@ -283,3 +325,35 @@ class PatronageAllocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}: {self.share}"
+
+
+class FeedToken(models.Model):
+    """A person's private address of a network's contracts feed, for calendar apps that
+    fetch it without a session. One live address per person and network: shown again on
+    every visit, replaced or revoked on request. The address is a MAC of this row's
+    nonce and the person's password hash, so it stops working when the password changes
+    (as Django's password-reset links do); the MAC itself is never stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
+    nonce = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "network"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_live_feed_token",
+            )
+        ]
+        verbose_name = _("calendar feed address")
+        verbose_name_plural = _("calendar feed addresses")
+
+    def __str__(self) -> str:
+        return f"{self.user} / {self.network}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None

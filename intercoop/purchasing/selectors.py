@@ -8,23 +8,21 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet, Sum
-from django.urls import reverse
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from intercoop.directory import permissions
 from intercoop.directory.models import Network, Organization
-from intercoop.directory.permissions import AnyUser
+from intercoop.directory.permissions import AnyUser, acting_organizations
 from intercoop.directory.selectors import network_members, network_members_acting_for
-from intercoop.purchasing import allocation, calendar, pricing
+from intercoop.purchasing import allocation, calendar, permissions, pricing
 from intercoop.purchasing.models import (
     Article,
     Bid,
     Bill,
     Commitment,
     Contract,
+    FeedToken,
     OrderRow,
     Patronage,
     PatronageAllocation,
@@ -39,33 +37,12 @@ CRITERIA_LABELS = {
 }
 
 
-def can_coordinate(user: AnyUser, round: Round) -> bool:
-    """The round's coordinator, the network's coordinators and staff run a round."""
-    return bool(user.is_authenticated) and (
-        user.pk == round.coordinator_id or permissions.can_manage_network(user, round.network)
-    )
-
-
-def member_for(*, user: AnyUser, round: Round, slug: str) -> Organization:
-    """The network member named by `slug` that `user` may order, commit or record bills
-    for: one it speaks for, or any member for the round's coordinators (else 403)."""
-    members = (
-        network_members(network=round.network)
-        if can_coordinate(user, round)
-        else network_members_acting_for(user=user, network=round.network)
-    )
-    member = members.filter(slug=slug).first()
-    if member is None:
-        raise PermissionDenied(_("Only the people of the network's members order in its rounds"))
-    return member
-
-
 def visible_bids(*, user: AnyUser, round: Round) -> QuerySet[Bid]:
     """Coordinators see every bid; a supplier's people only their own."""
     bids = round.bids.select_related("supplier")
-    if can_coordinate(user, round):
+    if permissions.can_coordinate(user, round):
         return bids
-    return bids.filter(supplier_id__in=permissions.acting_organizations(user))
+    return bids.filter(supplier_id__in=acting_organizations(user))
 
 
 def article_allocations(
@@ -280,21 +257,11 @@ def _goods_costs(
     return costs
 
 
-def can_view_round(user: AnyUser, round: Round) -> bool:
-    """A round is for its coordinators and the people of the network's members; once it
-    stops taking orders, also for people who speak for any organisation (suppliers)."""
-    return (
-        can_coordinate(user, round)
-        or permissions.is_network_insider(user, round.network)
-        or (round.status != Round.Status.OPEN and bool(permissions.acting_organizations(user)))
-    )
-
-
 def round_page(*, user: AnyUser, round: Round) -> dict[str, Any]:
     """What `user` sees of a round: coordinators everything and the network's total; the
     people of a member organisation its own orders, commitments, overrides and savings;
     suppliers their own bids."""
-    coordinating = can_coordinate(user, round)
+    coordinating = permissions.can_coordinate(user, round)
     mine = list(network_members_acting_for(user=user, network=round.network))
     own = {o.slug for o in mine}
 
@@ -367,17 +334,12 @@ def capital_accounts(*, network: Network, members: Sequence[Organization]) -> li
     return list(rows)
 
 
-def can_view_patronage(user: AnyUser, patronage: Patronage) -> bool:
-    """The network's coordinators and the people of its members."""
-    return permissions.is_network_insider(user, patronage.network)
-
-
 def patronage_lines(*, user: AnyUser, patronage: Patronage) -> list[PatronageAllocation]:
     """Coordinators see every member's line; a member's people only their own."""
     lines = patronage.lines.select_related("member")
-    if permissions.can_manage_network(user, patronage.network):
+    if permissions.sees_every_member(user, patronage.network):
         return list(lines)
-    return list(lines.filter(member_id__in=permissions.acting_organizations(user)))
+    return list(lines.filter(member_id__in=acting_organizations(user)))
 
 
 def patronage_report(*, lines: Sequence[PatronageAllocation]) -> dict[str, Any]:
@@ -419,12 +381,13 @@ def contract_calendar(*, network: Network, today: dt.date) -> list[dict[str, Any
     ]
 
 
-def contract_events(*, network: Network, base_url: str) -> list[calendar.Event]:
-    """Every contract's renewal decision and end, as calendar events."""
+def contract_events(*, network: Network, url_of: Callable[[Round], str]) -> list[calendar.Event]:
+    """Every contract's renewal decision and end, as calendar events; `url_of` gives a
+    round's page address."""
     events = []
     for contract in network_contracts(network=network):
         purchase, supplier = contract.round, contract.bid.supplier.name
-        url = f"{base_url}{reverse('purchasing:round', args=[purchase.pk])}"
+        url = url_of(purchase)
         events += [
             calendar.Event(
                 uid=f"contract-{contract.pk}-renewal@intercoop",
@@ -447,25 +410,40 @@ def contract_events(*, network: Network, base_url: str) -> list[calendar.Event]:
     return events
 
 
+# Private calendar feed addresses: "<token id>-<MAC>", where the MAC covers the token's
+# stored nonce and its user's password hash (so a new password ends every address, as it
+# ends Django's password-reset links) and needs the SECRET_KEY. The MAC is never stored.
 FEED_SALT = "intercoop.purchasing.contracts-feed"
 
 
-def feed_token(*, user: AnyUser, network: Network) -> str:
-    """A signed token that lets a calendar app fetch `user`'s view of the network's
-    contract dates without a session."""
-    return signing.dumps({"user": user.pk, "network": network.pk}, salt=FEED_SALT)
+def feed_token_of(*, user: AnyUser, network: Network) -> FeedToken | None:
+    """The user's live feed address of the network's contracts, if there is one."""
+    if not user.is_authenticated:
+        return None
+    return FeedToken.objects.filter(user=user, network=network, revoked_at__isnull=True).first()
+
+
+def feed_key(token: FeedToken) -> str:
+    """The address's secret: what the `token` query parameter carries."""
+    message = f"{token.pk}:{token.user_id}:{token.network_id}:{token.nonce}:{token.user.password}"
+    return f"{token.pk}-{salted_hmac(FEED_SALT, message, algorithm='sha256').hexdigest()}"
 
 
 def feed_user(*, token: str, network: Network) -> User | None:
-    """The user a feed token was made for, if it is genuine, for this network, and the
-    user may still see the network's contracts."""
-    try:
-        data = signing.loads(token, salt=FEED_SALT)
-    except signing.BadSignature:
+    """The user a feed address was made for, if it is genuine, live, for this network,
+    made since the user's last password change, and the user may still see the
+    network's contracts."""
+    pk, _dash, _mac = token.partition("-")
+    if not pk.isdigit() or len(pk) > 18 or len(token) > 100:
         return None
-    if not isinstance(data, dict) or data.get("network") != network.pk:
+    made = (
+        FeedToken.objects.select_related("user")
+        .filter(pk=int(pk), network=network, revoked_at__isnull=True)
+        .first()
+    )
+    if made is None or not constant_time_compare(feed_key(made), token):
         return None
-    user = User.objects.filter(pk=int(data.get("user") or 0), is_active=True).first()
-    if user is None or not permissions.is_network_insider(user, network):
+    user = made.user
+    if not user.is_active or not permissions.can_follow_contracts(user, network):
         return None
     return user

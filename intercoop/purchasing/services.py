@@ -1,28 +1,54 @@
-"""Writes to joint purchasing. Callers check who may act (core.permissions) first; the
-services check the round's timeline and the order log's rules."""
+"""Writes to joint purchasing. Each service takes the acting user, checks its one rule
+(purchasing.permissions) itself, checks the round's timeline, the order log's rules and
+the bounds of every value, writes, and records an audit event — in one transaction, with
+the rows it touches locked first (lock_objects). A refusal leaves nothing behind."""
 
 import datetime as dt
+import secrets
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import User
-from django.db import transaction
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intercoop.clearing.models import Obligation
 from intercoop.clearing.services import obligation_record
+from intercoop.core.audit import audit_record
+from intercoop.core.bounds import (
+    LONG_TEXT,
+    MAX_MONEY,
+    check_currency,
+    check_date,
+    check_money,
+    check_text,
+)
 from intercoop.core.errors import DomainError, InvalidValues
-from intercoop.core.money import CURRENCY
+from intercoop.core.permissions import require
 from intercoop.directory.models import Network, NetworkMembership, Organization
+from intercoop.purchasing import lock_objects, permissions
+from intercoop.purchasing.checks import (
+    Errors,
+    article_values,
+    check_tiers,
+    check_unit_price,
+    check_units,
+    money_text,
+    plain,
+    required_text,
+    round_values,
+)
 from intercoop.purchasing.models import (
+    MAX_ARTICLES,
     Article,
     Bid,
     Bill,
     Commitment,
     Contract,
+    FeedToken,
     OrderRow,
     Override,
     Patronage,
@@ -32,7 +58,10 @@ from intercoop.purchasing.models import (
 from intercoop.purchasing.pricing import CRITERIA, patronage
 from intercoop.purchasing.selectors import member_costs, member_purchases, round_facts
 
-# the timeline: from each status, the statuses a coordinator may move the round to
+Actor = User | AnonymousUser | None
+
+# the timeline: from each status, the statuses a coordinator may move the round to, and
+# the audit action of each move
 NEXT = {
     Round.Status.OPEN: [Round.Status.CLOSED],
     Round.Status.CLOSED: [Round.Status.OPEN, Round.Status.BIDDING],
@@ -42,41 +71,34 @@ NEXT = {
     Round.Status.ACTIVE: [Round.Status.SETTLED],
     Round.Status.SETTLED: [],
 }
+MOVE_ACTIONS = {
+    Round.Status.OPEN: "round.reopen",
+    Round.Status.CLOSED: "round.close",
+    Round.Status.BIDDING: "round.invite_bids",
+    Round.Status.DELIVERED: "round.mark_delivered",
+    Round.Status.ACTIVE: "round.start_contract",
+    Round.Status.SETTLED: "round.settle",
+}
 
 
-@transaction.atomic
-def round_create(
-    *,
-    network: Network,
-    coordinator: User,
-    values: Mapping[str, Any],
-    articles: Sequence[Mapping[str, Any]] = (),
-) -> Round:
-    """A new round, open for orders, with its articles (goods rounds)."""
-    values = dict(values)
-    errors: dict[str, str] = {}
-    if not str(values.get("title") or "").strip():
-        errors["title"] = _("is required")
-    if values.get("kind") not in Round.Kind.values:
-        errors["kind"] = _("is goods or service")
-    currency = str(values.get("currency") or "").upper()
-    if not CURRENCY.match(currency):
-        errors["currency"] = _("%(value)r is not an ISO 4217 currency code") % {"value": currency}
-    values["currency"] = currency
-    if values.get("kind") == Round.Kind.SERVICE and not values.get("volume_unit"):
-        errors["volume_unit"] = _("a service round says what members commit (kWh/year, …)")
-    if errors:
-        raise InvalidValues(errors)
-    made = Round.objects.create(
-        **values, network=network, coordinator=coordinator, created_at=timezone.now()
-    )
-    for n, article in enumerate(articles, start=1):
-        if not str(article.get("name") or "").strip():
-            raise InvalidValues({f"articles[{n}].name": _("is required")})
-        if int(article.get("case_size") or 1) < 1:
-            raise InvalidValues({f"articles[{n}].case_size": _("is at least 1")})
-        Article.objects.create(round=made, **article)
-    return made
+def _user(actor: Actor) -> Any:
+    """The actor as the rules take it (an anonymous user for None)."""
+    return AnonymousUser() if actor is None else actor
+
+
+def _recorded_by(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) and actor.pk else None
+
+
+def _is_member(round: Round, organization: Organization) -> bool:
+    return NetworkMembership.objects.filter(
+        network=round.network, organization=organization, status=NetworkMembership.Status.MEMBER
+    ).exists()
+
+
+def _member(round: Round, organization: Organization) -> None:
+    if not _is_member(round, organization):
+        raise DomainError(_("Only the network's members take part in its rounds"), field="member")
 
 
 def _open(round: Round) -> None:
@@ -84,17 +106,79 @@ def _open(round: Round) -> None:
         raise DomainError(_("The round is closed: orders and commitments can no longer change"))
 
 
-def _member(round: Round, organization: Organization) -> None:
-    if not NetworkMembership.objects.filter(
-        network=round.network, organization=organization, status=NetworkMembership.Status.MEMBER
-    ).exists():
-        raise DomainError(_("Only the network's members take part in its rounds"))
+# Rounds
+
+
+@transaction.atomic
+def round_create(
+    *,
+    actor: Actor,
+    network: Network,
+    values: Mapping[str, Any],
+    articles: Sequence[Mapping[str, Any]] = (),
+    coordinator: User | None = None,
+) -> Round:
+    """A new round of `network`, open for orders, with its articles (goods rounds). Its
+    coordinator is the actor unless another of the network's coordinators is named."""
+    user = _user(actor)
+    require(
+        permissions.can_open_round(user, network),
+        _("Only the network's coordinators open rounds"),
+    )
+    errors = Errors()
+    clean = round_values(values, errors)
+    if len(articles) > MAX_ARTICLES:
+        errors.add("articles", _("at most %(n)s articles a round") % {"n": MAX_ARTICLES})
+    rows = [article_values(n, a, errors) for n, a in enumerate(articles[:MAX_ARTICLES], 1)]
+    coordinator = coordinator or _recorded_by(actor)
+    if coordinator is not None and not permissions.can_open_round(coordinator, network):
+        errors.add("coordinator", _("is one of the network's coordinators"))
+    errors.raise_any()
+    made = Round.objects.create(
+        **clean, network=network, coordinator=coordinator, created_at=timezone.now()
+    )
+    Article.objects.bulk_create(Article(round=made, **row) for row in rows)
+    audit_record(
+        actor=actor, action="round.create", target=made, network=network,
+        summary=_("opened the round %(title)s (%(kind)s)")
+        % {"title": made.title, "kind": made.get_kind_display()},
+    )  # fmt: skip
+    return made
+
+
+@transaction.atomic
+def round_move(*, actor: Actor, round: Round, to: str) -> Round:
+    """Move a round along its timeline (open ⇄ closed → bidding; awarded → delivered or
+    active → settled)."""
+    require(
+        permissions.can_coordinate(_user(actor), round),
+        _("Only the round's coordinators do this"),
+    )
+    fresh = lock_objects.round_for_update(round.pk)
+    if to not in NEXT[Round.Status(fresh.status)]:
+        raise DomainError(
+            _("A round that is %(now)s cannot become %(to)s")
+            % {"now": fresh.get_status_display(), "to": str(to)[:20]},
+            field="to",
+        )
+    before = fresh.get_status_display()
+    fresh.status = round.status = to
+    fresh.save(update_fields=["status"])
+    audit_record(
+        actor=actor, action=MOVE_ACTIONS[Round.Status(to)], target=fresh, network=fresh.network,
+        summary=_("%(title)s: %(before)s → %(after)s")
+        % {"title": fresh.title, "before": before, "after": fresh.get_status_display()},
+    )  # fmt: skip
+    return fresh
+
+
+# Orders and commitments
 
 
 @transaction.atomic
 def order_set(
     *,
-    actor: User | None,
+    actor: Actor,
     article: Article,
     member: Organization,
     quantity: Decimal,
@@ -103,22 +187,25 @@ def order_set(
     """Set a member's order of an article to `quantity` with `tolerance`. An increase is a
     new row of the log; a decrease comes off the member's newest rows first, so that its
     earlier rows keep their place. Returns the member's rows."""
-    round = Round.objects.select_for_update().get(pk=article.round_id)
+    round = lock_objects.round_for_update(article.round_id)
+    require(
+        permissions.can_take_part_for(_user(actor), round, member),
+        _("Only the people of the network's members order in its rounds"),
+    )
     _open(round)
     _member(round, member)
-    errors = {}
-    for field, value in (("quantity", quantity), ("tolerance", tolerance)):
-        if value < 0:
-            errors[field] = _("is not negative")
-        elif not article.by_weight and value != value.to_integral_value():
-            errors[field] = _("is a whole number of units")
-    if errors:
-        raise InvalidValues(errors)
+    errors = Errors()
+    wanted = {
+        field: errors.check(check_units, value, field=field, whole=not article.by_weight)
+        for field, value in (("quantity", quantity), ("tolerance", tolerance))
+    }
+    errors.raise_any()
+    quantity, tolerance = wanted["quantity"] or Decimal(0), wanted["tolerance"] or Decimal(0)
     rows = list(OrderRow.objects.filter(article=article, member=member).order_by("placed_at", "pk"))
     had_q = sum((r.quantity for r in rows), Decimal(0))
     had_t = sum((r.tolerance for r in rows), Decimal(0))
-    for field, wanted, had in (("quantity", quantity, had_q), ("tolerance", tolerance, had_t)):
-        surplus = had - wanted
+    for field, want, had in (("quantity", quantity, had_q), ("tolerance", tolerance, had_t)):
+        surplus = had - want
         for row in reversed(rows):
             if surplus <= 0:
                 break
@@ -137,259 +224,381 @@ def order_set(
             quantity=max(quantity - had_q, Decimal(0)),
             tolerance=max(tolerance - had_t, Decimal(0)),
             placed_at=timezone.now(),
-            placed_by=actor,
+            placed_by=_recorded_by(actor),
         )
+    audit_record(
+        actor=actor, action="order.place", target=article, network=round.network_id,
+        organizations=[member],
+        summary=_("%(member)s orders %(quantity)s (+%(tolerance)s) of %(article)s")
+        % {"member": member.name, "quantity": plain(quantity), "tolerance": plain(tolerance),
+           "article": article.name},
+    )  # fmt: skip
     return list(OrderRow.objects.filter(article=article, member=member))
 
 
+@transaction.atomic
 def commitment_set(
-    *, round: Round, member: Organization, volume: Decimal, current_price: Decimal
+    *, actor: Actor, round: Round, member: Organization, volume: Decimal, current_price: Decimal
 ) -> Commitment:
     """A member's annual volume in a service round and the price it pays per unit today
     (minor units), which its savings are measured against."""
-    _open(round)
-    _member(round, member)
-    if round.kind != Round.Kind.SERVICE:
+    fresh = lock_objects.round_for_update(round.pk)
+    require(
+        permissions.can_take_part_for(_user(actor), fresh, member),
+        _("Only the people of the network's members commit to its rounds"),
+    )
+    _open(fresh)
+    _member(fresh, member)
+    if fresh.kind != Round.Kind.SERVICE:
         raise DomainError(_("Goods rounds take orders, not commitments"))
-    errors = {}
-    if volume < 0:
-        errors["volume"] = _("is not negative")
-    if current_price < 0:
-        errors["current_price"] = _("is not negative")
-    if errors:
-        raise InvalidValues(errors)
+    errors = Errors()
+    volume = errors.check(check_units, volume, field="volume")  # type: ignore[assignment]
+    current_price = errors.check(check_unit_price, current_price, field="current_price")  # type: ignore[assignment]
+    errors.raise_any()
     commitment, _created = Commitment.objects.update_or_create(
-        round=round,
+        round=fresh,
         member=member,
         defaults={"volume": volume, "current_price": current_price, "updated_at": timezone.now()},
     )
+    audit_record(
+        actor=actor, action="commitment.record", target=commitment, network=fresh.network_id,
+        organizations=[member],
+        summary=_("%(member)s commits %(volume)s %(unit)s to %(round)s")
+        % {"member": member.name, "volume": plain(volume), "unit": fresh.volume_unit,
+           "round": fresh.title},
+    )  # fmt: skip
     return commitment
 
 
+# Bids and the award
+
+
 @transaction.atomic
-def round_move(*, round: Round, to: str) -> Round:
-    """Move a round along its timeline (open ⇄ closed → bidding; awarded → delivered or
-    active → settled)."""
-    fresh = Round.objects.select_for_update().get(pk=round.pk)
-    if to not in NEXT[Round.Status(fresh.status)]:
-        raise DomainError(
-            _("A round that is %(now)s cannot become %(to)s")
-            % {"now": fresh.get_status_display(), "to": to}
-        )
-    fresh.status = round.status = to
-    fresh.save(update_fields=["status"])
-    return fresh
-
-
-def _plain(value: Any) -> str:
-    """A number as plain decimal text ("4000", not "4.0E+3"), for JSON."""
-    return format(Decimal(str(value)).normalize(), "f")
-
-
 def bid_submit(
-    *, actor: User | None, round: Round, supplier: Organization, values: Mapping[str, Any]
+    *, actor: Actor, round: Round, supplier: Organization, values: Mapping[str, Any]
 ) -> Bid:
     """A supplier's bid while the round takes bids (one per supplier; a new one replaces
-    it). Tiers are [[from volume, unit price]] starting at 0; goods bids price articles."""
-    if round.status != Round.Status.BIDDING:
+    it). Tiers are [[from volume, unit price]] starting at 0; goods bids price every
+    article. Prices are minor units per unit, never negative."""
+    require(
+        permissions.can_bid_for(_user(actor), supplier),
+        _("Only the people who speak for a supplier bid for it"),
+    )
+    fresh = lock_objects.round_for_update(round.pk)
+    if fresh.status != Round.Status.BIDDING:
         raise DomainError(_("The round is not taking bids"))
+    errors = Errors()
     mode = values.get("mode")
     if mode not in Bid.Mode.values:
-        raise InvalidValues({"mode": _("is all_units or incremental")})
-    tiers, prices = values.get("tiers") or [], values.get("article_prices") or {}
-    if round.kind == Round.Kind.SERVICE:
-        try:
-            tiers = sorted([[_plain(a), _plain(p)] for a, p in tiers],
-                           key=lambda t: Decimal(t[0]))  # fmt: skip
-        except (ArithmeticError, ValueError, TypeError):
-            raise InvalidValues({"tiers": _("each tier is [from volume, unit price]")}) from None
-        if not tiers or Decimal(tiers[0][0]) != 0:
-            raise InvalidValues({"tiers": _("the first tier starts at volume 0")})
+        errors.add("mode", _("is all_units or incremental"))
+    tiers: list[list[str]] = []
+    prices: dict[str, str] = {}
+    if fresh.kind == Round.Kind.SERVICE:
+        tiers = check_tiers(values.get("tiers") or [], errors)
     else:
-        names = {str(a.pk) for a in round.articles.all()}
-        if set(map(str, prices)) != names:
-            raise InvalidValues({"article_prices": _("a goods bid prices every article")})
-        prices = {str(k): _plain(v) for k, v in prices.items()}
-    bid, _created = Bid.objects.update_or_create(
-        round=round,
+        given = values.get("article_prices") or {}
+        names = {str(a.pk) for a in fresh.articles.all()}
+        if not isinstance(given, Mapping) or set(map(str, given)) != names:
+            errors.add("article_prices", _("a goods bid prices every article"))
+        else:
+            for key, value in given.items():
+                price = errors.check(check_unit_price, value, field=f"article_prices[{key}]")
+                if price is not None:
+                    prices[str(key)] = plain(price)
+    evidence = errors.check(check_text, values.get("evidence"), field="evidence",
+                            max_length=LONG_TEXT)  # fmt: skip
+    errors.raise_any()
+    bid, created = Bid.objects.update_or_create(
+        round=fresh,
         supplier=supplier,
         defaults={
             "mode": mode,
             "tiers": tiers,
             "article_prices": prices,
-            "evidence": str(values.get("evidence") or "")[:5000],
-            "submitted_by": actor,
+            "evidence": (evidence or "").strip(),
+            "submitted_by": _recorded_by(actor),
             "created_at": timezone.now(),
         },
     )
+    audit_record(
+        actor=actor, action="bid.submit", target=bid, network=fresh.network_id,
+        organizations=[supplier],
+        summary=(_("%(supplier)s bids for %(round)s") if created
+                 else _("%(supplier)s replaces its bid for %(round)s"))
+        % {"supplier": supplier.name, "round": fresh.title},
+    )  # fmt: skip
     return bid
 
 
-def bid_score(*, bid: Bid, scores: Mapping[str, int | str]) -> Bid:
+@transaction.atomic
+def bid_score(*, actor: Actor, bid: Bid, scores: Mapping[str, int | str]) -> Bid:
     """The coordinator's 0–5 score of a bid on each social criterion."""
+    round = lock_objects.round_for_update(bid.round_id)
+    require(
+        permissions.can_coordinate(_user(actor), round),
+        _("Only the round's coordinators score bids"),
+    )
+    fresh = lock_objects.bid_for_update(bid.pk)
     clean = {}
     for criterion in CRITERIA:
         raw = str(scores.get(criterion) or 0).strip()
-        if not raw.isdigit() or not 0 <= int(raw) <= 5:
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 1 or not 0 <= int(raw) <= 5:
             raise InvalidValues({criterion: _("is scored from 0 to 5")})
         clean[criterion] = int(raw)
-    bid.scores = clean
-    bid.save(update_fields=["scores"])
-    return bid
+    fresh.scores = bid.scores = clean
+    fresh.save(update_fields=["scores"])
+    audit_record(
+        actor=actor, action="bid.score", target=fresh, network=round.network_id,
+        organizations=[fresh.supplier_id],
+        summary=_("scored %(supplier)s's bid: %(scores)s")
+        % {"supplier": fresh.supplier.name,
+           "scores": ", ".join(f"{c} {v}" for c, v in clean.items())},
+    )  # fmt: skip
+    return fresh
 
 
 @transaction.atomic
 def round_award(
-    *, actor: User | None, round: Round, bid: Bid, starts_on: dt.date, ends_on: dt.date,
+    *, actor: Actor, round: Round, bid: Bid, starts_on: dt.date, ends_on: dt.date,
     renewal_on: dt.date | None = None,
 ) -> Contract:  # fmt: skip
-    """Award the round to `bid`: a contract with its term and renewal date; a goods round's
-    articles take the bid's prices."""
-    given, round = round, Round.objects.select_for_update().get(pk=round.pk)
+    """Award the round to `bid`: a contract with its term and renewal date (60 days before
+    the end unless given); a goods round's articles take the bid's prices."""
+    given, round = round, lock_objects.round_for_update(round.pk)
+    require(
+        permissions.can_coordinate(_user(actor), round),
+        _("Only the round's coordinators award it"),
+    )
     if round.status != Round.Status.BIDDING:
         raise DomainError(_("Only a round taking bids is awarded"))
     if bid.round_id != round.pk:
-        raise DomainError(_("This bid is for another round"))
+        raise DomainError(_("This bid is for another round"), field="bid")
+    errors = Errors()
+    for field, day in (("starts_on", starts_on), ("ends_on", ends_on), ("renewal_on", renewal_on)):
+        errors.check(check_date, day, field=field)
+    errors.raise_any()
     if ends_on <= starts_on:
-        raise InvalidValues({"ends_on": _("is after the start")})
+        errors.add("ends_on", _("is after the start"))
     renewal_on = renewal_on or ends_on - dt.timedelta(days=60)
-    for article in round.articles.all():
+    if renewal_on > ends_on:
+        errors.add("renewal_on", _("is on or before the end"))
+    errors.raise_any()
+    articles = lock_objects.articles_for_update(round.pk)
+    for article in articles.values():
         article.price = Decimal(bid.article_prices.get(str(article.pk), "0"))
         article.save(update_fields=["price"])
     round.status = given.status = Round.Status.AWARDED
     round.save(update_fields=["status"])
-    return Contract.objects.create(
+    contract = Contract.objects.create(
         round=round, bid=bid, starts_on=starts_on, ends_on=ends_on, renewal_on=renewal_on,
-        awarded_by=actor, awarded_at=timezone.now(),
+        awarded_by=_recorded_by(actor), awarded_at=timezone.now(),
     )  # fmt: skip
+    audit_record(
+        actor=actor, action="round.award", target=round, network=round.network,
+        organizations=[bid.supplier_id],
+        summary=_("%(round)s awarded to %(supplier)s, %(start)s to %(end)s")
+        % {"round": round.title, "supplier": bid.supplier.name,
+           "start": starts_on.isoformat(), "end": ends_on.isoformat()},
+    )  # fmt: skip
+    return contract
+
+
+# After the award
 
 
 @transaction.atomic
 def delivery_record(
-    *, round: Round, received: Mapping[int, Decimal], transport_cost: int = 0
+    *, actor: Actor, round: Round, received: Mapping[int, Decimal], transport_cost: int = 0
 ) -> Round:
     """What arrived of each article (missing articles: all that was ordered) and the
     transport cost (minor units); what arrived is then shared by the round's rule, and
     each member is invoiced for its part (an obligation to the supplier)."""
-    fresh = Round.objects.select_for_update().get(pk=round.pk)
+    fresh = lock_objects.round_for_update(round.pk)
+    require(
+        permissions.can_coordinate(_user(actor), fresh),
+        _("Only the round's coordinators record deliveries"),
+    )
     if fresh.status != Round.Status.AWARDED or fresh.kind != Round.Kind.GOODS:
         raise DomainError(_("Deliveries are recorded for an awarded goods round"))
-    errors = {}
-    if transport_cost < 0:
-        errors["transport_cost"] = _("is not negative")
-    articles = {a.pk: a for a in fresh.articles.all()}
+    errors = Errors()
+    errors.check(check_money, transport_cost, field="transport_cost")
+    articles = lock_objects.articles_for_update(fresh.pk)
+    amounts: dict[int, Decimal | None] = {}
     for pk, amount in received.items():
         if pk not in articles:
-            errors[f"received[{pk}]"] = _("is not an article of this round")
-        elif amount < 0:
-            errors[f"received[{pk}]"] = _("is not negative")
-    if errors:
-        raise InvalidValues(errors)
-    for pk, amount in received.items():
-        articles[pk].received = amount
+            errors.add(f"received[{pk}]", _("is not an article of this round"))
+        else:
+            amounts[pk] = errors.check(
+                check_units, amount, field=f"received[{pk}]", whole=not articles[pk].by_weight
+            )
+    errors.raise_any()
+    for pk, received_units in amounts.items():
+        articles[pk].received = received_units
         articles[pk].save(update_fields=["received"])
     fresh.transport_cost = round.transport_cost = transport_cost
     fresh.status = round.status = Round.Status.DELIVERED
     fresh.save(update_fields=["transport_cost", "status"])
-    _invoice_delivery(fresh)
+    invoiced = _invoice_delivery(actor, fresh)
+    supplier = fresh.contract.bid.supplier
+    audit_record(
+        actor=actor, action="delivery.record", target=fresh, network=fresh.network,
+        organizations=[supplier, *invoiced],
+        summary=_("delivery of %(round)s recorded (transport %(transport)s); "
+                  "%(members)s members invoiced")
+        % {"round": fresh.title, "transport": money_text(transport_cost, fresh.currency),
+           "members": len(invoiced)},
+    )  # fmt: skip
     return fresh
 
 
-def _invoice_delivery(round: Round) -> None:
+def _invoice_delivery(actor: Actor, round: Round) -> list[Organization]:
     """Each member owes the supplier what it received and its transport: an obligation
     that member confirms and the network's clearing runs can settle without cash."""
     supplier = round.contract.bid.supplier
     members = {o.slug: o for o in Organization.objects.filter(
         pk__in=OrderRow.objects.filter(article__round=round).values("member_id"))}  # fmt: skip
     due = timezone.localdate() + dt.timedelta(days=30)
+    invoiced = []
     for cost in member_costs(facts=round_facts(round=round)):
         member = members.get(cost.member)
         amount = cost.cost + cost.transport
         if member is None or member == supplier or amount <= 0:
             continue
+        if amount > MAX_MONEY:
+            raise DomainError(
+                _("%(member)s would owe more than 10^15 minor units") % {"member": member.name}
+            )
         obligation_record(
-            actor=None, debtor=member, creditor=supplier, source=Obligation.Source.PURCHASING,
+            actor=_user(actor), debtor=member, creditor=supplier,
+            source=Obligation.Source.PURCHASING,
             values={"amount": amount, "currency": round.currency, "due_on": due,
                     "reference": round.title[:200], "round": round},
         )  # fmt: skip
+        invoiced.append(member)
+    return invoiced
 
 
+@transaction.atomic
 def override_record(
-    *, actor: User | None, article: Article, member: Organization, total: Decimal, reason: str
+    *, actor: Actor, article: Article, member: Organization, total: Decimal, reason: str
 ) -> Override:
     """A coordinator sets one member's allocation of an article by hand, with a reason;
     the computed share is replaced and the override shown beside it."""
-    if article.round.status == Round.Status.OPEN:
+    round = lock_objects.round_for_update(article.round_id)
+    require(
+        permissions.can_coordinate(_user(actor), round),
+        _("Only the round's coordinators change allocations"),
+    )
+    if round.status == Round.Status.OPEN:
         raise DomainError(_("Close the round before changing an allocation by hand"))
-    errors = {}
-    if total < 0:
-        errors["total"] = _("is not negative")
-    if not reason.strip():
-        errors["reason"] = _("Say why")
-    if errors:
-        raise InvalidValues(errors)
-    return Override.objects.create(
-        article=article, member=member, total=total, reason=reason.strip()[:300],
-        made_by=actor, made_at=timezone.now(),
+    _member(round, member)
+    errors = Errors()
+    total = errors.check(check_units, total, field="total", whole=not article.by_weight)  # type: ignore[assignment]
+    why = (errors.check(check_text, reason, field="reason", max_length=300) or "").strip()
+    if "reason" not in errors.errors and not why:
+        errors.add("reason", _("Say why"))
+    errors.raise_any()
+    made = Override.objects.create(
+        article=article, member=member, total=total, reason=why,
+        made_by=_recorded_by(actor), made_at=timezone.now(),
     )  # fmt: skip
+    audit_record(
+        actor=actor, action="override.record", target=made, network=round.network_id,
+        organizations=[member],
+        summary=_("%(member)s gets %(total)s of %(article)s by hand: %(reason)s")
+        % {"member": member.name, "total": plain(total), "article": article.name,
+           "reason": why},
+    )  # fmt: skip
+    return made
 
 
+@transaction.atomic
 def bill_record(
-    *, actor: User | None, round: Round, member: Organization, period_end: dt.date,
+    *, actor: Actor, round: Round, member: Organization, period_end: dt.date,
     volume: Decimal, amount: int,
 ) -> Bill:  # fmt: skip
     """A bill a member received under the round's contract (amount in minor units): its
     realised saving is what the volume would have cost at its old price, less the bill."""
-    if round.kind != Round.Kind.SERVICE or not Contract.objects.filter(round=round).exists():
+    fresh = lock_objects.round_for_update(round.pk)
+    require(
+        permissions.can_take_part_for(_user(actor), fresh, member),
+        _("Only the people of a member record its bills"),
+    )
+    if fresh.kind != Round.Kind.SERVICE or not Contract.objects.filter(round=fresh).exists():
         raise DomainError(_("Bills are recorded under an awarded service contract"))
-    if not round.commitments.filter(member=member).exists():
-        raise DomainError(_("Only a member that committed volume records bills"))
-    errors = {}
-    if volume <= 0:
-        errors["volume"] = _("is more than 0")
-    if amount < 0:
-        errors["amount"] = _("is not negative")
-    if errors:
-        raise InvalidValues(errors)
-    return Bill.objects.create(
-        round=round, member=member, period_end=period_end, volume=volume, amount=amount,
-        recorded_by=actor, recorded_at=timezone.now(),
+    if not fresh.commitments.filter(member=member).exists():
+        raise DomainError(_("Only a member that committed volume records bills"), field="member")
+    errors = Errors()
+    volume = errors.check(check_units, volume, field="volume")  # type: ignore[assignment]
+    if volume is not None and volume <= 0:
+        errors.add("volume", _("is more than 0"))
+    errors.check(check_money, amount, field="amount")
+    if not isinstance(period_end, dt.date):
+        errors.add("period_end", _("is a date"))
+    else:
+        errors.check(check_date, period_end, field="period_end")
+    errors.raise_any()
+    bill = Bill.objects.create(
+        round=fresh, member=member, period_end=period_end, volume=volume, amount=amount,
+        recorded_by=_recorded_by(actor), recorded_at=timezone.now(),
     )  # fmt: skip
+    audit_record(
+        actor=actor, action="bill.record", target=bill, network=fresh.network_id,
+        organizations=[member],
+        summary=_("%(member)s billed %(amount)s for %(volume)s %(unit)s to %(end)s")
+        % {"member": member.name, "amount": money_text(amount, fresh.currency),
+           "volume": plain(volume), "unit": fresh.volume_unit, "end": period_end.isoformat()},
+    )  # fmt: skip
+    return bill
+
+
+# Patronage
 
 
 @transaction.atomic
-def patronage_create(
-    *, actor: User | None, network: Network, values: Mapping[str, Any]
-) -> Patronage:
+def patronage_distribute(*, actor: Actor, network: Network, values: Mapping[str, Any]) -> Patronage:
     """Share a surplus (minor units) among the network's members in proportion to what
     each bought through its rounds in the period; `cash_percent` of each share (at least
     PATRONAGE_MIN_CASH_PERCENT, 20 by default) is paid in cash, the rest retained in its
-    capital account. Each member's line is kept."""
-    errors: dict[str, str] = {}
-    if not str(values.get("title") or "").strip():
-        errors["title"] = _("is required")
-    currency = str(values.get("currency") or "").upper()
-    if not CURRENCY.match(currency):
-        errors["currency"] = _("%(value)r is not an ISO 4217 currency code") % {"value": currency}
+    capital account. Each member's line is kept. The network and the rounds counted are
+    locked first, so that two distributions (or a bill) never interleave."""
+    require(
+        permissions.can_distribute_patronage(_user(actor), network),
+        _("Only the network's coordinators share a surplus"),
+    )
+    errors = Errors()
+    title = required_text(errors, values, "title")
+    currency = errors.check(check_currency, values.get("currency"), field="currency") or ""
     floor = settings.PATRONAGE_MIN_CASH_PERCENT
-    surplus, percent = int(values.get("surplus") or 0), int(values.get("cash_percent") or floor)
-    if surplus <= 0:
-        errors["surplus"] = _("is more than 0")
-    if not floor <= percent <= 100:
-        errors["cash_percent"] = _("is from %(floor)s%% to 100%%") % {"floor": floor}
+    surplus = errors.check(check_money, values.get("surplus"), field="surplus")
+    if surplus is not None and surplus <= 0:
+        errors.add("surplus", _("is more than 0"))
+    percent = values.get("cash_percent")
+    percent = floor if percent is None else percent
+    if isinstance(percent, bool) or not isinstance(percent, int) or not floor <= percent <= 100:
+        errors.add("cash_percent", _("is from %(floor)s%% to 100%%") % {"floor": floor})
     start, end = values.get("period_start"), values.get("period_end")
-    if not isinstance(start, dt.date) or not isinstance(end, dt.date) or end < start:
-        errors["period_end"] = _("is on or after the start")
-    if errors:
-        raise InvalidValues(errors)
-    assert isinstance(start, dt.date) and isinstance(end, dt.date)
+    for field, day in (("period_start", start), ("period_end", end)):
+        if not isinstance(day, dt.date):
+            errors.add(field, _("is a date"))
+        else:
+            errors.check(check_date, day, field=field)
+    if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
+        errors.add("period_end", _("is on or after the start"))
+    errors.raise_any()
+    assert isinstance(start, dt.date) and isinstance(end, dt.date) and surplus is not None
+    lock_objects.network_for_update(network.pk)
+    lock_objects.rounds_for_update(
+        Round.objects.filter(network=network, currency=currency).values_list("pk", flat=True)
+    )
     purchases = member_purchases(network=network, currency=currency, start=start, end=end)
     if not purchases:
         raise DomainError(_("No member bought anything through the network's rounds then"))
+    if max(purchases.values()) > MAX_MONEY:
+        raise DomainError(_("A member's purchases of the period are too large to share"))
     made = Patronage.objects.create(
-        network=network, title=str(values["title"]).strip()[:200], currency=currency,
-        surplus=surplus, cash_percent=percent, period_start=start, period_end=end,
-        made_by=actor, made_at=timezone.now(),
+        network=network, title=title, currency=currency, surplus=surplus, cash_percent=percent,
+        period_start=start, period_end=end, made_by=_recorded_by(actor), made_at=timezone.now(),
     )  # fmt: skip
     shares = patronage(surplus, {str(m): spent for m, spent in purchases.items()},
                        cash_percent=percent)  # fmt: skip
@@ -404,4 +613,62 @@ def patronage_create(
         )
         for line in shares
     )
+    audit_record(
+        actor=actor, action="patronage.distribute", target=made, network=network,
+        organizations=list(purchases),
+        summary=_("%(title)s: %(surplus)s shared among %(members)s members, %(percent)s%% in cash")
+        % {"title": title, "surplus": money_text(surplus, currency),
+           "members": len(purchases), "percent": percent},
+    )  # fmt: skip
     return made
+
+
+# Calendar feed addresses
+
+
+@transaction.atomic
+def feed_token_issue(*, actor: Actor, network: Network) -> FeedToken:
+    """A new private address of the network's contracts feed for the actor; the address
+    it had before (if any) stops working."""
+    user = _user(actor)
+    require(
+        permissions.can_follow_contracts(user, network),
+        _("This is for the network's members and coordinators"),
+    )
+    replaced = FeedToken.objects.filter(user=user, network=network, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    try:
+        with transaction.atomic():
+            made = FeedToken.objects.create(
+                user=user, network=network, nonce=secrets.token_urlsafe(32),
+                created_at=timezone.now(),
+            )  # fmt: skip
+    except IntegrityError:  # another request made one at the same moment
+        raise DomainError(_("A new address was just made; reload the page")) from None
+    audit_record(
+        actor=actor, action="feed_token.renew" if replaced else "feed_token.create",
+        target=made, network=network,
+        summary=_("a private calendar address of %(network)s's contracts")
+        % {"network": network.name},
+    )  # fmt: skip
+    return made
+
+
+@transaction.atomic
+def feed_token_revoke(*, actor: Actor, token: FeedToken) -> FeedToken:
+    """Stop a feed address working; the page offers a new one."""
+    require(
+        permissions.can_revoke_feed_token(_user(actor), token),
+        _("Only the person a calendar address was made for revokes it"),
+    )
+    fresh = FeedToken.objects.select_for_update().get(pk=token.pk)
+    if fresh.revoked_at is None:
+        fresh.revoked_at = token.revoked_at = timezone.now()
+        fresh.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=actor, action="feed_token.revoke", target=fresh, network=fresh.network_id,
+        summary=_("revoked a private calendar address of %(network)s's contracts")
+        % {"network": fresh.network.name},
+    )  # fmt: skip
+    return fresh

@@ -18,6 +18,11 @@ urlpatterns = [
     path("bids/<int:pk>/score/", views.score, name="score"),
     path("networks/<slug:slug>/contracts/", views.contracts, name="contracts"),
     path("networks/<slug:slug>/contracts.ics", views.contracts_feed, name="contracts_feed"),
+    path(
+        "networks/<slug:slug>/contracts/address/",
+        views.contracts_feed_address,
+        name="contracts_feed_address",
+    ),
     path("networks/<slug:slug>/patronage/", views.patronage_list, name="patronage_list"),
     path("patronage/<int:pk>/", views.patronage_detail, name="patronage"),
     path("patronage/<int:pk>.csv", views.patronage_csv, name="patronage_csv"),

@@ -5,6 +5,7 @@ import pytest
 
 from intercoop.clearing.models import ClearingRun, Obligation
 from intercoop.conftest import make_org, make_user
+from intercoop.core.audit import system_actor
 from intercoop.core.browser import SCREENSHOTS, browser_page, live_url, log_in
 from intercoop.directory import services as directory_services
 from intercoop.directory.models import NetworkRole
@@ -17,17 +18,24 @@ PASSWORD = "pw-for-tests-1"
 @pytest.mark.browser
 def test_record_confirm_clear_and_read_a_statement(live_url, browser_page):
     page = browser_page
-    network = directory_services.network_create(slug="valley", name="Valley Network")
+    network = directory_services.network_create(
+        actor=system_actor(), slug="valley", name="Valley Network"
+    )
     directory_services.network_role_assign(
-        network=network, user=make_user("coordinator"), role=NetworkRole.Role.COORDINATOR
+        actor=system_actor(),
+        network=network,
+        user=make_user("coordinator"),
+        role=NetworkRole.Role.COORDINATOR,
     )
     ring = []
     for name, person in (("Riverside Bakery", "baker"), ("Mill Co-op", "miller"),
                          ("Green Farm Co-op", "farmer")):  # fmt: skip
         organization = make_org(name=name)
-        directory_services.network_member_admit(network=network, organization=organization)
+        directory_services.network_member_join(
+            actor=system_actor(), network=network, organization=organization
+        )
         directory_services.organization_role_assign(
-            organization=organization, user=make_user(person), role="admin"
+            actor=system_actor(), organization=organization, user=make_user(person), role="admin"
         )
         ring.append((organization, person))
     # each co-op invoices the next one round the ring: the farm sells to the bakery…

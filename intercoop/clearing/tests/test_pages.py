@@ -6,7 +6,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from intercoop.clearing import services
 from intercoop.clearing.models import ClearingRun, CreditAccount, CreditSystem, Obligation
+from intercoop.clearing.tests.conftest import owe
 from intercoop.conftest import client_for, make_user
+from intercoop.core.audit import system_actor
+from intercoop.core.models import TaskRun
 from intercoop.directory import services as directory_services
 from intercoop.directory.models import OrganizationRole
 
@@ -16,7 +19,7 @@ def parties(people, org, ring):
     """`org` (admin: people['admin']) invoices Beta Co-op, whose admin is 'beta'."""
     beta = make_user("beta")
     directory_services.organization_role_assign(
-        organization=ring["b"], user=beta, role=OrganizationRole.Role.ADMIN
+        actor=system_actor(), organization=ring["b"], user=beta, role=OrganizationRole.Role.ADMIN
     )
     return {"beta": beta}
 
@@ -67,17 +70,21 @@ def test_a_bad_import_names_its_rows_and_writes_nothing(people, org, ring):
 
 
 def test_only_coordinators_propose_and_commit_and_members_read_their_statement(
-    people, network, org, ring
+    people, network, org, ring, django_capture_on_commit_callbacks
 ):
     for debtor, creditor in ((org, ring["b"]), (ring["b"], ring["c"]), (ring["c"], org)):
-        services.obligation_record(actor=None, debtor=debtor, creditor=creditor, recorded_for=debtor,
-                                   values={"amount": 5000, "currency": "USD"})  # fmt: skip
+        owe(debtor, creditor, 5000)
     url = f"/networks/{network.slug}/clearing/"
     assert client_for(people["admin"]).post(url, {"currency": "USD"}).status_code == 403
     assert not ClearingRun.objects.exists()
     coordinator = client_for(people["coordinator"])
-    assert coordinator.post(url, {"currency": "USD"}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):  # the run is proposed by a task
+        asked = coordinator.post(url, {"currency": "USD"})
+    task = TaskRun.objects.get()
+    assert asked["Location"] == f"/tasks/{task.pk}/"
     run = ClearingRun.objects.get()
+    opened = coordinator.get(asked["Location"])  # done: the task's page opens the run
+    assert opened["Location"] == f"/clearing/runs/{run.pk}/"
     assert client_for(people["admin"]).post(f"/clearing/runs/{run.pk}/commit/").status_code == 403
     assert (
         client_for(people["other_coordinator"]).post(f"/clearing/runs/{run.pk}/commit/").status_code
@@ -122,7 +129,7 @@ def test_mutual_credit_pages(people, network, org, ring):
     assert client_for(people["outsider"]).post(url, pay | {"key": "x"}).status_code == 403
     nobody = admin.post(url, pay | {"key": "y", "payee": "no-such-co-op"})
     assert "No organisation has this address name" in nobody.content.decode()
-    mine = admin.get(url).context["accounts"]
+    mine = admin.get(url).context["accounts"].page.object_list
     assert [a.organization for a in mine] == [org]
     other = CreditAccount.objects.get(organization=ring["b"])
     assert admin.get(f"/credit/accounts/{other.pk}/").status_code == 404
@@ -139,12 +146,12 @@ def test_denials_of_disputes_reversals_and_limits(people, network, org, ring, pa
     client_for(parties["beta"]).post(f"/obligations/{invoice.pk}/dispute/", {"reason": "late"})
     invoice.refresh_from_db()
     assert (invoice.status, invoice.dispute_reason) == ("disputed", "late")
-    services.obligation_record(actor=None, debtor=ring["b"], creditor=ring["c"],
-                               recorded_for=ring["b"], values={"amount": 10, "currency": "USD"})  # fmt: skip
-    services.obligation_record(actor=None, debtor=ring["c"], creditor=ring["b"],
-                               recorded_for=ring["c"], values={"amount": 10, "currency": "USD"})  # fmt: skip
-    run = services.run_commit(actor=None, run=services.run_propose(actor=None, network=network,
-                                                                   currency="USD"))  # fmt: skip
+    owe(ring["b"], ring["c"], 10), owe(ring["c"], ring["b"], 10)
+    system = system_actor()
+    run = services.clearing_run_commit(
+        actor=system,
+        run=services.clearing_run_propose(actor=system, network=network, currency="USD"),
+    )
     assert client_for(people["admin"]).post(f"/clearing/runs/{run.pk}/reverse/").status_code == 403
     run.refresh_from_db()
     assert run.status == "committed"

@@ -132,3 +132,76 @@ def test_mutual_credit_pays_what_remains_within_limits():
     assert done.paid.tolist() == [60, 60]  # B passes on what it received
     assert done.balances.tolist() == [-60, 0, 60]
     assert done.balances.sum() == 0
+
+
+def run_bytes(tmp_path, data):
+    source, target = tmp_path / "obligations.csv", tmp_path / "setoffs.csv"
+    source.write_bytes(data)
+    try:
+        main(["clear", "--input", str(source), "--output", str(target)])
+    except SystemExit as exit:
+        return exit.code, None
+    return 0, target.read_text().splitlines()
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"debtor,creditor,amount\na,b,1000000000000001\nb,a,5\n",
+         "line 2, amount: 1000000000000001 is more than 10^15"),
+        (b"debtor,creditor,amount\n1,2,9223372036854775807\n2,1,5\n",
+         "line 2, amount: 9223372036854775807 is more than 10^15"),
+        (b"debtor,creditor,amount\n1,2,99999999999999999999999\n",
+         "line 2, amount: 99999999999999999999999 is more than 10^15"),
+        (b"debtor,creditor,amount\n1,2,5\n\n2,1,1e30\n",
+         "line 4, amount: '1e30' is not a whole number"),
+        (b"debtor,creditor,amount\n1,2,-99999999999999999999999\n", "line 2, amount: is negative"),
+        ("debtor,creditor,amount\nbäckerei,mühle,5\n".encode("latin-1"),
+         "line 2, file: the file is not UTF-8 text (byte 0xe4); save it as UTF-8"),
+        ("debtor,creditor,amount\na,b,5\n".encode("utf-16"),
+         "line 1, file: the file is UTF-16; save it as UTF-8"),
+        (b"\x7fELF\x02\x01\x01\x00\x00\x00\x00", "line 1, file: the file is not text (binary data)"),
+        (b"debtor,creditor,amount\na,b,5\nc," + b"x" * 1_000_000 + b",5\n",
+         "line 3, file: unreadable CSV: field larger than field limit (100000)"),
+        (b'debtor,creditor,amount,"' + b"y" * 1_000_000 + b'"\na,b,5\n',
+         "line 1, header: unreadable CSV: field larger than field limit (100000)"),
+    ],
+)  # fmt: skip
+def test_malformed_files_are_named_without_a_traceback(tmp_path, capsys, data, expected):
+    status, lines = run_bytes(tmp_path, data)
+    assert status == 1 and lines is None
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == expected
+    assert "Traceback" not in err
+    assert not (tmp_path / "setoffs.csv").exists()
+
+
+def test_the_largest_amounts_clear_and_the_summary_does_not_wrap(tmp_path, capsys):
+    rows = "".join(f"{n},{(n + 1) % 3},{10**15}\n" for n in range(3)) * 3
+    status, lines = run(tmp_path, "debtor,creditor,amount\n" + rows)
+    assert status == 0 and lines[1] == f"0,1,{10**15},{10**15},0"
+    assert f"total debt {9 * 10**15}, cleared {9 * 10**15} (100.00%)" in capsys.readouterr().err
+
+
+def test_a_total_too_large_to_clear_exactly_is_refused(tmp_path, capsys):
+    rows = f"1,2,{10**15}\n2,1,{10**15}\n" * 2_400
+    status, _lines = run(tmp_path, "debtor,creditor,amount\n" + rows)
+    err = capsys.readouterr().err
+    assert status == 1 and "more than 4611686018427387904 minor units; split the file" in err
+
+
+def test_the_cli_bounds_are_the_applications():
+    from intercoop.clearing import cli
+    from intercoop.core.bounds import MAX_MONEY
+    from intercoop.core.csvfiles import MAX_CELL
+
+    assert (cli.MAX_AMOUNT, cli.MAX_CELL) == (MAX_MONEY, MAX_CELL)
+
+
+def test_a_malformed_file_ends_the_process_with_a_message(tmp_path):
+    source = tmp_path / "o.csv"
+    source.write_bytes("debtor,creditor,amount\né,b,1\n".encode("latin-1"))
+    done = subprocess.run([sys.executable, "-m", "intercoop.cli", "clear", "--input", str(source),
+                           "--output", "-"], capture_output=True, text=True, check=False)  # fmt: skip
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "line 2, file: the file is not UTF-8 text (byte 0xe9)" in done.stderr

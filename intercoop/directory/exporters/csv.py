@@ -1,10 +1,11 @@
-"""The plain CSV layout (column names = field names); `importers.plain` reads it back."""
+"""The plain CSV layout (column names = field names); `importers.plain` reads it back.
+Text cells are spreadsheet-safe (core.csvfiles.SafeWriter); the importer undoes that."""
 
-import csv
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from intercoop.core.csvfiles import SafeWriter
 from intercoop.directory.exporters.values import organization_values
 from intercoop.directory.fields import FIELDS
 from intercoop.directory.models import Organization
@@ -25,7 +26,7 @@ def _cell(value: Any) -> str:
 def write(
     organizations: Iterable[Organization], stream: TextIO, private_ids: set[int] | None
 ) -> None:
-    writer = csv.writer(stream, lineterminator="\n")
+    writer = SafeWriter(stream)
     writer.writerow(FIELDS)
     for organization in organizations:
         values = organization_values(organization, private_ids)

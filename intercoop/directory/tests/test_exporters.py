@@ -1,3 +1,4 @@
+import csv
 import io
 import json
 
@@ -7,6 +8,7 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT7
 
 from intercoop.conftest import SHARED_DATA, client_for, make_org
+from intercoop.core.audit import system_actor
 from intercoop.directory.exporters import FORMATS
 from intercoop.directory.exporters.murmurations import addon_schema, profile
 from intercoop.directory.importers import FORMATS as IMPORT_FORMATS
@@ -92,7 +94,10 @@ def test_csv_export_imports_into_an_empty_database_as_the_same_records():
     text = export("csv", Organization.objects.order_by("pk"))
     Organization.objects.all().delete()
     report = organizations_import(
-        records=IMPORT_FORMATS["plain"](io.StringIO(text)), format="plain", filename="x.csv"
+        records=IMPORT_FORMATS["plain"](io.StringIO(text)),
+        format="plain",
+        filename="x.csv",
+        actor=system_actor(),
     )
     assert report.created == 2
     assert list(Organization.objects.order_by("slug").values(*fields)) == before
@@ -168,3 +173,47 @@ def test_a_pending_organisation_has_no_public_profile():
     organization = make_org(name="Pending")
     Organization.objects.filter(pk=organization.pk).update(approval="pending")
     assert client_for(None).get(f"/orgs/{organization.slug}/murmurations.json").status_code == 404
+
+
+FORMULA = '=HYPERLINK("http://x","y")'
+
+
+@pytest.mark.django_db
+def test_csv_cells_are_not_spreadsheet_formulas_and_still_import_back():
+    make_org(
+        name=FORMULA,
+        slug="formula",
+        description="+1 more; -dash first",
+        locality="@home",
+        tags=["-minus", "plain"],
+        longitude=-1.55,
+    )
+    text = export("csv", Organization.objects.all())
+    row = next(csv.DictReader(io.StringIO(text)))
+    assert row["name"] == "'" + FORMULA
+    assert (row["description"], row["locality"]) == ("'+1 more; -dash first", "'@home")
+    assert row["tags"] == "'-minus; plain"
+    assert row["longitude"] == "-1.55"  # numbers are left alone
+    Organization.objects.all().delete()
+    organizations_import(
+        records=IMPORT_FORMATS["plain"](io.StringIO(text)),
+        format="plain",
+        filename="x.csv",
+        actor=system_actor(),
+    )
+    imported = Organization.objects.get()
+    assert (imported.name, imported.description, imported.locality, imported.tags) == (
+        FORMULA,
+        "+1 more; -dash first",
+        "@home",
+        ["-minus", "plain"],
+    )
+    assert imported.longitude == -1.55
+
+
+@pytest.mark.django_db
+def test_the_api_export_is_neutralised_too():
+    make_org(name=FORMULA)
+    body = client_for(None).get("/api/v1/organizations/export?format=csv").content.decode()
+    assert ',"\'=HYPERLINK(""http://x"",""y"")",' in body
+    assert ',"=HYPERLINK' not in body

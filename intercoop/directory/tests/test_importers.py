@@ -4,6 +4,7 @@ import json
 import pytest
 
 from intercoop.conftest import SHARED_DATA, make_org
+from intercoop.core.audit import system_actor
 from intercoop.core.errors import ImportFailed, RowError
 from intercoop.directory.importers import FORMATS
 from intercoop.directory.imports import organizations_import
@@ -40,7 +41,10 @@ def sea_row(identifier="R1", name="Bread Co-op", structure="OS60", lat="", geo_l
 
 def run_import(text, format="sea", **kw):
     return organizations_import(
-        records=FORMATS[format](io.StringIO(text)), format=format, filename="test.csv", **kw
+        records=FORMATS[format](io.StringIO(text)),
+        format=format,
+        filename="test.csv",
+        **({"actor": system_actor()} | kw),
     )
 
 
@@ -187,7 +191,10 @@ def test_invalid_json_is_reported_with_its_line():
 def test_the_real_uk_file_imports_completely_with_codes_mapped():
     with UK_FILE.open(encoding="utf-8-sig", newline="") as stream:
         report = organizations_import(
-            records=FORMATS["sea"](stream), format="sea", filename=UK_FILE.name
+            records=FORMATS["sea"](stream),
+            format="sea",
+            filename=UK_FILE.name,
+            actor=system_actor(),
         )
     assert (report.created, report.skipped) == (7387, [])
     organizations = Organization.objects

@@ -63,19 +63,20 @@ def test_editing_through_the_api(people, org, who):
 
 @pytest.fixture
 def pending(people, network):
+    from intercoop.core.audit import system_actor
     from intercoop.directory import services
 
     organization = services.organization_create(
-        actor=people["member"],
-        values={"name": "Newcomer Co-op"},
-        approval=Organization.Approval.PENDING,
-        apply_to=network,
-        make_actor_admin=False,
+        actor=people["member"], values={"name": "Newcomer Co-op"}, apply_to=network
+    )
+    assert organization.approval == Organization.Approval.PENDING
+    system = system_actor()
+    services.organization_role_assign(
+        actor=system, organization=organization, user=people["admin"], role="admin"
     )
     services.organization_role_assign(
-        organization=organization, user=people["member"], role="member"
+        actor=system, organization=organization, user=people["member"], role="member"
     )
-    services.organization_role_assign(organization=organization, user=people["admin"], role="admin")
     return organization
 
 
@@ -119,9 +120,8 @@ def test_the_review_queue(people, pending, who):
 def test_an_organisation_that_applied_nowhere_may_be_reviewed_by_any_coordinator(people):
     from intercoop.directory import services
 
-    loner = services.organization_create(
-        actor=None, values={"name": "Loner"}, approval=Organization.Approval.PENDING
-    )
+    loner = services.organization_create(actor=people["outsider"], values={"name": "Loner"})
+    assert loner.approval == Organization.Approval.PENDING
     assert permissions.can_review_organization(people["other_coordinator"], loner)
     assert not permissions.can_review_organization(people["admin"], loner)
 

@@ -3,6 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from intercoop.conftest import client_for, make_org, make_user
+from intercoop.core.audit import system_actor
 from intercoop.directory.models import NetworkMembership, Organization, OrganizationRole
 
 
@@ -52,7 +53,7 @@ def test_list_filters_and_htmx_partial(db, org):
 def test_detail_page_shows_networks_and_map(db, org, network):
     from intercoop.directory import services
 
-    services.network_member_admit(network=network, organization=org)
+    services.network_member_join(actor=system_actor(), network=network, organization=org)
     response = client_for(None).get(f"/orgs/{org.slug}/")
     assert b"Valley Network" in response.content
     assert b'id="detail-map"' in response.content
@@ -115,9 +116,11 @@ def test_pages_switch_language(db, org):
 def test_network_page_lists_members(db, org, network):
     from intercoop.directory import services
 
-    services.network_member_admit(network=network, organization=org)
+    services.network_member_join(actor=system_actor(), network=network, organization=org)
     coordinator = make_user("c")
-    services.network_role_assign(network=network, user=coordinator, role="coordinator")
+    services.network_role_assign(
+        actor=system_actor(), network=network, user=coordinator, role="coordinator"
+    )
     response = client_for(coordinator).get(f"/networks/{network.slug}/")
     assert b"Riverside Bakery Co-op" in response.content
     assert response.context["can_manage"] is True
@@ -128,7 +131,7 @@ def test_an_organisation_applies_and_a_coordinator_admits_it(people, network):
     from intercoop.directory import services
 
     org = people["admin"].organization_roles.get().organization
-    services.network_member_leave(network=network, organization=org)
+    services.network_member_leave(actor=system_actor(), network=network, organization=org)
     page = client_for(people["admin"]).get(f"/orgs/{org.slug}/")
     assert list(page.context["open_networks"]) == list(
         type(network).objects.filter(slug__in=["elsewhere", "valley"]).order_by("name")

@@ -1,6 +1,7 @@
 import pytest
 
 from intercoop.conftest import client_for
+from intercoop.core.audit import system_actor
 from intercoop.exchange.models import ExchangeItem
 
 OFFER = {"kind": "offer", "category": "energy", "title": "Solar panels installation",
@@ -58,7 +59,9 @@ def test_introductions_over_the_api(people, org):
 
     school = make_org(name="School", slug="school", is_cooperative=False, email="s@school.example")
     head = make_user("head")
-    directory_services.organization_role_assign(organization=school, user=head, role="admin")
+    directory_services.organization_role_assign(
+        actor=system_actor(), organization=school, user=head, role="admin"
+    )
     api = client_for(head)
     body = {"requester": "school", "recipient": org.slug, "message": "Hello"}
     created = api.post("/api/v1/introductions", body, content_type="application/json")
@@ -77,12 +80,12 @@ def test_introductions_over_the_api(people, org):
     accepted = client_for(people["admin"]).post(f"/api/v1/introductions/{pk}/accept")
     assert accepted.status_code == 200
     assert accepted.json()["contacts"]["requester"]["email"] == "s@school.example"
-    assert [i["status"] for i in api.get("/api/v1/introductions").json()] == ["accepted"]
+    assert [i["status"] for i in api.get("/api/v1/introductions").json()["results"]] == ["accepted"]
     assert client_for(None).get("/api/v1/introductions").status_code == 401
     # notices and deals are public
     Notice.objects.create(network=org.network_memberships.get().network, organization=org,
                           kind="event", title="Open day", body="Come", created_at=timezone.now(),
                           expires_on=timezone.localdate())  # fmt: skip
     notices = client_for(None).get("/api/v1/networks/valley/notices?kind=event").json()
-    assert [(n["title"], n["organization"]) for n in notices] == [("Open day", org.slug)]
-    assert client_for(None).get("/api/v1/deals").json() == []
+    assert [(n["title"], n["organization"]) for n in notices["results"]] == [("Open day", org.slug)]
+    assert client_for(None).get("/api/v1/deals").json()["results"] == []

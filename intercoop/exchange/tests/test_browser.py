@@ -4,6 +4,7 @@ introduced; the bakery accepts; the new tie appears on the graph."""
 import pytest
 
 from intercoop.conftest import make_org, make_user
+from intercoop.core.audit import system_actor
 from intercoop.core.browser import SCREENSHOTS, browser_page, live_url, log_in
 from intercoop.directory import services as directory_services
 from intercoop.exchange import services
@@ -20,9 +21,10 @@ def test_need_match_introduction_accept_and_the_graph(live_url, browser_page):
                       latitude=53.81, longitude=-1.56, email="office@school.example")  # fmt: skip
     for organization, username in [(bakery, "baker"), (school, "head")]:
         directory_services.organization_role_assign(
-            organization=organization, user=make_user(username), role="admin"
+            actor=system_actor(), organization=organization, user=make_user(username), role="admin"
         )
     services.exchange_item_create(
+        actor=system_actor(),
         organization=bakery,
         values={"kind": "offer", "category": "food", "title": "Sourdough bread and pastries",
                 "description": "Baked daily and delivered in Leeds", "service_radius_km": 20,

@@ -10,6 +10,7 @@ from django.core import signing
 from django.utils import timezone
 
 from intercoop.conftest import client_for, make_org, make_user
+from intercoop.core.audit import system_actor
 from intercoop.directory import services as directory_services
 from intercoop.directory.models import OrganizationRole
 from intercoop.exchange import cards, selectors
@@ -27,7 +28,7 @@ def shopper(db):
     housing = make_org(name="Oak Housing Co-op", slug="oak-housing")
     person = make_user("ines", first_name="Inés")
     directory_services.organization_role_assign(
-        organization=housing, user=person, role=OrganizationRole.Role.MEMBER
+        actor=system_actor(), organization=housing, user=person, role=OrganizationRole.Role.MEMBER
     )
     return person, housing
 
@@ -156,7 +157,9 @@ def test_eligibility_by_audience(people, org, network, shopper):
     assert selectors.deal_eligibility(deal=make(audience="social"), card=card) == ""
     refusal = selectors.deal_eligibility(deal=make(audience="network", network=network), card=card)
     assert refusal == "This deal is for members of Valley Network"
-    directory_services.network_member_admit(network=network, organization=housing)
+    directory_services.network_member_join(
+        actor=system_actor(), network=network, organization=housing
+    )
     assert (
         selectors.deal_eligibility(deal=make(audience="network", network=network), card=card) == ""
     )
@@ -171,7 +174,7 @@ def test_eligibility_by_audience(people, org, network, shopper):
     ally = make_org(name="Food Bank", slug="food-bank", is_cooperative=False)
     volunteer = make_user("vol")
     directory_services.organization_role_assign(
-        organization=ally, user=volunteer, role=OrganizationRole.Role.MEMBER
+        actor=system_actor(), organization=ally, user=volunteer, role=OrganizationRole.Role.MEMBER
     )
     ally_card = cards.read_card(card_of(volunteer)[0])
     assert selectors.deal_eligibility(deal=make(audience="social"), card=ally_card) == ""
@@ -181,7 +184,9 @@ def test_eligibility_by_audience(people, org, network, shopper):
 def test_a_card_stops_working_when_the_person_leaves(people, org, shopper):
     person, housing = shopper
     code, _page = card_of(person)
-    directory_services.organization_role_remove(organization=housing, user=person)
+    directory_services.organization_role_remove(
+        actor=system_actor(), organization=housing, user=person
+    )
     deal = Deal(organization=org, title="d", discount_percent=5, audience="social")
     assert "no longer belongs" in selectors.deal_eligibility(deal=deal, card=cards.read_card(code))
 

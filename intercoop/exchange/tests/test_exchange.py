@@ -5,6 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from intercoop.conftest import make_org
+from intercoop.core.audit import system_actor
 from intercoop.core.errors import ImportFailed, InvalidValues, RowError
 from intercoop.exchange import services
 from intercoop.exchange.imports import exchange_import
@@ -28,12 +29,12 @@ def orgs(db):
 
 
 def test_import_offers_needs_and_challenges(orgs):
-    count = exchange_import(stream=io.StringIO(
+    count = exchange_import(actor=system_actor(), stream=io.StringIO(
         HEADER
         + "school,need,Energy,Solar panels for the roof,We want solar panels installed,solar;roof,12000,GBP,\n"
         + "R9,offer,energy,Solar installation,Solar panels installation for schools,solar,,,40\n"
         + "Big Grid plc,offer,energy,Electricity,Electricity supply contracts,,,,\n"
-        + "solar,challenge,succession,Founders retiring,Who takes over?,,,,\n"))  # fmt: skip
+        + "solar,challenge,succession,Founders retiring,Who takes over?,,,,\n")).count  # fmt: skip
     assert count == 4
     need = ExchangeItem.objects.get(kind="need")
     assert (need.category, need.annual_spend, need.currency, need.tags) == (
@@ -58,7 +59,10 @@ def test_import_offers_needs_and_challenges(orgs):
 )  # fmt: skip
 def test_import_reports_bad_rows_and_writes_nothing(orgs, row, error):
     with pytest.raises(ImportFailed) as failure:
-        exchange_import(stream=io.StringIO(HEADER + "solar,offer,energy,Fine,,,,,\n" + row))
+        exchange_import(
+            actor=system_actor(),
+            stream=io.StringIO(HEADER + "solar,offer,energy,Fine,,,,,\n" + row),
+        )
     assert failure.value.errors == [RowError(3, error.field, error.reason)]
     assert not ExchangeItem.objects.exists()
 
@@ -66,6 +70,7 @@ def test_import_reports_bad_rows_and_writes_nothing(orgs, row, error):
 def test_service_refuses_bad_values(orgs):
     with pytest.raises(InvalidValues) as refused:
         services.exchange_item_create(
+            actor=system_actor(),
             organization=orgs["solar"],
             values={"kind": "offer", "category": "energy", "title": "Panels", "coop_discount": 150},
         )
@@ -74,10 +79,12 @@ def test_service_refuses_bad_values(orgs):
 
 def test_matches_command_ranks_the_co_op_next_door_first(orgs, capsys):
     services.exchange_item_create(
+        actor=system_actor(),
         organization=orgs["school"],
         values={"kind": "need", "category": "energy", "title": "Solar panels for the school roof"},
     )
     services.exchange_item_create(
+        actor=system_actor(),
         organization=orgs["solar"],
         values={
             "kind": "offer",
@@ -87,7 +94,7 @@ def test_matches_command_ranks_the_co_op_next_door_first(orgs, capsys):
             "coop_discount": 10,
         },
     )
-    services.exchange_item_create(organization=orgs["grid"], values={
+    services.exchange_item_create(actor=system_actor(), organization=orgs["grid"], values={
         "kind": "offer", "category": "energy", "title": "Electricity supply"})  # fmt: skip
     call_command("matches", org="school", kind="business", format="json")
     rows = json.loads(capsys.readouterr().out)
@@ -106,7 +113,7 @@ def test_matches_command_ranks_the_co_op_next_door_first(orgs, capsys):
 
 def test_peer_matches_from_shared_challenges(orgs, capsys):
     for org in ("school", "solar"):
-        services.exchange_item_create(organization=orgs[org], values={
+        services.exchange_item_create(actor=system_actor(), organization=orgs[org], values={
             "kind": "challenge", "category": "succession", "title": "Succession"})  # fmt: skip
     call_command("matches", org="solar", kind="peer", format="json")
     rows = json.loads(capsys.readouterr().out)

@@ -5,6 +5,7 @@ import pytest
 from django.core import mail
 
 from intercoop.conftest import client_for, make_org, make_user
+from intercoop.core.audit import system_actor
 from intercoop.core.models import Notification
 from intercoop.directory import services as directory_services
 from intercoop.directory.models import OrganizationRole
@@ -21,7 +22,7 @@ def other(people):
     )  # fmt: skip
     head = make_user("head", email="head@school.example", first_name="Hana")
     directory_services.organization_role_assign(
-        organization=school, user=head, role=OrganizationRole.Role.ADMIN
+        actor=system_actor(), organization=school, user=head, role=OrganizationRole.Role.ADMIN
     )
     return school, head
 
@@ -86,6 +87,7 @@ def test_accept_records_an_informal_tie_confirmed_by_both(people, org, other):
     )  # fmt: skip
     intro.refresh_from_db()
     assert intro.relationship == tie and intro.decided_by == people["admin"]
+    assert tie.recorded_by == head  # claimed by the person who asked
     graph = client_for(head).get(f"/api/v1/organizations/{school.slug}/graph").json()
     edges = [(e["source"], e["target"], e["status"]) for e in graph["edges"]]
     assert edges == [(school.slug, org.slug, "confirmed")]

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from intercoop.conftest import client_for, make_org
+from intercoop.core.audit import system_actor
 from intercoop.exchange.models import Notice
 
 TODAY = timezone.localdate()
@@ -120,11 +121,13 @@ def test_withdraw_by_the_poster_or_the_coordinator_only(people):
     assert not client_for(None).get("/networks/valley/notices/").context["notices"]
 
 
-def test_a_second_member_posts_for_its_own_organisation_only(people, network):
+def test_a_member_posts_for_its_own_organisation_only(people, network, org):
     from intercoop.directory import services
 
     other = make_org(name="Other Co-op", slug="other")
-    services.network_member_admit(network=network, organization=other)
-    response = post(people["admin"], organization="other")
-    assert response.status_code == 302
-    assert Notice.objects.get().organization.slug != "other"
+    services.network_member_join(actor=system_actor(), network=network, organization=other)
+    # the service refuses a notice for an organisation the user does not speak for
+    assert post(people["admin"], organization="other").status_code == 403
+    assert not Notice.objects.exists()
+    assert post(people["admin"], organization=org.slug).status_code == 302
+    assert Notice.objects.get().organization == org

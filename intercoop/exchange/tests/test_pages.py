@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from intercoop.conftest import client_for, make_org
+from intercoop.core.audit import system_actor
 from intercoop.exchange import services
 from intercoop.exchange.models import ExchangeItem
 
@@ -12,6 +13,7 @@ from intercoop.exchange.models import ExchangeItem
 @pytest.fixture
 def bakery_offer(org):
     return services.exchange_item_create(
+        actor=system_actor(),
         organization=org,
         values={"kind": "offer", "category": "food", "title": "Sourdough bread and pastries",
                 "description": "Baked daily, delivered in Leeds", "service_radius_km": 20,
@@ -24,7 +26,7 @@ def test_a_manager_adds_a_need_and_sees_the_matching_offer(people, bakery_offer)
     from intercoop.directory import services as directory_services
 
     directory_services.organization_role_assign(
-        organization=school, user=people["outsider"], role="admin"
+        actor=system_actor(), organization=school, user=people["outsider"], role="admin"
     )
     manager = client_for(people["outsider"])
     response = manager.post(
@@ -95,11 +97,15 @@ def test_withdraw(people, org, bakery_offer):
 def test_catalogue_lists_cooperatives_offers_with_filters(db, org, bakery_offer):
     ally = make_org(name="Print Ltd", slug="print-ltd", is_cooperative=False)
     services.exchange_item_create(
-        organization=ally, values={"kind": "offer", "category": "printing", "title": "Leaflets"}
+        actor=system_actor(),
+        organization=ally,
+        values={"kind": "offer", "category": "printing", "title": "Leaflets"},
     )
     farm = make_org(name="Hill Farm Co-op", slug="farm", country="FR")
     services.exchange_item_create(
-        organization=farm, values={"kind": "offer", "category": "food", "title": "Goat cheese"}
+        actor=system_actor(),
+        organization=farm,
+        values={"kind": "offer", "category": "food", "title": "Goat cheese"},
     )
     client = client_for(None)
 

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from intercoop.conftest import client_for, make_org
+from intercoop.core.audit import system_actor
 from intercoop.directory import services as directory
 from intercoop.network.models import EconomyBaseline
 from intercoop.network.selectors import cooperative_share
@@ -23,8 +24,8 @@ def region(db, network):
             turnover=turnover,
             turnover_currency="GBP" if turnover else "",
         )
-        directory.network_member_admit(
-            network=network, organization=org, joined_on=dt.date(2020, 1, 1)
+        directory.network_member_join(
+            actor=system_actor(), network=network, organization=org, joined_on=dt.date(2020, 1, 1)
         )
     return network  # fmt: skip
 
@@ -57,7 +58,10 @@ def test_csv_upload_and_row_errors(region, people):
     bad = b"year,businesses,employment,turnover,currency\n2025,0,700,12.345,GBP\n2026,abc,1,1,GBP\n"
     page = client.post("/networks/valley/economy/", {"file": SimpleUploadedFile("b.csv", bad)})
     errors = page.context["form"].non_field_errors()
-    assert list(errors) == ["line 2, turnover: '12.345' has too many decimals for GBP"]
+    assert list(errors) == [
+        "line 2, turnover: '12.345' has too many decimals for GBP",
+        "line 3, businesses: is not a whole number",
+    ]
     assert EconomyBaseline.objects.count() == 2
 
 

@@ -3,19 +3,21 @@ import datetime as dt
 import pytest
 
 from intercoop.conftest import client_for, make_org
+from intercoop.core.audit import system_actor
 from intercoop.directory import services as directory
 from intercoop.network import services
 
 
 @pytest.fixture
 def valley(db, network):
+    system = system_actor()
     orgs = [make_org(name=name) for name in ("Mill", "Homes", "Farm", "Late")]
     for org in orgs[:3]:
-        directory.network_member_admit(
-            network=network, organization=org, joined_on=dt.date(2010, 1, 1)
+        directory.network_member_join(
+            actor=system_actor(), network=network, organization=org, joined_on=dt.date(2010, 1, 1)
         )
-    directory.network_member_admit(
-        network=network, organization=orgs[3], joined_on=dt.date(2022, 1, 1)
+    directory.network_member_join(
+        actor=system_actor(), network=network, organization=orgs[3], joined_on=dt.date(2022, 1, 1)
     )
     mill, homes, farm, late = orgs
 
@@ -26,22 +28,22 @@ def valley(db, network):
             "started_on": start,
             "visibility": "public",
         } | extra
-        return services.relationship_record(
-            actor=None, source=source, target=target, values=values, survey_network=network
+        return services.relationship_survey_record(
+            actor=system, source=source, target=target, values=values, network=network
         )
 
     tie(mill, homes, dt.date(2015, 1, 1))
     tie(homes, farm, dt.date(2020, 1, 1), ended_on=dt.date(2021, 1, 1))
     tie(farm, late, dt.date(2022, 6, 1), visibility="network")
-    claimed = services.relationship_record(
-        actor=None,
+    claimed = services.relationship_claim(
+        actor=system,
         source=mill,
         target=farm,
         values={"kind": "informal", "visibility": "public"},
         on_behalf_of=mill,
     )
     disputed = tie(late, mill, dt.date(2022, 6, 1))
-    services.relationship_dispute(relationship=disputed, by=mill, reason="no")
+    services.relationship_dispute(actor=system, relationship=disputed, by=mill, reason="no")
     assert claimed.status == "claimed"
     return network
 
@@ -88,15 +90,22 @@ def test_graph_page_renders(valley):
 
 
 def test_the_directory_around_one_organisation(valley, people):
-    outsider_org = make_org(name="Faraway")  # not in the network, two ties from mill
-    homes = type(outsider_org).objects.get(slug="homes")
-    services.relationship_record(
-        actor=None, source=homes, target=outsider_org,
-        values={"kind": "mentorship", "visibility": "public"}, survey_network=valley)  # fmt: skip
+    """The directory's graph counts confirmed ties only: the valley's survey ties count in
+    the valley's graph, not here."""
+    system = system_actor()
+    faraway = make_org(name="Faraway")  # not in the network
+    mill, homes = (type(faraway).objects.get(slug=slug) for slug in ("mill", "homes"))
+    for source, target in [(mill, homes), (homes, faraway)]:
+        claimed = services.relationship_claim(
+            actor=system, source=source, target=target,
+            values={"kind": "mentorship", "visibility": "public"}, on_behalf_of=source,
+        )  # fmt: skip
+        services.relationship_confirm(actor=system, relationship=claimed, by=target)
     client = client_for(people["coordinator"])
-    one = client.get("/api/v1/organizations/mill/graph?depth=1&as_of=2023-01-01").json()
+    one = client.get("/api/v1/organizations/mill/graph?depth=1&as_of=2030-01-01").json()
     assert {n["id"] for n in one["nodes"]} == {"mill", "homes"}
-    two = client.get("/api/v1/organizations/mill/graph?depth=2&as_of=2023-01-01").json()
+    assert {e["status"] for e in one["edges"]} == {"confirmed"}
+    two = client.get("/api/v1/organizations/mill/graph?depth=2&as_of=2030-01-01").json()
     assert {n["id"] for n in two["nodes"]} == {"mill", "homes", "faraway"}
     assert client.get("/orgs/mill/graph/").status_code == 200
     assert client.get("/api/v1/organizations/nobody/graph").status_code == 404

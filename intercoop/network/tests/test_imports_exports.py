@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from intercoop.conftest import make_org
+from intercoop.core.audit import system_actor
 from intercoop.core.errors import ImportFailed, RowError
 from intercoop.directory import services as directory
 from intercoop.network.exporters import FORMATS
@@ -26,7 +27,8 @@ def orgs(db):
 
 
 def run(text, **kw):
-    return relationships_import(stream=io.StringIO(text), **kw)
+    return relationships_import(actor=kw.pop("actor", None) or system_actor(),
+                                stream=io.StringIO(text), **kw)  # fmt: skip
 
 
 def test_ends_by_slug_identifier_or_exact_name(orgs, network):
@@ -167,8 +169,8 @@ def test_kumu_json(ties):
 
 def test_network_metrics_command(ties, network, tmp_path, orgs):
     for org in orgs.values():
-        directory.network_member_admit(
-            network=network, organization=org, joined_on=dt.date(2019, 1, 1)
+        directory.network_member_join(
+            actor=system_actor(), network=network, organization=org, joined_on=dt.date(2019, 1, 1)
         )
     output = tmp_path / "metrics.csv"
     call_command("network_metrics", network="valley", as_of="2026-01-01", output=str(output))

@@ -3,6 +3,7 @@
 import pytest
 
 from intercoop.conftest import client_for, make_org, make_user
+from intercoop.core.audit import system_actor
 from intercoop.directory import services as directory
 from intercoop.network.models import Relationship
 
@@ -11,9 +12,11 @@ from intercoop.network.models import Relationship
 def pair(people, network, org):
     """`org` (admin: people["admin"]) and a bakery with its own admin, both in `network`."""
     bakery = make_org(name="Bakery")
-    directory.network_member_admit(network=network, organization=bakery)
+    directory.network_member_join(actor=system_actor(), network=network, organization=bakery)
     baker = make_user("baker")
-    directory.organization_role_assign(organization=bakery, user=baker, role="admin")
+    directory.organization_role_assign(
+        actor=system_actor(), organization=bakery, user=baker, role="admin"
+    )
     return {"org": org, "bakery": bakery, "baker": baker}
 
 
@@ -124,20 +127,20 @@ def test_a_third_party_cannot_confirm_or_dispute(people, pair, who):
 
 
 @pytest.mark.parametrize(
-    ("extra", "field"),
+    ("extra", "field", "status"),
     [
-        ({"kind": "friendship"}, "kind"),
-        ({"formality": "handshake"}, "formality"),
-        ({"annual_value": -5}, "annual_value"),
-        ({"currency": "POUNDS"}, "currency"),
-        ({"currency": None}, "currency"),
-        ({"started_on": "2024-05-01", "ended_on": "2023-01-01"}, "ended_on"),
-        ({"target": "riverside-bakery-co-op"}, "target"),
+        ({"kind": "friendship"}, "kind", 400),
+        ({"formality": "handshake"}, "formality", 400),
+        ({"annual_value": -5}, "annual_value", 422),
+        ({"currency": "POUNDS"}, "currency", 422),
+        ({"currency": None}, "currency", 400),
+        ({"started_on": "2024-05-01", "ended_on": "2023-01-01"}, "ended_on", 400),
+        ({"target": "riverside-bakery-co-op"}, "target", 400),
     ],
 )
-def test_bad_ties_are_refused_naming_the_field(people, pair, extra, field):
+def test_bad_ties_are_refused_naming_the_field(people, pair, extra, field, status):
     response = claim(people, pair, **extra)
-    assert response.status_code == 400, response.content
+    assert response.status_code == status, response.content
     assert response.json()["field"] == field
     assert not Relationship.objects.exists()
 
@@ -218,3 +221,18 @@ def test_the_form_names_an_unknown_organisation_and_outsiders_cannot_record(peop
     assert denied.status_code == 403
     assert not Relationship.objects.exists()
     assert client_for(None).get(f"/orgs/{pair['org'].slug}/relationships/").status_code == 200
+
+
+def test_the_claimant_withdraws_an_unconfirmed_claim(people, pair):
+    tie = claim(people, pair).json()
+    url = f"/api/v1/relationships/{tie['id']}/withdraw"
+    assert client_for(pair["baker"]).post(url).status_code == 403  # the other side disputes
+    assert client_for(people["admin"]).post(url).status_code == 204
+    assert not Relationship.objects.exists()
+    second = claim(people, pair).json()
+    listing = client_for(people["admin"]).get(f"/orgs/{pair['org'].slug}/relationships/")
+    assert b"Withdraw" in listing.content
+    page = client_for(people["admin"]).post(
+        f"/relationships/{second['id']}/withdraw/", {"by": pair["org"].slug}
+    )
+    assert page.status_code == 302 and not Relationship.objects.exists()

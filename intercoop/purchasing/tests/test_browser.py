@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from intercoop.conftest import make_org, make_user
+from intercoop.core.audit import system_actor
 from intercoop.core.browser import SCREENSHOTS, browser_page, live_url, log_in
 from intercoop.directory import services as directory_services
 from intercoop.directory.models import NetworkRole
@@ -19,26 +20,30 @@ PASSWORD = "pw-for-tests-1"
 
 @pytest.mark.browser
 def test_commit_close_award_and_read_the_savings(live_url, browser_page):
-    network = directory_services.network_create(slug="valley", name="Valley Network")
+    network = directory_services.network_create(
+        actor=system_actor(), slug="valley", name="Valley Network"
+    )
     coordinator = make_user("coordinator")
     directory_services.network_role_assign(
-        network=network, user=coordinator, role=NetworkRole.Role.COORDINATOR
+        actor=system_actor(), network=network, user=coordinator, role=NetworkRole.Role.COORDINATOR
     )
     cafe, shop = make_org(name="Corner Café Co-op"), make_org(name="Bodega Co-op")
     for organization in (cafe, shop):
-        directory_services.network_member_admit(network=network, organization=organization)
+        directory_services.network_member_join(
+            actor=system_actor(), network=network, organization=organization
+        )
     directory_services.organization_role_assign(
-        organization=cafe, user=make_user("buyer"), role="admin"
+        actor=system_actor(), organization=cafe, user=make_user("buyer"), role="admin"
     )
     round = services.round_create(
-        network=network, coordinator=coordinator,
+        actor=coordinator, network=network,
         values={"title": "Bread by the case", "kind": "goods", "category": "food",
                 "currency": "USD"},
         articles=[{"name": "Sourdough", "unit": "loaf", "case_size": 5,
                    "reference_price": Decimal(400)}],
     )  # fmt: skip
     sourdough = round.articles.get()
-    services.order_set(actor=None, article=sourdough, member=shop, quantity=Decimal(4),
+    services.order_set(actor=system_actor(), article=sourdough, member=shop, quantity=Decimal(4),
                        tolerance=Decimal(0))  # fmt: skip
     page = browser_page
 
@@ -57,7 +62,7 @@ def test_commit_close_award_and_read_the_savings(live_url, browser_page):
     page.goto(f"{live_url}/rounds/{round.pk}/")
     page.click("text=Close orders")
     page.click("text=Invite bids")
-    services.bid_submit(actor=None, round=Round.objects.get(), supplier=make_org(name="Rye Bakers"),
+    services.bid_submit(actor=system_actor(), round=Round.objects.get(), supplier=make_org(name="Rye Bakers"),
                         values={"mode": "all_units", "article_prices": {sourdough.pk: 320}})  # fmt: skip
     page.reload()
     award = page.locator(".bids form.inline-form")

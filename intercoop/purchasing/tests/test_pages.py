@@ -4,6 +4,7 @@ moves and awards, suppliers see only their own bids."""
 import pytest
 
 from intercoop.conftest import client_for, make_org, make_user
+from intercoop.core.audit import system_actor
 from intercoop.directory import services as directory_services
 from intercoop.purchasing import services
 from intercoop.purchasing.models import Bid, Commitment, OrderRow, Round
@@ -58,7 +59,9 @@ def test_others_do_not_commit(people, org, waste, who):
 def test_an_organisation_outside_the_network_cannot_order(people, waste):
     stranger = make_org(name="Stranger Co-op")
     head = make_user("head")
-    directory_services.organization_role_assign(organization=stranger, user=head, role="admin")
+    directory_services.organization_role_assign(
+        actor=system_actor(), organization=stranger, user=head, role="admin"
+    )
     response = client_for(head).post(
         f"/rounds/{waste.pk}/commit/",
         {"member": stranger.slug, "volume": "1", "current_price": "1"},
@@ -68,8 +71,8 @@ def test_an_organisation_outside_the_network_cannot_order(people, waste):
 
 
 def _bidding(waste):
-    services.round_move(round=waste, to="closed")
-    services.round_move(round=waste, to="bidding")
+    services.round_move(actor=system_actor(), round=waste, to="closed")
+    services.round_move(actor=system_actor(), round=waste, to="bidding")
 
 
 def test_suppliers_bid_and_see_only_their_own_bids(people, org, waste):
@@ -79,7 +82,7 @@ def test_suppliers_bid_and_see_only_their_own_bids(people, org, waste):
         supplier = make_org(name=name)
         person = make_user(name.replace(" ", "").lower())
         directory_services.organization_role_assign(
-            organization=supplier, user=person, role="admin"
+            actor=system_actor(), organization=supplier, user=person, role="admin"
         )
         response = client_for(person).post(
             f"/rounds/{waste.pk}/bid/",
@@ -99,7 +102,7 @@ def test_suppliers_bid_and_see_only_their_own_bids(people, org, waste):
 def test_only_the_coordinator_moves_scores_and_awards(people, waste, who):
     supplier = make_org(name="Hauler")
     _bidding(waste)
-    bid = services.bid_submit(actor=None, round=waste, supplier=supplier,
+    bid = services.bid_submit(actor=system_actor(), round=waste, supplier=supplier,
                               values={"mode": "all_units", "tiers": [[0, 4000]]})  # fmt: skip
     client = client_for(people[who])
     award = {"bid": bid.pk, "starts_on": "2027-01-01", "ends_on": "2028-01-01"}
@@ -163,7 +166,7 @@ def test_an_override_needs_a_reason(people, awarded_goods):
 
 def test_bad_orders_are_refused_with_a_message_and_nothing_written(people, org, network):
     round = services.round_create(
-        network=network, coordinator=people["coordinator"],
+        actor=people["coordinator"], network=network,
         values={"title": "Bread", "kind": "goods", "category": "food", "currency": "USD"},
         articles=[{"name": "Loaf", "case_size": 5}],
     )  # fmt: skip

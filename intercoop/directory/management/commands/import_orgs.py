@@ -1,9 +1,12 @@
+import io
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from intercoop.core.audit import system_actor
 from intercoop.core.commands import existing_file
+from intercoop.core.csvfiles import decode_upload
 from intercoop.core.errors import ImportFailed, report_row_errors
 from intercoop.core.progress import progress_bar
 from intercoop.directory.commands import network_named
@@ -36,18 +39,19 @@ class Command(BaseCommand):
         network = network_named(options["network"]) if options["network"] else None
         parse = FORMATS[options["format"]]
         try:
-            with (
-                path.open(encoding="utf-8-sig", newline="") as stream,
-                progress_bar(
-                    total=_count_records(path, options["format"]), description="Importing"
-                ) as advance,
-            ):
+            # Read bytes and decode them once: a file in another encoding (latin-1, UTF-16)
+            # or not text at all is named as such, never a traceback.
+            text = decode_upload(path.read_bytes())
+            with progress_bar(
+                total=_count_records(path, options["format"]), description="Importing"
+            ) as advance:
                 report = organizations_import(
-                    records=parse(stream),
+                    records=parse(io.StringIO(text, newline="")),
                     format=options["format"],
                     filename=path.name,
                     network=network,
                     skip_bad_rows=options["skip_bad_rows"],
+                    actor=system_actor(),
                     advance=advance,
                 )
         except ImportFailed as failure:

@@ -1,9 +1,9 @@
-import csv
 import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from intercoop.core.csvfiles import SafeDictWriter
 from intercoop.directory.models import Organization
 from intercoop.exchange.selectors import business_matches_for, peer_matches_for
 
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         if organization is None:
             raise CommandError(f"no organisation with slug {options['org']!r}")
         find = business_matches_for if options["kind"] == "business" else peer_matches_for
-        matches = find(organization=organization, limit=max(1, options["limit"]))
+        matches = find(organization=organization, limit=max(1, min(options["limit"], 1000)))
         rows = [
             {"rank": rank, "organization": m.organization, "score": m.score,
              "explanation": m.explanation}
@@ -32,8 +32,9 @@ class Command(BaseCommand):
             json.dump(rows, self.stdout, ensure_ascii=False, indent=1)
             self.stdout.write("")
             return
-        writer = csv.DictWriter(
+        writer = SafeDictWriter(
             self.stdout, ["rank", "organization", "score", "explanation"], lineterminator="\n"
         )
         writer.writeheader()
-        writer.writerows(rows)
+        for row in rows:  # one by one: DictWriter.writerows bypasses the safe writerow
+            writer.writerow(row)

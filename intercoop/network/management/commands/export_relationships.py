@@ -23,8 +23,7 @@ class Command(BaseCommand):
         ties = Relationship.objects.select_related("source", "target").order_by("pk")
         if options["network"]:
             network = network_named(options["network"])
-            members = selectors.network_member_ids(network=network, as_of=dt.date.today())
-            ties = ties.filter(source_id__in=members, target_id__in=members)
+            ties = selectors.relationships_of_network(ties, network=network, as_of=dt.date.today())
         writer = FORMATS[options["format"]][0]
         if options["output"]:
             with Path(options["output"]).open("w", encoding="utf-8", newline="") as stream:

@@ -3,10 +3,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from intercoop.core.audit import system_actor
 from intercoop.core.commands import existing_file
 from intercoop.core.errors import ImportFailed, report_row_errors
 from intercoop.directory.commands import network_named
-from intercoop.network.imports import baselines_import
+from intercoop.network.imports import baselines_import, read_upload
 
 
 class Command(BaseCommand):
@@ -20,8 +21,9 @@ class Command(BaseCommand):
         path = existing_file(options["file"])
         network = network_named(options["network"])
         try:
-            with path.open(encoding="utf-8-sig", newline="") as stream:
-                years = baselines_import(stream=stream, network=network)
+            years = baselines_import(
+                actor=system_actor(), stream=read_upload(path.read_bytes()), network=network
+            )
         except ImportFailed as failure:
             report_row_errors(self.stderr.write, failure.errors)
             raise CommandError(f"{failure.message} ({path.name})") from None

@@ -1,10 +1,11 @@
-import csv
 import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from intercoop.core.audit import system_actor
+from intercoop.core.csvfiles import SafeWriter
 from intercoop.core.errors import DomainError
 from intercoop.directory.commands import network_named
 from intercoop.network.engine import NODE_METRICS
@@ -25,15 +26,23 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         network = network_named(options["network"]) if options["network"] else None
         as_of = options["as_of"] or dt.date.today()
+        if isinstance(as_of, str):  # given to call_command, argparse's type is not applied
+            try:
+                as_of = dt.date.fromisoformat(as_of)
+            except ValueError:
+                raise CommandError(f"--as-of {as_of!r:.30} is not a date (YYYY-MM-DD)") from None
         try:
             snapshot = metrics_snapshot(
-                network=network, as_of=as_of, resolution=options["resolution"]
+                actor=system_actor(),
+                network=network,
+                as_of=as_of,
+                resolution=options["resolution"],
             )
         except DomainError as error:
             raise CommandError(error.message) from None
         rows = snapshot.nodes.select_related("organization").order_by("organization__slug")
         with Path(options["output"]).open("w", newline="", encoding="utf-8") as stream:
-            writer = csv.writer(stream, lineterminator="\n")
+            writer = SafeWriter(stream)
             writer.writerow(["organization", "external_id", *NODE_METRICS])
             for row in rows:
                 writer.writerow(

@@ -1,0 +1,36 @@
+"""The demo region, built by every app's demo builder in turn (the composition root knows
+them all; no app knows the others' demos)."""
+
+from django.test.utils import override_settings
+
+from intercoop.clearing.demo import clearing_build
+from intercoop.directory.demo import DEMO_PASSWORD, demo_build
+from intercoop.directory.models import Network
+from intercoop.exchange.demo import exchange_build
+from intercoop.network.demo import assessments_build, economy_build, relationships_build
+from intercoop.purchasing.demo import purchasing_build
+
+DEMO_ACCOUNTS = ["coordinator", "manager", "member"]
+
+
+def demo_region_build() -> str:
+    """Build the whole demo into an empty database; returns what was built, in a sentence."""
+    summary = demo_build()
+    network = Network.objects.get(slug="valley-coop-network")
+    ties = relationships_build(
+        network=network, alliance=Network.objects.get(slug="valley-purchasing-alliance")
+    )
+    assessments_build(network=network)
+    economy_build(network=network)
+    # the demo's introductions notify demo accounts in the app, not by e-mail
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        items = exchange_build()
+    rounds = purchasing_build()
+    invoices = clearing_build()
+    return (
+        f"Demo region: {summary.organizations} organisations, {summary.networks} networks, "
+        f"{ties} relationships, 2 assessments, {items} offers, needs and challenges, "
+        f"notices, member deals and introductions, {rounds} purchasing rounds, "
+        f"{invoices} invoices and a committed clearing run. "
+        f"Sign in as {', '.join(DEMO_ACCOUNTS)} with password {DEMO_PASSWORD!r}."
+    )
