@@ -63,3 +63,16 @@ def log_in(page: Any, live_url: str, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("main button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def wait_until(page: Any, expression: str, *, seconds: float = 15) -> None:
+    """Wait until a JavaScript expression is true on the page. (Playwright's own
+    wait_for_function evaluates strings in the page, which our Content Security Policy
+    rightly forbids; evaluate() goes through the debugging protocol instead.)"""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {seconds} s: {expression}")
+        page.wait_for_timeout(100)

@@ -54,3 +54,10 @@ class ImportForm(forms.Form):
         assert isinstance(network_field, forms.ChoiceField)
         format_field.choices = [(i.format, i.label) for i in importers]
         network_field.choices = [("", _("(none)")), *networks]
+
+
+def id_param(value: object) -> int:
+    """A submitted id as an integer, or 0 (no such row) when it is not one: ids come from
+    forms and links, and a mangled one is a missing object, never a server error."""
+    text = str(value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else 0

@@ -10,7 +10,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 
 from intercoop.core.errors import DomainError
-from intercoop.core.forms import add_domain_errors
+from intercoop.core.forms import add_domain_errors, id_param
 from intercoop.core.pagination import paginate
 from intercoop.core.selectors import audit_events
 from intercoop.directory import permissions, selectors, services, vocab
@@ -235,7 +235,7 @@ def network_history(request: HttpRequest, slug: str) -> HttpResponse:
 def organization_apply(request: HttpRequest, slug: str) -> HttpResponse:
     """An organisation's admins ask for it to join a network."""
     organization = permissions.access_organization(request.user, slug=slug)
-    network = Network.objects.filter(pk=request.POST.get("network") or 0).first()
+    network = Network.objects.filter(pk=id_param(request.POST.get("network"))).first()
     if network is None:
         messages.error(request, _("Choose a network."))
     else:
@@ -281,7 +281,7 @@ def organization_people(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         try:
             if "remove" in request.POST:
-                person = User.objects.filter(pk=request.POST["remove"]).first()
+                person = User.objects.filter(pk=id_param(request.POST["remove"])).first()
                 if person is not None:
                     services.organization_role_remove(
                         actor=request.user, organization=organization, user=person

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from intercoop.core.errors import DomainError
-from intercoop.core.forms import add_domain_errors
+from intercoop.core.forms import add_domain_errors, id_param
 from intercoop.core.pagination import paginate
 from intercoop.core.permissions import authenticated_user
 from intercoop.directory import permissions, vocab
@@ -172,7 +172,7 @@ def introduction_request(request: HttpRequest, slug: str) -> HttpResponse:
     ).exclude(pk=recipient.pk)
     if not mine:
         raise PermissionDenied(_("You do not speak for an organisation in the directory"))
-    item = ExchangeItem.objects.filter(pk=request.GET.get("item") or 0, active=True).first()
+    item = ExchangeItem.objects.filter(pk=id_param(request.GET.get("item")), active=True).first()
     form = IntroductionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         requester = _organization_named(request.POST.get("requester")) or mine[0]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from intercoop.core.bounds import SHORT_TEXT
 from intercoop.core.errors import DomainError, ImportFailed
-from intercoop.core.forms import add_domain_errors
+from intercoop.core.forms import add_domain_errors, id_param
 from intercoop.core.money import major_units
 from intercoop.directory import permissions, vocab
 from intercoop.directory.fields import FieldError
@@ -252,13 +252,10 @@ def assessment_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def assessment_compare(request: HttpRequest, slug: str) -> HttpResponse:
     """Two assessments side by side: a radar of the self-assessment and the indicators."""
     network = _assessments_network(request, slug)
-    try:
-        first, second = (
-            get_object_or_404(Assessment, network=network, pk=int(request.GET.get(k) or 0))
-            for k in ("a", "b")
-        )
-    except ValueError:
-        raise Http404 from None
+    first, second = (
+        get_object_or_404(Assessment, network=network, pk=id_param(request.GET.get(k)))
+        for k in ("a", "b")
+    )
     older, newer = sorted([first, second], key=lambda a: (a.as_of, a.created_at))
     scores = [
         [(a.ratings.get(p) or {}).get("score") for p in PRINCIPLE_LABELS] for a in (older, newer)

@@ -476,7 +476,7 @@ def patronage_csv(request: HttpRequest, pk: int) -> HttpResponse:
     patronage, lines = _patronage(request, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="patronage-{patronage.pk}.csv"'
-    writer = SafeWriter(response)  # type: ignore[arg-type]
+    writer = SafeWriter(response)
     writer.writerow(["member", "purchases", "share", "cash", "retained", "currency"])
     for line in lines:
         writer.writerow(

@@ -3,7 +3,7 @@
 import pytest
 
 from intercoop.conftest import make_org
-from intercoop.core.browser import SCREENSHOTS, browser_page, live_url
+from intercoop.core.browser import SCREENSHOTS, browser_page, live_url, wait_until
 
 __all__ = ["browser_page", "live_url"]  # fixtures
 
@@ -19,7 +19,7 @@ def test_map_filter_click_lands_on_detail(live_url, browser_page):
     page.wait_for_selector("#map-list li >> nth=2")
     page.wait_for_selector(".leaflet-marker-icon")  # drawn from its own request
     page.select_option("select[name=structure]", "OS70")
-    page.wait_for_function("document.querySelectorAll('#map-list li').length === 1")
+    wait_until(page, "document.querySelectorAll('#map-list li').length === 1")
     assert page.locator("#map-list li").inner_text().startswith("Canal Homes")
     assert "structure=OS70" in page.locator("#map-downloads a[data-format=csv]").get_attribute(
         "href"

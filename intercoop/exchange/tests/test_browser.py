@@ -5,7 +5,7 @@ import pytest
 
 from intercoop.conftest import make_org, make_user
 from intercoop.core.audit import system_actor
-from intercoop.core.browser import SCREENSHOTS, browser_page, live_url, log_in
+from intercoop.core.browser import SCREENSHOTS, browser_page, live_url, log_in, wait_until
 from intercoop.directory import services as directory_services
 from intercoop.exchange import services
 
@@ -70,7 +70,7 @@ def test_need_match_introduction_accept_and_the_graph(live_url, browser_page):
     page.click("text=Riverside Bakery Co-op")
     assert "orders@riverside.example" in page.locator(".contacts").inner_text()
     page.click("text=See it on the graph")
-    page.wait_for_function("window.intercoopGraph && window.intercoopGraph.edges().length > 0")
+    wait_until(page, "window.intercoopGraph && window.intercoopGraph.edges().length > 0")
     edges = page.evaluate(
         "window.intercoopGraph.edges().map(e => [e.data('source'), e.data('target'),"
         " e.data('kind'), e.data('status')])"

@@ -4,7 +4,7 @@ panel."""
 import pytest
 from django.core.management import call_command
 
-from intercoop.core.browser import SCREENSHOTS, browser_page, live_url, log_in
+from intercoop.core.browser import SCREENSHOTS, browser_page, live_url, log_in, wait_until
 
 __all__ = ["browser_page", "live_url"]  # fixtures
 
@@ -14,7 +14,7 @@ def test_graph_filter_to_contracts_and_open_a_node(live_url, browser_page):
     call_command("demo")
     page = browser_page
     page.goto(f"{live_url}/networks/valley-coop-network/graph/")
-    page.wait_for_function("window.intercoopGraph && window.intercoopGraph.nodes().length > 0")
+    wait_until(page, "window.intercoopGraph && window.intercoopGraph.nodes().length > 0")
     for formality in ("informal", "written_agreement", "joint_institution"):
         page.uncheck(f"input[name=formality][value={formality}]")
     shown = page.evaluate(
