@@ -76,6 +76,7 @@ bench: install-dev  # compares with networkx, a development tool
 	$(BIN)/python benchmarks/matching.py
 	$(BIN)/python benchmarks/purchasing.py
 	$(BIN)/python benchmarks/clearing.py
+	$(BIN)/python benchmarks/load.py
 
 messages: install
 	cd intercoop && ../$(BIN)/intercoop makemessages -l es -l fr --no-obsolete --ignore 'tests/*'
