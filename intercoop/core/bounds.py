@@ -5,6 +5,7 @@ no value can overflow a 64-bit column, reach the database malformed or come back
 """
 
 import datetime as dt
+import re
 from typing import Annotated, Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -208,3 +209,22 @@ MoneyIn = Annotated[int, Field(ge=0, le=MAX_MONEY)]
 SignedMoneyIn = Annotated[int, Field(ge=-MAX_MONEY, le=MAX_MONEY)]
 QuantityIn = Annotated[int, Field(ge=0, le=MAX_QUANTITY)]
 CurrencyIn = Annotated[str, Field(min_length=3, max_length=3), AfterValidator(_iso_currency)]
+
+
+def parse_whole(value: Any) -> int | None:
+    """A whole number typed or sent as text ("1,200"), an int or an integral float; None
+    when empty. Anything else, or more than 30 digits, is a ValueError saying so."""
+    if value in (None, ""):
+        return None
+    shown = value[:40] if isinstance(value, str) else value
+    problem = _("%(value)r is not a whole number") % {"value": shown}
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise ValueError(problem)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if abs(value) < 1e30 else MAX_MONEY * 10**15
+    text = str(value).strip().replace(",", "")
+    if not re.fullmatch(r"[+-]?\d{1,30}", text):
+        raise ValueError(problem)
+    return int(text)

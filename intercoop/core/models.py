@@ -98,8 +98,9 @@ class AuditSubject(models.Model):
         return f"{self.event_id} → {self.organization_id}"
 
 
-class ImportJob(models.Model):
-    """An uploaded file waiting for, or done with, its import by a background task."""
+class BackgroundWork(models.Model):
+    """What every piece of work done by a background worker shows: its state, what came of
+    it, and when it was asked for, started and finished."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
@@ -107,31 +108,17 @@ class ImportJob(models.Model):
         DONE = "done", _("done")
         FAILED = "failed", _("failed")
 
-    format = models.CharField(_("format"), max_length=40)
-    network_slug = models.CharField(_("network"), max_length=100, blank=True)
-    filename = models.CharField(_("file"), max_length=255)
-    data = models.BinaryField()
-    skip_bad_rows = models.BooleanField(_("skip bad rows"), default=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
-    counts = models.JSONField(_("counts"), default=dict, blank=True)
-    errors = models.JSONField(_("row errors"), default=list, blank=True)
     detail = models.CharField(_("result"), max_length=500, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"
-    )
     created_at = models.DateTimeField(_("submitted at"))
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at", "-pk"]
-        verbose_name = _("import")
-        verbose_name_plural = _("imports")
-
-    def __str__(self) -> str:
-        return f"{self.filename} ({self.format}, {self.status})"
 
     @property
     def is_pending(self) -> bool:
@@ -140,6 +127,28 @@ class ImportJob(models.Model):
     @property
     def succeeded(self) -> bool:
         return self.status == self.Status.DONE
+
+
+class ImportJob(BackgroundWork):
+    """An uploaded file waiting for, or done with, its import by a background task."""
+
+    format = models.CharField(_("format"), max_length=40)
+    network_slug = models.CharField(_("network"), max_length=100, blank=True)
+    filename = models.CharField(_("file"), max_length=255)
+    data = models.BinaryField()
+    skip_bad_rows = models.BooleanField(_("skip bad rows"), default=False)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    errors = models.JSONField(_("row errors"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"
+    )
+
+    class Meta(BackgroundWork.Meta):
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.format}, {self.status})"
 
 
 class LoginFailure(models.Model):
@@ -159,15 +168,9 @@ class LoginFailure(models.Model):
         return f"{self.username} from {self.client} at {self.at:%Y-%m-%d %H:%M}"
 
 
-class TaskRun(models.Model):
-    """A piece of long work asked for by someone (a clearing run on a big network, a
-    metrics snapshot) and run by a background worker; pages and the API show its state."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
+class TaskRun(BackgroundWork):
+    """A piece of long work asked for by someone (a clearing run on a big network) and run
+    by a background worker; pages and the API show its state."""
 
     name = models.CharField(_("task"), max_length=60)
     label = models.CharField(_("what"), max_length=200)
@@ -175,23 +178,11 @@ class TaskRun(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="task_runs"
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
-    detail = models.CharField(_("result"), max_length=500, blank=True)
     link = models.JSONField(default=list, blank=True)  # [url name, [args]] of the result
-    created_at = models.DateTimeField(_("asked at"))
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(BackgroundWork.Meta):
         verbose_name = _("background task")
         verbose_name_plural = _("background tasks")
 
     def __str__(self) -> str:
         return f"{self.label} ({self.status})"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status in {self.Status.QUEUED, self.Status.RUNNING}

@@ -24,6 +24,7 @@ from intercoop.core.bounds import (
     SHORT_TEXT,
     OutOfBounds,
     check_date,
+    parse_whole,
 )
 from intercoop.directory import vocab
 
@@ -187,23 +188,10 @@ def _dated(*, not_future: bool) -> Cleaner:
 
 
 def _whole(value: Any) -> int | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, bool):
-        raise FieldError(_("%(value)r is not a whole number") % {"value": value})
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise FieldError(_("%(value)r is not a whole number") % {"value": value})
-        value = int(value) if abs(value) < 1e300 else str(value)
-    text = str(value).strip().replace(",", "")
     try:
-        if len(text) > 40:  # far beyond any bound; int() of it would be slow
-            raise ValueError(text)
-        return int(text)
-    except ValueError:
-        raise FieldError(
-            _("%(value)r is not a whole number") % {"value": str(value)[:40]}
-        ) from None
+        return parse_whole(value)
+    except ValueError as error:
+        raise FieldError(str(error)) from None
 
 
 def _bounded(limit: int, message: Any) -> Cleaner:

@@ -14,6 +14,7 @@ from intercoop.core.bounds import (
     check_currency,
     check_money,
     check_text,
+    parse_whole,
 )
 from intercoop.exchange.taxonomy import CATEGORIES, CHALLENGES
 
@@ -70,24 +71,15 @@ def _tags(value: Any) -> list[str]:
 
 
 def _whole(value: Any, *, low: int, high: int) -> int | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, bool):
-        raise FieldError(_("%(value)r is not a whole number") % {"value": value})
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise FieldError(_("%(value)r is not a whole number") % {"value": value})
-        value = int(value) if abs(value) < 1e18 else high + 1
-    if not isinstance(value, int):
-        text = str(value).strip().replace(",", "")
-        if not re.fullmatch(r"[+-]?\d{1,30}", text):
-            raise FieldError(_("%(value)r is not a whole number") % {"value": str(value)[:40]})
-        value = int(text)
-    if not low <= value <= high:
+    try:
+        number = parse_whole(value)
+    except ValueError as error:
+        raise FieldError(str(error)) from None
+    if number is not None and not low <= number <= high:
         raise FieldError(
             _("must be a whole number from %(low)d to %(high)d") % {"low": low, "high": high}
         )
-    return value
+    return number
 
 
 def _radius(value: Any) -> int | None:
