@@ -51,7 +51,7 @@ from intercoop.clearing.models import CreditSystem
 from intercoop.core.services import api_token_create
 system = CreditSystem.objects.get(network__slug="{network}")
 members = [a.organization.slug for a in system.accounts.select_related("organization").order_by("pk")]
-user, _ = User.objects.get_or_create(username="bench-payer", defaults={{"is_staff": True}})
+user = User.objects.create(username="bench-payer", is_staff=True)
 _token, key = api_token_create(user=user, name="bench")
 print(json.dumps({{"key": key, "members": members}}))
 """
@@ -62,7 +62,7 @@ from intercoop.clearing.models import CreditAccount, CreditEntry
 total = sum(CreditEntry.objects.values_list("amount", flat=True))
 sums = dict(CreditEntry.objects.values("account_id").annotate(s=Sum("amount")).values_list("account_id", "s"))
 mismatched = sum(1 for a in CreditAccount.objects.all() if a.balance != sums.get(a.pk, 0))
-print(json.dumps({{"sum": total, "entries": CreditEntry.objects.count(), "mismatched": mismatched}}))
+print(json.dumps({"sum": total, "entries": CreditEntry.objects.count(), "mismatched": mismatched}))
 """
 
 
