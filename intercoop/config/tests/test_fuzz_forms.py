@@ -100,7 +100,11 @@ def row_counts() -> dict[str, int]:
 
 
 def post_bad_values(
-    client: Client, username: str, forms: dict[str, dict[str, str]], failures: list[str]
+    client: Client,
+    username: str,
+    forms: dict[str, dict[str, str]],
+    failures: list[str],
+    posts: list[str],
 ) -> None:
     """Post each form with one field replaced by a generated value, a few times over."""
 
@@ -111,6 +115,7 @@ def post_bad_values(
         for action, fields in sorted(forms.items()):
             if not fields:
                 continue
+            posts.append(action)
             name = data.draw(st.sampled_from(sorted(fields)))
             values = dict(fields, **{name: data.draw(NASTY)})
             before = row_counts()
@@ -124,14 +129,20 @@ def post_bad_values(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_every_form_refuses_bad_values_without_a_server_error():
+def test_every_form_refuses_bad_values_without_a_server_error(capsys: Any) -> None:
     demo_region_build()
     failures: list[str] = []
+    posts: list[str] = []
+    found = 0
     for username in ("coordinator", "manager"):
         client = Client(raise_request_exception=False)
         client.force_login(User.objects.get(username=username))
         forms = crawl(client, ["/", "/orgs/", "/networks/", "/catalogue/", "/deals/", "/inbox/",
                                "/orgs/riverside-bakery/", "/imports/"])  # fmt: skip
         assert len(forms) >= 10, forms.keys()
-        post_bad_values(client, username, forms, failures)
+        found += len(forms)
+        post_bad_values(client, username, forms, failures, posts)
+    with capsys.disabled():
+        print(f"\nforms: {found} found, {len(posts)} posts of generated values, "
+              f"{len(failures)} failures")  # fmt: skip
     assert failures == []
