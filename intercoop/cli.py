@@ -87,7 +87,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
     except DomainError as error:
         print(f"intercoop: {error.message}", file=sys.stderr)
-        report_row_errors(lambda text: print(text, file=sys.stderr), getattr(error, "errors", []))
+        errors = getattr(error, "errors", [])
+        if isinstance(errors, dict):  # InvalidValues: {field: reason}
+            errors = [f"{field}: {reason}" for field, reason in errors.items()]
+        report_row_errors(lambda text: print(text, file=sys.stderr), errors)
         sys.exit(1)
 
 

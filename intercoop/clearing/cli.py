@@ -12,6 +12,7 @@ import argparse
 import csv
 import io
 import os
+import re
 import sys
 import time
 import warnings
@@ -156,7 +157,7 @@ def _amount(line: int, cell: str, errors: list[RowError]) -> int:
     """A cell's amount (0 when it is bad, with its error added)."""
     if not cell:
         return 0
-    if len(cell) > 40 or not cell.lstrip("+-").isdigit():
+    if len(cell) > 40 or not re.fullmatch(r"[+-]?[0-9]+", cell):
         errors.append(RowError(line, "amount", f"{cell[:40]!r} is not a whole number"))
         return 0
     amount = int(cell)

@@ -18,7 +18,7 @@ from intercoop.clearing.models import (
     RunLine,
 )
 from intercoop.core.permissions import require
-from intercoop.directory.models import Network, NetworkMembership, Organization
+from intercoop.directory.models import Network, Organization
 from intercoop.directory.permissions import (
     AnyUser,
     access_organization,
@@ -27,24 +27,9 @@ from intercoop.directory.permissions import (
     can_manage_network,
     is_network_insider,
     is_staff,
+    members_now,
     organization_roles,
 )
-
-
-def members_now(network: Network | int, organization_ids: set[int]) -> set[int]:
-    """Those of `organization_ids` that are members of `network` today."""
-    if len(organization_ids) <= 100:
-        return set(
-            NetworkMembership.objects.filter(
-                network=network,
-                organization_id__in=organization_ids,
-                status=NetworkMembership.Status.MEMBER,
-            ).values_list("organization_id", flat=True)
-        )
-    members = NetworkMembership.objects.filter(
-        network=network, status=NetworkMembership.Status.MEMBER
-    ).values_list("organization_id", flat=True)
-    return set(members) & organization_ids
 
 
 def run_parties(run: ClearingRun) -> set[int]:

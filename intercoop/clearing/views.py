@@ -25,7 +25,7 @@ from intercoop.clearing.forms import (
     RunForm,
 )
 from intercoop.clearing.models import ClearingRun, CreditAccount, CreditSystem, Obligation
-from intercoop.core.csvfiles import SafeWriter
+from intercoop.core.csvfiles import SafeWriter, upload_bytes
 from intercoop.core.errors import DomainError, ImportFailed
 from intercoop.core.forms import add_domain_errors
 from intercoop.core.money import MoneyError, major_units, minor_units
@@ -88,7 +88,7 @@ def obligations(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 count = services.obligations_import(
                     actor=actor, organization=organization,
-                    data=upload.cleaned_data["file"].read(),
+                    data=upload_bytes(upload.cleaned_data["file"]),
                 )  # fmt: skip
             except ImportFailed as failed:
                 messages.error(request, failed.message)

@@ -187,6 +187,8 @@ PATRONAGE_MIN_CASH_PERCENT = int(os.environ.get("PATRONAGE_MIN_CASH_PERCENT", "2
 # Sign-in throttling (intercoop.core.throttle): after this many wrong passwords for one
 # account from one client within the window (seconds), that account is refused from that
 # client until the window has passed.
+# Behind a reverse proxy: the header it writes the client's address into (X-Real-IP).
+CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER", "")
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
 LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", str(15 * 60)))
 

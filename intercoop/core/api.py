@@ -25,6 +25,8 @@ class TokenAuth(APIKeyHeader):
     openapi_description = "Authorization: Token <key>"
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if hasattr(request, "token_user"):  # looked up once, by TokenAuthenticationMiddleware
+            return request.token_user
         user = user_for_token(key)
         if user is not None:
             request.user = user

@@ -31,6 +31,9 @@ def system_actor() -> Any:
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
+    elif user.is_active or not user.is_staff or user.has_usable_password():
+        # someone else's account under the reserved name: never act as it
+        raise RuntimeError(f"the account {SYSTEM_USERNAME!r} is not the system's")
     return user
 
 

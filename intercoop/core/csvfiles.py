@@ -128,3 +128,24 @@ def csv_rows(stream: TextIO, *, required: set[str]) -> Iterator[tuple[int, dict[
         ) from None
     except UnicodeDecodeError:
         raise ImportFailed([RowError(line, "file", _("the file is not UTF-8 text"))]) from None
+
+
+def upload_bytes(upload: Any) -> bytes:
+    """An uploaded file's bytes, refused (as a row error naming the file) beyond
+    UPLOAD_MAX_BYTES: bigger files go through the command line."""
+    from django.conf import settings
+
+    limit = settings.UPLOAD_MAX_BYTES
+    if getattr(upload, "size", 0) > limit:
+        raise ImportFailed(
+            [
+                RowError(
+                    1,
+                    "file",
+                    _("the file is larger than %(mb)d MB; use the command line for it")
+                    % {"mb": limit // 1_000_000},
+                )
+            ]
+        )
+    data: bytes = upload.read(limit + 1)
+    return data

@@ -15,6 +15,12 @@ class SignupForm(UserCreationForm):
         model = User
         fields = ("username", "email")
 
+    def clean_username(self) -> str:
+        username: str = super().clean_username()
+        if username.lower().startswith("intercoop-system"):
+            raise forms.ValidationError(_("This username is reserved."))
+        return username
+
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():

@@ -51,6 +51,7 @@ class TokenAuthenticationMiddleware:
             user = user_for_token(header)
             if user is not None:
                 request.user = user
+                request.token_user = user  # type: ignore[attr-defined]
                 request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
         return self.get_response(request)
 

@@ -26,10 +26,16 @@ class Paged:
 
 
 def paginate(
-    queryset: QuerySet[Any], *, page: object, page_size: int, count_limit: int = COUNT_LIMIT
+    queryset: QuerySet[Any], *, page: object, page_size: int, count_limit: int | None = None
 ) -> Paged:
-    """The page numbered `page` (1 when absent or not a number; the last when too high)."""
-    count = queryset.order_by()[: count_limit + 1].count()
+    """The page numbered `page` (1 when absent or not a number; the last when too high).
+    Lists are counted exactly, so every row can be reached; a search passes
+    `count_limit=COUNT_LIMIT` and its pages stop there."""
+    if count_limit is None:
+        count = queryset.order_by().count()
+        count_limit = count
+    else:
+        count = queryset.order_by()[: count_limit + 1].count()
     exact = count <= count_limit
     paginator = Paginator(queryset, page_size)
     paginator.count = min(count, count_limit)  # a known count: no second COUNT query
@@ -67,11 +73,16 @@ def page_schema(item: Any) -> Any:
 
 
 def api_page(
-    queryset: QuerySet[Any], *, page: int, page_size: int, out: Any = None
+    queryset: QuerySet[Any],
+    *,
+    page: int,
+    page_size: int,
+    out: Any = None,
+    count_limit: int | None = None,
 ) -> dict[str, Any]:
     """One page of `queryset` in the API's paged shape; `out` turns a row into its item."""
     size = max(1, min(int(page_size), MAX_PAGE_SIZE))
-    paged = paginate(queryset, page=page, page_size=size)
+    paged = paginate(queryset, page=page, page_size=size, count_limit=count_limit)
     rows = list(paged.page.object_list)
     return {
         "count": paged.count,

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from intercoop.core.models import AuditEvent
 
@@ -14,8 +14,10 @@ def audit_events(
     actor: str | None = None,
     organization_id: int | None = None,
     network_id: int | None = None,
+    visible: Q | None = None,
 ) -> QuerySet[AuditEvent]:
-    """Events newest first, narrowed by time, actor's username, organisation or network."""
+    """Events newest first, narrowed by time, actor's username, organisation or network,
+    and by what the viewer may see (`visible`, from the app's access rules)."""
     events = AuditEvent.objects.all()
     if since is not None:
         events = events.filter(at__gte=since)
@@ -25,6 +27,8 @@ def audit_events(
         events = events.filter(subjects__organization_id=organization_id)
     if network_id is not None:
         events = events.filter(network_id=network_id)
+    if visible is not None:
+        events = events.filter(visible)
     return events.order_by("-at", "-pk")
 
 

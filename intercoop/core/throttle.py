@@ -28,9 +28,14 @@ def _account(username: str) -> str:
 
 
 def client_of(request: HttpRequest | None) -> str:
-    """The client's address as the server sees it (behind a proxy: the proxy's, unless the
-    proxy sets REMOTE_ADDR, as gunicorn does with --forwarded-allow-ips)."""
-    return str((request.META.get("REMOTE_ADDR") if request else None) or "")[:45]
+    """The client's address. Behind a reverse proxy, set CLIENT_ADDRESS_HEADER to the
+    header the proxy writes the client's address into (e.g. X-Real-IP); otherwise every
+    client would be the proxy, and one attacker could lock everyone out."""
+    if request is None:
+        return ""
+    header = settings.CLIENT_ADDRESS_HEADER
+    given = request.headers.get(header, "").split(",")[-1].strip() if header else ""
+    return str(given or request.META.get("REMOTE_ADDR") or "")[:45]
 
 
 def _window() -> timedelta:

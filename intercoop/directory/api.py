@@ -11,7 +11,7 @@ from pydantic import Field as PydanticField
 from intercoop.core.api import WRITE_AUTH
 from intercoop.core.api import ErrorOut as Error
 from intercoop.core.bounds import CurrencyIn, MoneyIn, Text
-from intercoop.core.pagination import api_page, page_schema
+from intercoop.core.pagination import COUNT_LIMIT, api_page, page_schema
 from intercoop.directory import permissions, services, vocab
 from intercoop.directory.exporters import FORMATS
 from intercoop.directory.exporters.values import absolute_url, organization_values
@@ -190,6 +190,7 @@ def list_organizations(
         page=page,
         page_size=page_size,
         out=lambda organization: _out(organization, private_ids),
+        count_limit=COUNT_LIMIT,
     )
 
 

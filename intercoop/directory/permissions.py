@@ -7,6 +7,7 @@ request, so a list page asks the database once, not once per row.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -68,6 +69,28 @@ def _coordinates_organization(
     return NetworkMembership.objects.filter(
         organization=organization, network_id__in=networks, status__in=statuses
     ).exists()
+
+
+def members_now(network: Network | int, organization_ids: set[int]) -> set[int]:
+    """Those of `organization_ids` that are members of `network` today (applied and
+    admitted, not left): the one test of membership every app's rules use."""
+    if len(organization_ids) <= 100:
+        return set(
+            NetworkMembership.objects.filter(
+                network=network,
+                organization_id__in=organization_ids,
+                status=NetworkMembership.Status.MEMBER,
+            ).values_list("organization_id", flat=True)
+        )
+    members = NetworkMembership.objects.filter(
+        network=network, status=NetworkMembership.Status.MEMBER
+    ).values_list("organization_id", flat=True)
+    return set(members) & organization_ids
+
+
+def is_member_now(network: Network | int, organization: Organization | int) -> bool:
+    pk = organization if isinstance(organization, int) else organization.pk
+    return bool(members_now(network, {pk}))
 
 
 def can_view_organization(user: AnyUser, organization: Organization) -> bool:
@@ -196,6 +219,21 @@ def can_view_organization_history(user: AnyUser, organization: Organization) -> 
     """An organisation's audit history: its people (any role), coordinators of networks
     it is a member of now, and staff."""
     return belongs_to(user, organization) or _coordinates_organization(user, organization)
+
+
+def organization_history_visible(user: AnyUser, organization: Organization) -> Q | None:
+    """Which of an organisation's history a user sees: all of it (None) for its people and
+    staff; for a coordinator of its networks, the changes to its record and what happened
+    in those networks (its invoices, private ties and introductions stay its own)."""
+    if belongs_to(user, organization):
+        return None
+    networks = NetworkMembership.objects.filter(
+        organization=organization,
+        network_id__in=coordinated_network_ids(user),
+        status=NetworkMembership.Status.MEMBER,
+    ).values_list("network_id", flat=True)
+    record = Q(object_type="directory.organization", object_id=str(organization.pk))
+    return record | Q(network_id__in=list(networks))
 
 
 def can_view_network_history(user: AnyUser, network: Network) -> bool:

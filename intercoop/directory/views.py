@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from intercoop.core.errors import DomainError
 from intercoop.core.forms import add_domain_errors, id_param
-from intercoop.core.pagination import paginate
+from intercoop.core.pagination import COUNT_LIMIT, paginate
 from intercoop.core.selectors import audit_events
 from intercoop.directory import permissions, selectors, services, vocab
 from intercoop.directory.exporters.murmurations import ADDON_SCHEMA_NAME, addon_schema, profile
@@ -56,6 +56,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         selectors.organization_search(filters=filters),
         page=request.GET.get("page"),
         page_size=PAGE_SIZE,
+        count_limit=COUNT_LIMIT,
     )
     context = _filter_context(request) | {"paged": paged, "page": paged.page, "filter_error": error}
     if request.headers.get("HX-Request"):
@@ -203,11 +204,14 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def organization_history(request: HttpRequest, slug: str) -> HttpResponse:
-    """Who changed what about an organisation, newest first: for its people, the
-    coordinators of networks it is a member of, and staff."""
+    """Who changed what about an organisation, newest first: all of it for its people and
+    staff; what happened in their networks for the coordinators of networks it is in."""
     organization = permissions.access_organization_history(request.user, slug=slug)
     paged = paginate(
-        audit_events(organization_id=organization.pk),
+        audit_events(
+            organization_id=organization.pk,
+            visible=permissions.organization_history_visible(request.user, organization),
+        ),
         page=request.GET.get("page"),
         page_size=HISTORY_PAGE_SIZE,
     )

@@ -10,6 +10,7 @@ from intercoop.directory.permissions import (
     can_act_for,
     can_manage_network,
     coordinated_network_ids,
+    is_member_now,
     is_staff,
     organization_roles,
 )
@@ -67,12 +68,6 @@ def can_record_survey(user: AnyUser | None, network: Network | None) -> bool:
     if network is None:
         return is_staff(user)
     return can_manage_network(user, network)  # type: ignore[arg-type]
-
-
-def is_member_now(network: Network, organization_id: int) -> bool:
-    return NetworkMembership.objects.filter(
-        network=network, organization_id=organization_id, status=NetworkMembership.Status.MEMBER
-    ).exists()
 
 
 def can_record_survey_tie(

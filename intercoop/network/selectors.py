@@ -219,11 +219,13 @@ def cooperative_share(*, network: Network) -> dict[str, Any] | None:
     figures = cooperatives.aggregate(
         count=Count("pk"),
         employment_total=Sum("employees"),
-        turnover_total=Sum("turnover", filter=Q(turnover_currency=baseline.currency)),
         turnover_known=Count(
             "pk", filter=Q(turnover__isnull=False, turnover_currency=baseline.currency)
         ),
     )
+    # summed in Python: thousands of turnovers near the 10^15 bound overflow SQLite's SUM
+    turnovers = cooperatives.filter(turnover_currency=baseline.currency, turnover__isnull=False)
+    figures["turnover_total"] = sum(turnovers.values_list("turnover", flat=True))
 
     def share(part: int | None, whole: int) -> float | None:
         return round((part or 0) / whole, 4) if whole else None

@@ -20,6 +20,7 @@ from intercoop.core.bounds import (
     check_date,
     check_money,
     check_text,
+    parse_whole,
 )
 from intercoop.core.errors import DomainError, InvalidValues
 from intercoop.core.money import major_units
@@ -400,14 +401,13 @@ def clean_baseline(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str,
     clean: dict[str, Any] = {}
     for field in ("year", "businesses", "employment", "turnover"):
         raw = values.get(field, "")
-        if isinstance(raw, int) and not isinstance(raw, bool):
-            number = raw
-        else:
-            text = str(raw).strip()
-            if not (text.isdigit() or (text[:1] == "-" and text[1:].isdigit())) or len(text) > 20:
-                errors[field] = _("is not a whole number")
-                continue
-            number = int(text)
+        try:
+            number = parse_whole(raw)
+        except ValueError:
+            number = None
+        if number is None:
+            errors[field] = _("is not a whole number")
+            continue
         if field == "turnover":
             try:
                 clean[field] = check_money(number, field=field)

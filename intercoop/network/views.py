@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from intercoop.core.bounds import SHORT_TEXT
+from intercoop.core.csvfiles import upload_bytes
 from intercoop.core.errors import DomainError, ImportFailed
 from intercoop.core.forms import add_domain_errors, id_param
 from intercoop.core.money import major_units
@@ -311,7 +312,7 @@ def network_economy(request: HttpRequest, slug: str) -> HttpResponse:
             if form.cleaned_data["file"]:
                 imports.baselines_import(
                     actor=request.user,
-                    stream=imports.read_upload(form.cleaned_data["file"].read()),
+                    stream=imports.read_upload(upload_bytes(form.cleaned_data["file"])),
                     network=network,
                 )
             else:

@@ -434,7 +434,7 @@ def feed_user(*, token: str, network: Network) -> User | None:
     made since the user's last password change, and the user may still see the
     network's contracts."""
     pk, _dash, _mac = token.partition("-")
-    if not pk.isdigit() or len(pk) > 18 or len(token) > 100:
+    if not (pk.isascii() and pk.isdigit()) or len(pk) > 18 or len(token) > 100:
         return None
     made = (
         FeedToken.objects.select_related("user")

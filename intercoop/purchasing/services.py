@@ -28,7 +28,8 @@ from intercoop.core.bounds import (
 )
 from intercoop.core.errors import DomainError, InvalidValues
 from intercoop.core.permissions import require
-from intercoop.directory.models import Network, NetworkMembership, Organization
+from intercoop.directory.models import Network, Organization
+from intercoop.directory.permissions import is_member_now
 from intercoop.purchasing import lock_objects, permissions
 from intercoop.purchasing.checks import (
     Errors,
@@ -90,14 +91,8 @@ def _recorded_by(actor: Actor) -> User | None:
     return actor if isinstance(actor, User) and actor.pk else None
 
 
-def _is_member(round: Round, organization: Organization) -> bool:
-    return NetworkMembership.objects.filter(
-        network=round.network, organization=organization, status=NetworkMembership.Status.MEMBER
-    ).exists()
-
-
 def _member(round: Round, organization: Organization) -> None:
-    if not _is_member(round, organization):
+    if not is_member_now(round.network_id, organization):
         raise DomainError(_("Only the network's members take part in its rounds"), field="member")
 
 
@@ -524,6 +519,7 @@ def bill_record(
         permissions.can_take_part_for(_user(actor), fresh, member),
         _("Only the people of a member record its bills"),
     )
+    _member(fresh, member)
     if fresh.kind != Round.Kind.SERVICE or not Contract.objects.filter(round=fresh).exists():
         raise DomainError(_("Bills are recorded under an awarded service contract"))
     if not fresh.commitments.filter(member=member).exists():

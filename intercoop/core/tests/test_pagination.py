@@ -31,3 +31,9 @@ def test_count_stops_at_the_limit(five):
 def test_an_empty_list_has_one_empty_page(db):
     paged = paginate(Organization.objects.order_by("pk"), page=1, page_size=2)
     assert (paged.count, paged.pages, list(paged.page)) == (0, 1, [])
+
+
+def test_a_list_without_a_limit_reaches_its_last_row(five):
+    paged = paginate(five, page="5", page_size=1)
+    assert (paged.count, paged.count_exact, paged.pages) == (5, True, 5)
+    assert [o.name for o in paged.page] == ["Org 4"]

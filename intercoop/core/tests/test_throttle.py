@@ -104,3 +104,14 @@ def test_password_reset_never_reveals_whether_an_account_exists(db):
     assert [t.name for t in known_page.templates] == [t.name for t in unknown_page.templates]
     assert known_page.content == unknown_page.content
     assert [message.to for message in mail.outbox] == [["ana@example.org"]]
+
+
+def test_behind_a_proxy_the_client_is_the_address_it_forwards(settings):
+    from django.test import RequestFactory
+
+    from intercoop.core.throttle import client_of
+
+    request = RequestFactory().get("/", HTTP_X_REAL_IP="203.0.113.7", REMOTE_ADDR="10.0.0.1")
+    assert client_of(request) == "10.0.0.1"
+    settings.CLIENT_ADDRESS_HEADER = "X-Real-IP"
+    assert client_of(request) == "203.0.113.7"

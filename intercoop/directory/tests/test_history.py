@@ -79,10 +79,11 @@ def test_who_sees_an_organisations_history(people, org, who):
     if who in SEES_ORGANIZATION:
         assert response.status_code == 200
         actions = [event.action for event in response.context["paged"].page]
-        # newest first: the fixture's roles, the admission, the application, the creation
+        # newest first: the fixture's roles, the admission, the application, the creation;
+        # a coordinator sees its record and what happened in the network, not its people
+        roles = [] if who == "coordinator" else ["organization_role.assign"] * 2
         assert actions == [
-            "organization_role.assign",
-            "organization_role.assign",
+            *roles,
             "network_member.admit",
             "network_member.apply",
             "organization.create",
@@ -163,3 +164,29 @@ def test_history_pages_by_fifty_with_a_bounded_number_of_queries(
     assert len(last.context["paged"].page) == 35
     assert "Page 3 of 3" in last.content.decode()
     assert 'class="table-wrap"' in last.content.decode()
+
+
+def test_a_coordinator_sees_only_what_happened_in_their_network(people, org, network):
+    """An organisation's own dealings (an invoice to another co-op, a private tie) stay
+    with its people; its network's coordinator sees what happened in the network."""
+    now = timezone.now()
+
+    def event(summary, network_id):
+        made = AuditEvent.objects.create(
+            at=now, actor_name="someone", action="obligation.record",
+            object_type="clearing.obligation", object_id="1", summary=summary,
+            network_id=network_id,
+        )  # fmt: skip
+        AuditSubject.objects.create(event=made, organization_id=org.pk)
+
+    event("owes Ycoop 9,876.54 EUR", None)
+    event("admitted to the network", network.pk)
+    coordinator = client_for(people["coordinator"]).get(f"/orgs/{org.slug}/history/")
+    seen = [e.summary for e in coordinator.context["paged"].page]
+    assert "admitted to the network" in seen
+    assert "owes Ycoop 9,876.54 EUR" not in seen
+    member = client_for(people["member"]).get(f"/orgs/{org.slug}/history/")
+    assert {e.summary for e in member.context["paged"].page} >= {
+        "owes Ycoop 9,876.54 EUR",
+        "admitted to the network",
+    }
