@@ -52,7 +52,7 @@ from intercoop.core.services import api_token_create
 system = CreditSystem.objects.get(network__slug="{network}")
 members = [a.organization.slug for a in system.accounts.select_related("organization").order_by("pk")]
 user = User.objects.create(username="bench-payer", is_staff=True)
-_token, key = api_token_create(user=user, name="bench")
+_token, key = api_token_create(actor=user, user=user, name="bench")
 print(json.dumps({{"key": key, "members": members}}))
 """
 LEDGER = """

@@ -7,16 +7,28 @@ from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from intercoop.core.audit import audit_record
+from intercoop.core.bounds import check_text
 from intercoop.core.models import ApiToken, Notification
+from intercoop.core.permissions import is_staff, require
 
 
-def api_token_create(*, user: Any, name: str) -> tuple[ApiToken, str]:
-    """A new token for `user`; returns it with its key, which is not stored."""
+@transaction.atomic
+def api_token_create(*, actor: Any, user: Any, name: str) -> tuple[ApiToken, str]:
+    """A new token for `user` (by that user, or by staff and the CLI's system actor);
+    returns it with its key, which is not stored."""
+    require(
+        is_staff(actor) or (actor is not None and actor.pk == user.pk and user.is_active),
+        _("You may make API tokens only for yourself"),
+    )
+    name = check_text(name, field="name", max_length=100)
     key = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user, name=name, key_hash=ApiToken.hash_key(key), created_at=timezone.now()
     )
+    audit_record(actor=actor, action="token.create", target=token, summary=f"{user}: {name}")
     return token, key
 
 

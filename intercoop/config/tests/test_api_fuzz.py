@@ -18,6 +18,7 @@ from schemathesis.specs.openapi.checks import (
 
 from intercoop.config.demo import demo_region_build
 from intercoop.config.wsgi import application
+from intercoop.core.audit import system_actor
 from intercoop.core.services import api_token_create
 
 EXAMPLES = 12
@@ -51,7 +52,9 @@ def fuzz(operation: Any, mode: Any, headers: dict[str, str], failures: list[str]
 @pytest.mark.django_db(transaction=True)
 def test_every_operation_conforms_to_its_schema(capsys: Any) -> None:
     demo_region_build()
-    _token, key = api_token_create(user=User.objects.get(username="coordinator"), name="fuzz")
+    _token, key = api_token_create(
+        actor=system_actor(), user=User.objects.get(username="coordinator"), name="fuzz"
+    )
     headers = {"Authorization": f"Token {key}"}
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
     failures: list[str] = []

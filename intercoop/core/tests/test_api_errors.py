@@ -67,7 +67,7 @@ def test_a_token_names_its_user_on_public_reads():
     org = make_org()  # its e-mail is private
     alice = make_user("alice")
     OrganizationRole.objects.create(organization=org, user=alice, role="admin")
-    _token, key = api_token_create(user=alice, name="script")
+    _token, key = api_token_create(actor=alice, user=alice, name="script")
     url = f"/api/v1/organizations/{org.slug}"
     assert not Client().get(url).json()["email"]
     with_token = Client().get(url, HTTP_AUTHORIZATION=f"Token {key}")

@@ -92,3 +92,21 @@ def test_intercoop_audit_as_csv_keeps_formulas_inert():
     header, row = out.getvalue().splitlines()
     assert header == "at,actor,action,object_type,object_id,summary,request_id"
     assert row.split(",")[1] == "'=cmd"
+
+
+def test_tokens_are_made_for_oneself_and_recorded():
+    from django.core.exceptions import PermissionDenied
+
+    from intercoop.core.services import api_token_create
+
+    alice, bob = make_user("alice"), make_user("bob")
+    with pytest.raises(PermissionDenied):
+        api_token_create(actor=bob, user=alice, name="stolen")
+    assert not ApiToken.objects.exists()
+    token, _key = api_token_create(actor=alice, user=alice, name="script")
+    event = audit_events().get()
+    assert (event.action, event.actor_name, event.object_id) == (
+        "token.create",
+        "alice",
+        str(token.pk),
+    )

@@ -151,7 +151,7 @@ def test_export_endpoint_serves_every_format(directory, format):
 
 def test_create_with_a_token_is_pending_and_makes_the_creator_admin(db):
     user = make_user("maker")
-    _, key = api_token_create(user=user, name="script")
+    _, key = api_token_create(actor=user, user=user, name="script")
     response = client_for(None).post(
         "/api/v1/organizations",
         {"name": "Tool Library Co-op", "organisational_structure": "OS80", "tags": ["tools"]},

@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from intercoop.core.audit import system_actor
 from intercoop.core.services import api_token_create
 
 
@@ -17,5 +18,5 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=options["username"]).first()
         if user is None:
             raise CommandError(f"no user {options['username']!r}")
-        _, key = api_token_create(user=user, name=options["name"])
+        _, key = api_token_create(actor=system_actor(), user=user, name=options["name"])
         self.stdout.write(key)
