@@ -25,11 +25,11 @@ from django.db.models.functions import ASin, Concat, Cos, Power, Radians, Sin, S
 from django.utils.translation import gettext as _
 
 from intercoop.core.errors import DomainError
+from intercoop.core.geo import EARTH_RADIUS_KM
 from intercoop.directory.fields import FIELDS, FieldError
 from intercoop.directory.models import Network, NetworkMembership, Organization, OrganizationRole
 from intercoop.directory.permissions import acting_organizations, coordinated_network_ids, is_staff
 
-EARTH_RADIUS_KM = 6371.0088
 MAX_RADIUS_KM = 20000.0
 # Above this many organisations in the viewport the map gets clusters, not points.
 MAP_MAX_POINTS = 800

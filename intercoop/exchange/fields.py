@@ -16,7 +16,7 @@ from intercoop.core.bounds import (
     check_text,
     parse_whole,
 )
-from intercoop.exchange.taxonomy import CATEGORIES, CHALLENGES
+from intercoop.core.taxonomy import CATEGORIES, CHALLENGES
 
 KINDS = ("offer", "need", "challenge")
 MAX_RADIUS_KM = 20_000  # half the Earth's circumference: anywhere

@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from intercoop.core.bounds import LONG_TEXT, SHORT_TEXT, OutOfBounds, check_currency
 from intercoop.core.money import MoneyError, major_units, minor_units
+from intercoop.core.taxonomy import CATEGORIES, CHALLENGES
 from intercoop.directory.models import Network
 from intercoop.exchange.fields import MAX_RADIUS_KM, MAX_TAG, MAX_TAGS, TEXT_LENGTHS
 from intercoop.exchange.models import Deal, ExchangeItem, Notice
-from intercoop.exchange.taxonomy import CATEGORIES, CHALLENGES
 
 _KIND_FIELDS = {
     "offer": ["category", "title", "description", "tags", "unit", "price_hint",

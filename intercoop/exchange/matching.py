@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from intercoop.core.geo import EARTH_RADIUS_KM, distance_km
+
 STOPWORDS = frozenset(
     ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in",
      "into", "is", "it", "its", "of", "on", "or", "our", "the", "their", "to", "we", "with",
@@ -21,20 +23,10 @@ STOPWORDS = frozenset(
      "con", "por", "un", "una", "le", "les", "des", "du", "et", "pour", "avec", "sur"]
 )  # fmt: skip
 WEIGHTS = {"text": 0.45, "category": 0.30, "distance": 0.15, "cooperative": 0.10}
-EARTH_RADIUS_KM = 6371.0088
 
 
 def tokens(text: str) -> list[str]:
     return [t for t in re.findall(r"\w+", text.lower()) if len(t) > 1 and t not in STOPWORDS]
-
-
-def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from intercoop.core.bounds import LONG_TEXT, SHORT_TEXT, CurrencyField, MoneyField
+from intercoop.core.taxonomy import CATEGORIES, CHALLENGES
 from intercoop.directory.models import Network, Organization
-from intercoop.exchange.taxonomy import CATEGORIES, CHALLENGES
 
 
 class ExchangeItem(models.Model):

@@ -8,13 +8,13 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from intercoop.core.taxonomy import CATEGORIES, CHALLENGES
 from intercoop.directory import permissions, vocab
 from intercoop.directory.models import NetworkMembership, Organization, OrganizationRole
 from intercoop.directory.permissions import AnyUser
 from intercoop.exchange import matching
 from intercoop.exchange.cards import Card
 from intercoop.exchange.models import Deal, ExchangeItem, Introduction, Notice
-from intercoop.exchange.taxonomy import CATEGORIES, CHALLENGES
 
 _index_cache: dict[str, Any] = {}
 

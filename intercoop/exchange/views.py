@@ -22,6 +22,7 @@ from intercoop.core.errors import DomainError
 from intercoop.core.forms import add_domain_errors, id_param
 from intercoop.core.pagination import paginate
 from intercoop.core.permissions import authenticated_user
+from intercoop.core.taxonomy import CATEGORIES
 from intercoop.directory import permissions, vocab
 from intercoop.directory.models import Network, Organization
 from intercoop.directory.selectors import network_members_acting_for
@@ -35,7 +36,6 @@ from intercoop.exchange.forms import (
     NoticeForm,
 )
 from intercoop.exchange.models import Deal, ExchangeItem, Introduction, Notice
-from intercoop.exchange.taxonomy import CATEGORIES
 
 NOTICES_PER_PAGE = 50
 DEALS_PER_PAGE = 50

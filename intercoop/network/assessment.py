@@ -11,6 +11,8 @@ from typing import Any
 
 from django.utils.translation import gettext_noop  # marks the reading for translation
 
+from intercoop.core.geo import distance_km
+
 PRINCIPLES = (
     "institutionalisation",
     "diversity",
@@ -90,15 +92,6 @@ def _diversity(labels: list[str | None]) -> dict[str, Any]:
         "known": sum(known.values()),
         "counts": dict(known.most_common()),
     }
-
-
-def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0088 * math.asin(math.sqrt(h))
 
 
 def indicators(
@@ -182,7 +175,7 @@ def indicators(
             "ally_ties": len(allies_ties),
             "ally_share": round(len(allies_ties) / all_ties, 4) if all_ties else 0.0,
             "localities": len({m.locality for m in members if m.locality}),
-            "reach_km": round(max((_distance_km(centre, p) for p in located), default=0.0), 1)
+            "reach_km": round(max((distance_km(centre, p) for p in located), default=0.0), 1)
             if centre
             else 0.0,
             "members_outside_ties": len(

@@ -20,7 +20,7 @@ from intercoop.core.bounds import (
 )
 from intercoop.core.errors import InvalidValues
 from intercoop.core.money import major_units
-from intercoop.exchange.taxonomy import CATEGORIES
+from intercoop.core.taxonomy import CATEGORIES
 from intercoop.purchasing.models import (
     MAX_CASE_SIZE,
     MAX_TIERS,

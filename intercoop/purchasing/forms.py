@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from intercoop.core.bounds import LONG_TEXT, MAX_MONEY, SHORT_TEXT
 from intercoop.core.errors import DomainError
 from intercoop.core.money import unit_price
-from intercoop.exchange.taxonomy import CATEGORIES
+from intercoop.core.taxonomy import CATEGORIES
 from intercoop.purchasing.models import (
     MAX_ARTICLES,
     MAX_TIERS,

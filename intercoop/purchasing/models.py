@@ -6,8 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from intercoop.core.bounds import LONG_TEXT, CurrencyField, MoneyField
+from intercoop.core.taxonomy import CATEGORIES
 from intercoop.directory.models import Network, Organization
-from intercoop.exchange.taxonomy import CATEGORIES
 
 # Bounds of purchasing's own numbers, within their columns (14 digits, 3 decimals):
 # quantities and volumes in units, prices per unit in minor units (fractions kept).
