@@ -17,7 +17,6 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from intercoop.clearing import lock_objects as locks
@@ -47,8 +46,8 @@ from intercoop.core.bounds import (
 from intercoop.core.csvfiles import csv_rows, decode_upload
 from intercoop.core.errors import DomainError, ImportFailed, InvalidValues, RowError
 from intercoop.core.models import TaskRun
-from intercoop.core.money import MoneyError, major_units, minor_units
-from intercoop.core.permissions import AnyUser, require
+from intercoop.core.money import MoneyError, format_money, minor_units
+from intercoop.core.permissions import AnyUser, recorded_user, require
 from intercoop.directory.models import Network, Organization
 from intercoop.directory.selectors import network_members
 
@@ -56,18 +55,6 @@ BATCH = 1_000  # rows per INSERT/UPDATE of the bulk writes
 REFERENCE_LENGTH = 200
 REASON_LENGTH = 300
 KEY_LENGTH = 100
-
-
-def _user(actor: AnyUser) -> User | None:
-    """The actor as a user row to point at (None for an anonymous actor)."""
-    return actor if isinstance(actor, User) and actor.pk else None
-
-
-def _money(amount: int, currency: str) -> str:
-    value = major_units(amount, currency)
-    return (
-        f"{number_format(value, -int(value.as_tuple().exponent), force_grouping=True)} {currency}"
-    )
 
 
 def _status(obligation: Obligation) -> str:
@@ -117,7 +104,7 @@ def _new_obligation(
     confirmed: bool,
     now: dt.datetime,
 ) -> Obligation:
-    user = _user(actor)
+    user = recorded_user(actor)
     return Obligation(
         debtor=debtor, creditor=creditor, amount=clean["amount"], remaining=clean["amount"],
         currency=clean["currency"], due_on=clean["due_on"], reference=clean["reference"],
@@ -159,7 +146,7 @@ def obligation_record(
             actor=actor, action="obligation.record", target=obligation,
             summary=_("%(debtor)s owes %(creditor)s %(amount)s")
             % {"debtor": debtor.name, "creditor": creditor.name,
-               "amount": _money(obligation.amount, obligation.currency)},
+               "amount": format_money(obligation.amount, obligation.currency)},
             organizations=[debtor, creditor],
             network=round.network_id if round is not None else None,
         )  # fmt: skip
@@ -271,12 +258,13 @@ def obligation_confirm(*, actor: AnyUser, obligation: Obligation) -> Obligation:
         if fresh.is_disputed:
             raise DomainError(_("A disputed obligation is not confirmed"))
         if fresh.confirmed_at is None:
-            fresh.confirmed_at, fresh.confirmed_by = timezone.now(), _user(actor)
+            fresh.confirmed_at, fresh.confirmed_by = timezone.now(), recorded_user(actor)
             fresh.save(update_fields=["confirmed_at", "confirmed_by"])
             audit_record(
                 actor=actor, action="obligation.confirm", target=fresh,
                 summary=_("%(debtor)s confirmed it owes %(amount)s")
-                % {"debtor": fresh.debtor.name, "amount": _money(fresh.amount, fresh.currency)},
+                % {"debtor": fresh.debtor.name,
+                   "amount": format_money(fresh.amount, fresh.currency)},
                 organizations=[fresh.debtor_id, fresh.creditor_id],
             )  # fmt: skip
     obligation.confirmed_at, obligation.confirmed_by = fresh.confirmed_at, fresh.confirmed_by
@@ -387,8 +375,8 @@ def clearing_run_propose(
               "credit_total": solver.total(credit)}  # fmt: skip
     with transaction.atomic():
         run = ClearingRun.objects.create(
-            network=network, currency=currency, use_credit=use_credit, created_by=_user(actor),
-            created_at=timezone.now(), **totals,
+            network=network, currency=currency, use_credit=use_credit,
+            created_by=recorded_user(actor), created_at=timezone.now(), **totals,
         )  # fmt: skip
         RunLine.objects.bulk_create(
             (RunLine(run=run, obligation_id=row[0], owed=o, setoff=s, credit=k)
@@ -399,9 +387,9 @@ def clearing_run_propose(
         audit_record(
             actor=actor, action="run.propose", target=run,
             summary=_("%(setoff)s set off and %(credit)s in mutual credit of %(debt)s")
-            % {"setoff": _money(run.setoff_total, currency),
-               "credit": _money(run.credit_total, currency),
-               "debt": _money(run.total_debt, currency)},
+            % {"setoff": format_money(run.setoff_total, currency),
+               "credit": format_money(run.credit_total, currency),
+               "debt": format_money(run.total_debt, currency)},
             organizations={pk for row in rows for pk in row[1:3]}, network=network,
         )  # fmt: skip
     return run
@@ -437,9 +425,9 @@ def clearing_run_propose_job(
         actor=actor, network=network, currency=currency, use_credit=use_credit
     )
     summary = _("%(setoff)s set off and %(credit)s in mutual credit of %(debt)s") % {
-        "setoff": _money(run.setoff_total, currency),
-        "credit": _money(run.credit_total, currency),
-        "debt": _money(run.total_debt, currency),
+        "setoff": format_money(run.setoff_total, currency),
+        "credit": format_money(run.credit_total, currency),
+        "debt": format_money(run.total_debt, currency),
     }
     return summary, ("clearing:run", [run.pk])
 
@@ -489,7 +477,7 @@ def clearing_run_commit(*, actor: AnyUser, run: ClearingRun | int) -> ClearingRu
         _("Only the network's coordinators commit a clearing"),
     )
     lines = list(RunLine.objects.filter(run=found).order_by("pk"))
-    user, now = _user(actor), timezone.now()
+    user, now = recorded_user(actor), timezone.now()
     with transaction.atomic():
         # everything this transaction changes is locked first, in the one global order
         fresh = locks.run_for_update(found.pk)
@@ -561,8 +549,8 @@ def clearing_run_commit(*, actor: AnyUser, run: ClearingRun | int) -> ClearingRu
         audit_record(
             actor=actor, action="run.commit", target=fresh,
             summary=_("%(cleared)s cleared of %(debt)s")
-            % {"cleared": _money(fresh.cleared, fresh.currency),
-               "debt": _money(fresh.total_debt, fresh.currency)},
+            % {"cleared": format_money(fresh.cleared, fresh.currency),
+               "debt": format_money(fresh.total_debt, fresh.currency)},
             organizations=parties, network=fresh.network_id,
         )  # fmt: skip
     if isinstance(run, ClearingRun):
@@ -602,7 +590,7 @@ def clearing_run_reverse(*, actor: AnyUser, run: ClearingRun | int) -> ClearingR
         _("Only the network's coordinators reverse a clearing, while all its "
           "organisations are members"),
     )  # fmt: skip
-    user, now = _user(actor), timezone.now()
+    user, now = recorded_user(actor), timezone.now()
     with transaction.atomic():
         fresh = locks.run_for_update(found.pk)
         if not fresh.is_committed:
@@ -633,7 +621,7 @@ def clearing_run_reverse(*, actor: AnyUser, run: ClearingRun | int) -> ClearingR
         fresh.save(update_fields=["status", "reversed_at"])
         audit_record(
             actor=actor, action="run.reverse", target=fresh,
-            summary=_("%(cleared)s owed again") % {"cleared": _money(fresh.cleared,
+            summary=_("%(cleared)s owed again") % {"cleared": format_money(fresh.cleared,
                                                                       fresh.currency)},
             organizations={pk for o in obligations.values() for pk in (o.debtor_id, o.creditor_id)},
             network=fresh.network_id,
@@ -688,7 +676,7 @@ def credit_system_create(
             actor=actor, action="credit.start", target=system,
             summary=_("%(name)s (%(code)s) started, worth %(currency)s, default limit %(limit)s")
             % {"name": system.name, "code": code, "currency": system.currency,
-               "limit": _money(system.default_limit, system.currency)},
+               "limit": format_money(system.default_limit, system.currency)},
             organizations=members, network=network,
         )  # fmt: skip
     return system
@@ -734,7 +722,7 @@ def credit_limit_set(*, actor: AnyUser, account: CreditAccount, limit: int) -> C
     with transaction.atomic():
         fresh = locks.accounts_for_update([account.pk])[account.pk]
         if fresh.balance + limit < 0:
-            owed = _money(-fresh.balance, account.system.currency)
+            owed = format_money(-fresh.balance, account.system.currency)
             raise InvalidValues(
                 {"limit": _("is at least what the account owes (%(owed)s)") % {"owed": owed}}
             )
@@ -744,8 +732,8 @@ def credit_limit_set(*, actor: AnyUser, account: CreditAccount, limit: int) -> C
             actor=actor, action="limit.set", target=fresh,
             summary=_("limit of %(name)s from %(before)s to %(after)s")
             % {"name": fresh.organization.name,
-               "before": _money(before, account.system.currency),
-               "after": _money(limit, account.system.currency)},
+               "before": format_money(before, account.system.currency),
+               "after": format_money(limit, account.system.currency)},
             organizations=[fresh.organization_id], network=account.system.network_id,
         )  # fmt: skip
     account.limit = limit
@@ -815,7 +803,7 @@ def _transfer(
         raise DomainError(
             _("Not enough credit: %(name)s may pay %(available)s more")
             % {"name": source.organization.name,
-               "available": _money(max(source.available, 0), system.currency)},
+               "available": format_money(max(source.available, 0), system.currency)},
             field="amount",
         )  # fmt: skip
     if target.balance + amount > MAX_MONEY:
@@ -823,14 +811,14 @@ def _transfer(
     transfer = CreditTransfer.objects.create(
         system=system, payer=source, payee=target, amount=amount,
         kind=CreditTransfer.Kind.PAYMENT, memo=memo, idempotency_key=key,
-        created_by=_user(actor), created_at=timezone.now(),
+        created_by=recorded_user(actor), created_at=timezone.now(),
     )  # fmt: skip
     CreditEntry.objects.bulk_create(_move(transfer, source, target))
     CreditAccount.objects.bulk_update([source, target], ["balance"])
     audit_record(
         actor=actor, action="credit.pay", target=transfer,
         summary=_("%(amount)s from %(payer)s to %(payee)s")
-        % {"amount": _money(amount, system.currency), "payer": source.organization.name,
+        % {"amount": format_money(amount, system.currency), "payer": source.organization.name,
            "payee": target.organization.name},
         organizations=[source.organization_id, target.organization_id],
         network=system.network_id,

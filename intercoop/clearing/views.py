@@ -27,7 +27,7 @@ from intercoop.clearing.forms import (
 from intercoop.clearing.models import ClearingRun, CreditAccount, CreditSystem, Obligation
 from intercoop.core.csvfiles import SafeWriter, upload_bytes
 from intercoop.core.errors import DomainError, ImportFailed
-from intercoop.core.forms import add_domain_errors
+from intercoop.core.forms import add_domain_errors, id_param
 from intercoop.core.money import MoneyError, major_units, minor_units
 from intercoop.core.pagination import paginate
 from intercoop.core.permissions import authenticated_user
@@ -45,12 +45,6 @@ def _amount(form: Any, field: str, currency: str) -> int | None:
     except MoneyError as error:
         form.add_error(field, error.message)
         return None
-
-
-def _pk(value: str | None) -> int:
-    """A posted id (0, which names nothing, when it is not one)."""
-    text = (value or "").strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else 0
 
 
 @login_required
@@ -290,7 +284,9 @@ def credit(request: HttpRequest, slug: str) -> HttpResponse:
                     services.credit_system_create(actor=actor, network=network, values=values)
                     return redirect("clearing:credit", slug=slug)
             elif system is not None and "limit" in request.POST:
-                account = get_object_or_404(system.accounts, pk=_pk(request.POST.get("account")))
+                account = get_object_or_404(
+                    system.accounts, pk=id_param(request.POST.get("account"))
+                )
                 services.credit_limit_set(
                     actor=actor, account=account,
                     limit=minor_units(request.POST["limit"], system.currency),

@@ -2,6 +2,7 @@
 call (reads too), and the security headers (Content Security Policy and friends)."""
 
 import contextvars
+import functools
 import secrets
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -56,17 +57,21 @@ class TokenAuthenticationMiddleware:
         return self.get_response(request)
 
 
-def _tile_origin() -> str:
-    parts = urlsplit(settings.MAP_TILE_URL.replace("{s}", "a"))
+@functools.cache
+def _tile_origin(url: str) -> str:
+    """The origin map tiles come from (a wildcard for the {s} subdomains), once per URL."""
+    parts = urlsplit(url.replace("{s}", "a"))
     if not parts.scheme or not parts.netloc:
         return ""
-    host = parts.netloc.replace("a.", "*.", 1) if "{s}" in settings.MAP_TILE_URL else parts.netloc
+    host = parts.netloc.replace("a.", "*.", 1) if "{s}" in url else parts.netloc
     return f"{parts.scheme}://{host}"
 
 
 def content_security_policy(*, framed: bool) -> str:
     """Scripts only from our own origin (no inline script), images from the tile server."""
-    images = " ".join(filter(None, ["'self'", "data:", "blob:", _tile_origin()]))
+    images = " ".join(
+        filter(None, ["'self'", "data:", "blob:", _tile_origin(settings.MAP_TILE_URL)])
+    )
     return "; ".join(
         [
             "default-src 'self'",

@@ -21,6 +21,16 @@ def authenticated_user(request: HttpRequest) -> User:
     return request.user
 
 
+def is_signed_in(user: AnyUser | None) -> bool:
+    """Services may be called with no user at all (None): nobody may act then."""
+    return user is not None and bool(user.is_authenticated)
+
+
+def recorded_user(actor: AnyUser | None) -> User | None:
+    """The actor as a user row a record points at (None for an anonymous actor)."""
+    return actor if isinstance(actor, User) and actor.pk else None
+
+
 def is_staff(user: AnyUser | None) -> bool:
     return bool(user is not None and user.is_authenticated and getattr(user, "is_staff", False))
 

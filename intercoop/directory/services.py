@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from intercoop.core.audit import audit_record
 from intercoop.core.bounds import LONG_TEXT, SHORT_TEXT, check_text
 from intercoop.core.errors import DomainError, InvalidValues
-from intercoop.core.permissions import require
+from intercoop.core.permissions import recorded_user, require
 from intercoop.directory import permissions
 from intercoop.directory.fields import FIELDS, clean_organization, search_text
 from intercoop.directory.models import (
@@ -78,7 +78,7 @@ def organization_create(
         raise OrganizationInvalid({"slug": _("is already used by another organisation")})
     _check_external_id(clean["external_id"])
     now = timezone.now()
-    user = _user(actor)
+    user = recorded_user(actor)
     organization = Organization.objects.create(
         **clean,
         slug=unique_slug(requested_slug or clean["name"], _slug_taken),
@@ -146,7 +146,7 @@ def organization_update(
         setattr(organization, name, value)
     organization.search_text = search_text({n: getattr(organization, n) for n in MODEL_FIELDS})
     organization.updated_at = timezone.now()
-    organization.updated_by = _user(actor)
+    organization.updated_by = recorded_user(actor)
     organization.save()
     changed = [name for name in MODEL_FIELDS if getattr(organization, name) != before[name]]
     audit_record(
@@ -174,7 +174,7 @@ def organization_review(*, actor: Actor, organization: Organization, approve: bo
         Organization.Approval.APPROVED if approve else Organization.Approval.REJECTED
     )
     organization.updated_at = timezone.now()
-    organization.updated_by = _user(actor)
+    organization.updated_by = recorded_user(actor)
     organization.save(update_fields=["approval", "updated_at", "updated_by"])
     audit_record(
         actor=actor,
@@ -497,10 +497,6 @@ def _check_not_last_admin(*, organization: Organization, user: User, new_role: s
     )
     if admins == [user.pk] and new_role != OrganizationRole.Role.ADMIN:
         raise DomainError(_("An organisation keeps at least one administrator"), field="role")
-
-
-def _user(actor: Actor) -> User | None:
-    return actor if isinstance(actor, User) and actor.pk else None
 
 
 def _forget_roles(user: Any) -> None:

@@ -9,6 +9,7 @@ for it — except that they may take a notice off their network's board, and imp
 spreadsheet of offers and needs for their members.
 """
 
+from intercoop.core.permissions import is_signed_in
 from intercoop.directory.models import Organization
 from intercoop.directory.permissions import (
     AnyUser,
@@ -19,14 +20,9 @@ from intercoop.directory.permissions import (
 from intercoop.exchange.models import Deal, ExchangeItem, Introduction, Notice
 
 
-def _signed_in(user: AnyUser | None) -> bool:
-    """Services may be called with no user at all (None): nobody may act then."""
-    return user is not None and bool(user.is_authenticated)
-
-
 def can_manage_items(user: AnyUser, organization: Organization) -> bool:
     """Add, change and withdraw an organisation's offers, needs and challenges."""
-    return _signed_in(user) and can_act_for(user, organization)
+    return is_signed_in(user) and can_act_for(user, organization)
 
 
 def can_change_item(user: AnyUser, item: ExchangeItem) -> bool:
@@ -36,14 +32,14 @@ def can_change_item(user: AnyUser, item: ExchangeItem) -> bool:
 def can_import_items(user: AnyUser, organization: Organization) -> bool:
     """Import offers, needs and challenges for an organisation from a spreadsheet: those
     who may edit it (its admins and editors, the coordinators of its networks, staff)."""
-    return _signed_in(user) and can_edit_organization(user, organization)
+    return is_signed_in(user) and can_edit_organization(user, organization)
 
 
 def can_request_introduction(user: AnyUser, requester: Organization) -> bool:
     """Ask for an introduction on behalf of `requester`, an organisation in the directory
     (approved): one waiting for review does not reach out yet."""
     return (
-        _signed_in(user)
+        is_signed_in(user)
         and requester.approval == Organization.Approval.APPROVED
         and can_act_for(user, requester)
     )
@@ -51,37 +47,37 @@ def can_request_introduction(user: AnyUser, requester: Organization) -> bool:
 
 def can_see_introduction(user: AnyUser, introduction: Introduction) -> bool:
     """The two sides' speakers (and staff) see a request and its answer."""
-    return _signed_in(user) and (
+    return is_signed_in(user) and (
         can_act_for(user, introduction.requester) or can_act_for(user, introduction.recipient)
     )
 
 
 def can_answer_introduction(user: AnyUser, introduction: Introduction) -> bool:
     """Accept or decline: the organisation asked, not the one asking."""
-    return _signed_in(user) and can_act_for(user, introduction.recipient)
+    return is_signed_in(user) and can_act_for(user, introduction.recipient)
 
 
 def can_block_for(user: AnyUser, organization: Organization) -> bool:
     """Refuse (or accept again) requests to `organization`."""
-    return _signed_in(user) and can_act_for(user, organization)
+    return is_signed_in(user) and can_act_for(user, organization)
 
 
 def can_post_notice(user: AnyUser, organization: Organization) -> bool:
     """Post on a board for `organization` (which must be a member of the board's network:
     the service says so, for staff too)."""
-    return _signed_in(user) and can_act_for(user, organization)
+    return is_signed_in(user) and can_act_for(user, organization)
 
 
 def can_withdraw_notice(user: AnyUser, notice: Notice) -> bool:
     """The poster's speakers, and the network's coordinators who keep the board."""
-    return _signed_in(user) and (
+    return is_signed_in(user) and (
         can_act_for(user, notice.organization) or can_manage_network(user, notice.network)
     )
 
 
 def can_manage_deals(user: AnyUser, organization: Organization) -> bool:
     """Offer and withdraw an organisation's member deals."""
-    return _signed_in(user) and can_act_for(user, organization)
+    return is_signed_in(user) and can_act_for(user, organization)
 
 
 def can_change_deal(user: AnyUser, deal: Deal) -> bool:
@@ -90,4 +86,4 @@ def can_change_deal(user: AnyUser, deal: Deal) -> bool:
 
 def can_redeem(user: AnyUser, deal: Deal) -> bool:
     """Record that a card holder used a deal: the offering organisation's speakers."""
-    return _signed_in(user) and can_act_for(user, deal.organization)
+    return is_signed_in(user) and can_act_for(user, deal.organization)

@@ -18,7 +18,7 @@ from intercoop.core.bounds import SHORT_TEXT
 from intercoop.core.csvfiles import csv_rows, decode_upload
 from intercoop.core.errors import ImportFailed, RowError
 from intercoop.core.money import MoneyError, minor_units
-from intercoop.core.permissions import require
+from intercoop.core.permissions import recorded_user, require
 from intercoop.directory.fields import FieldError
 from intercoop.directory.models import Network
 from intercoop.directory.permissions import coordinated_network_ids, is_staff
@@ -30,7 +30,7 @@ from intercoop.network.permissions import (
     can_record_survey,
     can_record_survey_tie,
 )
-from intercoop.network.services import Actor, acting_user, clean_baseline, save_baseline
+from intercoop.network.services import Actor, clean_baseline, save_baseline
 
 COLUMNS = {  # our field → Kumu/our column
     "kind": "Type",
@@ -157,7 +157,7 @@ def _write(
             tie = Relationship(
                 status=Relationship.Status.SURVEY,
                 network=network,
-                recorded_by=acting_user(actor),
+                recorded_by=recorded_user(actor),
                 created_at=now,
             )
             created += 1

@@ -4,6 +4,7 @@ its service (`require(rule(actor, ...), ...)`), never by its callers."""
 
 from django.db.models import Q
 
+from intercoop.core.permissions import is_signed_in
 from intercoop.directory.models import Network, NetworkMembership, Organization
 from intercoop.directory.permissions import (
     AnyUser,
@@ -15,10 +16,6 @@ from intercoop.directory.permissions import (
     organization_roles,
 )
 from intercoop.network.models import Relationship
-
-
-def _signed_in(user: AnyUser | None) -> bool:
-    return bool(user is not None and user.is_authenticated)
 
 
 def visible_relationships_condition(user: AnyUser) -> Q:
@@ -57,13 +54,13 @@ def visible_relationships_condition(user: AnyUser) -> Q:
 def can_speak_for(user: AnyUser | None, organization: Organization) -> bool:
     """Claim, confirm or dispute a tie on behalf of one of its sides: the organisation's
     admins and editors, and staff."""
-    return _signed_in(user) and can_act_for(user, organization)  # type: ignore[arg-type]
+    return is_signed_in(user) and can_act_for(user, organization)  # type: ignore[arg-type]
 
 
 def can_record_survey(user: AnyUser | None, network: Network | None) -> bool:
     """Record ties from a survey for a network (they count in that network only): its
     coordinators and staff. A survey for no network (the whole directory): staff only."""
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return False
     if network is None:
         return is_staff(user)
@@ -87,7 +84,7 @@ def can_withdraw_relationship(user: AnyUser | None, relationship: Relationship) 
     """Take back a tie that was never agreed: a claim, by those who speak for the side
     that claimed it; a survey tie, by the coordinators of the network that recorded it.
     Staff may withdraw either. Confirmed and disputed ties are disputed, not withdrawn."""
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return False
     if is_staff(user):
         return True
@@ -100,18 +97,18 @@ def can_withdraw_relationship(user: AnyUser | None, relationship: Relationship) 
 
 def can_assess_network(user: AnyUser | None, network: Network) -> bool:
     """Make a network's assessment: its coordinators and staff."""
-    return _signed_in(user) and can_manage_network(user, network)  # type: ignore[arg-type]
+    return is_signed_in(user) and can_manage_network(user, network)  # type: ignore[arg-type]
 
 
 def can_record_economy(user: AnyUser | None, network: Network) -> bool:
     """Record the region's economy (baselines) of a network: its coordinators and staff."""
-    return _signed_in(user) and can_manage_network(user, network)  # type: ignore[arg-type]
+    return is_signed_in(user) and can_manage_network(user, network)  # type: ignore[arg-type]
 
 
 def can_snapshot_metrics(user: AnyUser | None, network: Network | None) -> bool:
     """Compute and keep a network's metrics: its coordinators and staff; the whole
     directory's: staff."""
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return False
     if network is None:
         return is_staff(user)

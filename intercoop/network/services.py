@@ -24,7 +24,7 @@ from intercoop.core.bounds import (
 )
 from intercoop.core.errors import DomainError, InvalidValues
 from intercoop.core.money import major_units
-from intercoop.core.permissions import require
+from intercoop.core.permissions import recorded_user, require
 from intercoop.directory.models import Network, Organization
 from intercoop.network import assessment, engine, selectors
 from intercoop.network.fields import clean_relationship
@@ -52,10 +52,6 @@ MAX_COUNT = 10**9
 
 class RelationshipInvalid(InvalidValues):
     """Bad values for a relationship."""
-
-
-def acting_user(actor: Actor) -> User | None:
-    return actor if isinstance(actor, User) and actor.pk else None
 
 
 def _tie_summary(tie: Relationship) -> str:
@@ -114,7 +110,7 @@ def relationship_claim(
             target=target,
             status=Relationship.Status.CLAIMED,
             claimed_by=on_behalf_of,
-            recorded_by=acting_user(actor),
+            recorded_by=recorded_user(actor),
             created_at=now,
             updated_at=now,
         )
@@ -153,7 +149,7 @@ def relationship_survey_record(
             target=target,
             status=Relationship.Status.SURVEY,
             network=network,
-            recorded_by=acting_user(actor),
+            recorded_by=recorded_user(actor),
             created_at=now,
             updated_at=now,
         )
@@ -380,7 +376,7 @@ def assessment_create(
             ),
             ratings=clean_ratings,
             outcomes=clean_outcomes,
-            created_by=acting_user(actor),
+            created_by=recorded_user(actor),
             created_at=timezone.now(),
         )
         audit_record(

@@ -19,7 +19,6 @@ from intercoop.core.bounds import (
     check_text,
 )
 from intercoop.core.errors import InvalidValues
-from intercoop.core.money import major_units
 from intercoop.core.taxonomy import CATEGORIES
 from intercoop.purchasing.models import (
     MAX_CASE_SIZE,
@@ -94,10 +93,6 @@ def required_text(
     if text is not None and not text.strip():
         errors.add(field, _("is required"))
     return (text or "").strip()
-
-
-def money_text(amount: int, currency: str) -> str:
-    return f"{major_units(amount, currency):,} {currency}"
 
 
 def plain(value: Any) -> str:

@@ -27,7 +27,8 @@ from intercoop.core.bounds import (
     check_text,
 )
 from intercoop.core.errors import DomainError, InvalidValues
-from intercoop.core.permissions import require
+from intercoop.core.money import format_money
+from intercoop.core.permissions import recorded_user, require
 from intercoop.directory.models import Network, Organization
 from intercoop.directory.permissions import is_member_now
 from intercoop.purchasing import lock_objects, permissions
@@ -37,7 +38,6 @@ from intercoop.purchasing.checks import (
     check_tiers,
     check_unit_price,
     check_units,
-    money_text,
     plain,
     required_text,
     round_values,
@@ -87,10 +87,6 @@ def _user(actor: Actor) -> Any:
     return AnonymousUser() if actor is None else actor
 
 
-def _recorded_by(actor: Actor) -> User | None:
-    return actor if isinstance(actor, User) and actor.pk else None
-
-
 def _member(round: Round, organization: Organization) -> None:
     if not is_member_now(round.network_id, organization):
         raise DomainError(_("Only the network's members take part in its rounds"), field="member")
@@ -125,7 +121,7 @@ def round_create(
     if len(articles) > MAX_ARTICLES:
         errors.add("articles", _("at most %(n)s articles a round") % {"n": MAX_ARTICLES})
     rows = [article_values(n, a, errors) for n, a in enumerate(articles[:MAX_ARTICLES], 1)]
-    coordinator = coordinator or _recorded_by(actor)
+    coordinator = coordinator or recorded_user(actor)
     if coordinator is not None and not permissions.can_open_round(coordinator, network):
         errors.add("coordinator", _("is one of the network's coordinators"))
     errors.raise_any()
@@ -219,7 +215,7 @@ def order_set(
             quantity=max(quantity - had_q, Decimal(0)),
             tolerance=max(tolerance - had_t, Decimal(0)),
             placed_at=timezone.now(),
-            placed_by=_recorded_by(actor),
+            placed_by=recorded_user(actor),
         )
     audit_record(
         actor=actor, action="order.place", target=article, network=round.network_id,
@@ -311,7 +307,7 @@ def bid_submit(
             "tiers": tiers,
             "article_prices": prices,
             "evidence": (evidence or "").strip(),
-            "submitted_by": _recorded_by(actor),
+            "submitted_by": recorded_user(actor),
             "created_at": timezone.now(),
         },
     )
@@ -386,7 +382,7 @@ def round_award(
     round.save(update_fields=["status"])
     contract = Contract.objects.create(
         round=round, bid=bid, starts_on=starts_on, ends_on=ends_on, renewal_on=renewal_on,
-        awarded_by=_recorded_by(actor), awarded_at=timezone.now(),
+        awarded_by=recorded_user(actor), awarded_at=timezone.now(),
     )  # fmt: skip
     audit_record(
         actor=actor, action="round.award", target=round, network=round.network,
@@ -440,7 +436,7 @@ def delivery_record(
         organizations=[supplier, *invoiced],
         summary=_("delivery of %(round)s recorded (transport %(transport)s); "
                   "%(members)s members invoiced")
-        % {"round": fresh.title, "transport": money_text(transport_cost, fresh.currency),
+        % {"round": fresh.title, "transport": format_money(transport_cost, fresh.currency),
            "members": len(invoiced)},
     )  # fmt: skip
     return fresh
@@ -495,7 +491,7 @@ def override_record(
     errors.raise_any()
     made = Override.objects.create(
         article=article, member=member, total=total, reason=why,
-        made_by=_recorded_by(actor), made_at=timezone.now(),
+        made_by=recorded_user(actor), made_at=timezone.now(),
     )  # fmt: skip
     audit_record(
         actor=actor, action="override.record", target=made, network=round.network_id,
@@ -536,13 +532,13 @@ def bill_record(
     errors.raise_any()
     bill = Bill.objects.create(
         round=fresh, member=member, period_end=period_end, volume=volume, amount=amount,
-        recorded_by=_recorded_by(actor), recorded_at=timezone.now(),
+        recorded_by=recorded_user(actor), recorded_at=timezone.now(),
     )  # fmt: skip
     audit_record(
         actor=actor, action="bill.record", target=bill, network=fresh.network_id,
         organizations=[member],
         summary=_("%(member)s billed %(amount)s for %(volume)s %(unit)s to %(end)s")
-        % {"member": member.name, "amount": money_text(amount, fresh.currency),
+        % {"member": member.name, "amount": format_money(amount, fresh.currency),
            "volume": plain(volume), "unit": fresh.volume_unit, "end": period_end.isoformat()},
     )  # fmt: skip
     return bill
@@ -594,7 +590,7 @@ def patronage_distribute(*, actor: Actor, network: Network, values: Mapping[str,
         raise DomainError(_("A member's purchases of the period are too large to share"))
     made = Patronage.objects.create(
         network=network, title=title, currency=currency, surplus=surplus, cash_percent=percent,
-        period_start=start, period_end=end, made_by=_recorded_by(actor), made_at=timezone.now(),
+        period_start=start, period_end=end, made_by=recorded_user(actor), made_at=timezone.now(),
     )  # fmt: skip
     shares = patronage(surplus, {str(m): spent for m, spent in purchases.items()},
                        cash_percent=percent)  # fmt: skip
@@ -613,7 +609,7 @@ def patronage_distribute(*, actor: Actor, network: Network, values: Mapping[str,
         actor=actor, action="patronage.distribute", target=made, network=network,
         organizations=list(purchases),
         summary=_("%(title)s: %(surplus)s shared among %(members)s members, %(percent)s%% in cash")
-        % {"title": title, "surplus": money_text(surplus, currency),
+        % {"title": title, "surplus": format_money(surplus, currency),
            "members": len(purchases), "percent": percent},
     )  # fmt: skip
     return made
