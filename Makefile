@@ -77,9 +77,11 @@ bench: install-dev  # compares with networkx, a development tool
 	$(BIN)/python benchmarks/purchasing.py
 	$(BIN)/python benchmarks/clearing.py
 	$(BIN)/python benchmarks/load.py
+	$(BIN)/python benchmarks/page_weight.py
 
 messages: install
 	cd intercoop && ../$(BIN)/intercoop makemessages -l es -l fr --no-obsolete --ignore 'tests/*'
+	cd intercoop && ../$(BIN)/intercoop makemessages -d djangojs -l es -l fr --no-obsolete --ignore 'tests/*'
 	cd intercoop && ../$(BIN)/intercoop compilemessages
 
 clean:

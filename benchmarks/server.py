@@ -23,7 +23,12 @@ def free_port() -> int:
 def running_server(
     env: dict[str, str], *, workers: int = 1, threads: int = 8
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """(base URL, process) of a gunicorn serving Intercoop with `env`, once it answers."""
+    """(base URL, process) of a gunicorn serving Intercoop with `env`, once it answers.
+    Static files are collected first, as `make run` does: pages link their hashed names."""
+    subprocess.run(
+        [sys.executable, "-m", "intercoop.cli", "collectstatic", "--noinput", "--verbosity", "0"],
+        env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "intercoop.config.wsgi", "--bind",

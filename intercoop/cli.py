@@ -23,6 +23,8 @@ COMMANDS = {
     "matches": "matches",
     "backup": "backup",
     "restore": "restore",
+    "clock": "clock",
+    "digests": "digests",
 }
 # Commands that work on files alone: run without starting Django. Name → module with
 # HELP and main(argv) -> exit status.

@@ -193,3 +193,8 @@ def account_ledger(*, account: CreditAccount) -> QuerySet[CreditEntry]:
     return account.entries.select_related(
         "transfer__payer__organization", "transfer__payee__organization"
     ).order_by("-pk")
+
+
+def invoices_cleared(*, run: ClearingRun) -> int:
+    """How many invoices a run sets off or pays in mutual credit, wholly or in part."""
+    return run.lines.filter(Q(setoff__gt=0) | Q(credit__gt=0)).count()

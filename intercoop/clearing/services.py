@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from intercoop.clearing import lock_objects as locks
 from intercoop.clearing import permissions, selectors
@@ -47,9 +48,11 @@ from intercoop.core.csvfiles import csv_rows, decode_upload
 from intercoop.core.errors import DomainError, ImportFailed, InvalidValues, RowError
 from intercoop.core.models import TaskRun
 from intercoop.core.money import MoneyError, format_money, minor_units
+from intercoop.core.notifications import in_their_language
 from intercoop.core.permissions import AnyUser, recorded_user, require
+from intercoop.core.services import notify
 from intercoop.directory.models import Network, Organization
-from intercoop.directory.selectors import network_members
+from intercoop.directory.selectors import network_members, speakers_of
 
 BATCH = 1_000  # rows per INSERT/UPDATE of the bulk writes
 REFERENCE_LENGTH = 200
@@ -149,6 +152,21 @@ def obligation_record(
                "amount": format_money(obligation.amount, obligation.currency)},
             organizations=[debtor, creditor],
             network=round.network_id if round is not None else None,
+        )  # fmt: skip
+        # the other side hears of it: the debtor to confirm it, the creditor to know
+        other = creditor if confirmed else debtor
+        notify(
+            users=speakers_of([other.pk]),
+            subject=(
+                gettext_lazy("%(creditor)s recorded an invoice of %(amount)s to confirm")
+                if not confirmed
+                else gettext_lazy("%(debtor)s recorded that it owes you %(amount)s")
+            ),
+            params={"debtor": debtor.name, "creditor": creditor.name,
+                    "amount": in_their_language(format_money, obligation.amount,
+                                                obligation.currency)},
+            link=("clearing:obligation", [obligation.pk]),
+            kind="invoices",
         )  # fmt: skip
     return obligation
 
@@ -391,6 +409,14 @@ def clearing_run_propose(
                "credit": format_money(run.credit_total, currency),
                "debt": format_money(run.total_debt, currency)},
             organizations={pk for row in rows for pk in row[1:3]}, network=network,
+        )  # fmt: skip
+        notify(
+            users=speakers_of({pk for row in rows for pk in row[1:3]}),
+            subject=gettext_lazy("A clearing run of %(network)s is proposed: %(setoff)s set off"),
+            params={"network": network.name,
+                    "setoff": in_their_language(format_money, run.setoff_total, currency)},
+            link=("clearing:run", [run.pk]),
+            kind="clearing",
         )  # fmt: skip
     return run
 

@@ -9,7 +9,7 @@ from typing import Any, TextIO, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
@@ -141,7 +141,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Confirmed: it can now be cleared."))
     back = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return redirect(back)
+        return HttpResponseRedirect(back)  # an address, never a URL name to reverse
     return redirect("clearing:obligation", pk=pk)
 
 
@@ -156,6 +156,8 @@ def dispute(request: HttpRequest, pk: int) -> HttpResponse:
         )  # fmt: skip
     except DomainError as error:
         messages.error(request, error.message)
+    else:
+        messages.success(request, _("Disputed: it is left out of clearing until it is replaced."))
     return redirect("clearing:obligation", pk=pk)
 
 
@@ -174,6 +176,9 @@ def runs(request: HttpRequest, slug: str) -> HttpResponse:
         except DomainError as error:
             add_domain_errors(form, error)
         else:
+            messages.success(
+                request, _("The run is being computed; it is proposed, not committed.")
+            )
             return redirect("task_run", pk=task.pk)
     return render(request, "clearing/runs.html", {
         "network": network, "form": form,
@@ -200,6 +205,7 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "clearing/run.html", {
         "run": found, "statements": selectors.statements_for(user=request.user, run=found),
         "may_manage": rules.can_run_clearing(request.user, found.network),
+        "invoices": selectors.invoices_cleared(run=found),
     })  # fmt: skip
 
 
@@ -224,7 +230,8 @@ def commit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def discard(request: HttpRequest, pk: int) -> HttpResponse:
-    return _run_action(request, pk, services.clearing_run_discard, _("Discarded."))
+    return _run_action(request, pk, services.clearing_run_discard,
+                       _("Discarded: the run stays on record and is never committed."))  # fmt: skip
 
 
 @require_POST
@@ -282,6 +289,7 @@ def credit(request: HttpRequest, slug: str) -> HttpResponse:
                 values["default_limit"] = _amount(start, "default_limit", currency)
                 if values["default_limit"] is not None:
                     services.credit_system_create(actor=actor, network=network, values=values)
+                    messages.success(request, _("Mutual credit is set up."))
                     return redirect("clearing:credit", slug=slug)
             elif system is not None and "limit" in request.POST:
                 account = get_object_or_404(

@@ -9,6 +9,8 @@ class ConfigConfig(AppConfig):
 
     def ready(self) -> None:
         from intercoop.config.background import register_importers, register_jobs
+        from intercoop.config.home import register_home
 
         register_importers()
         register_jobs()
+        register_home()

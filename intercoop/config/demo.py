@@ -7,10 +7,11 @@ from intercoop.clearing.demo import clearing_build
 from intercoop.directory.demo import DEMO_PASSWORD, demo_build
 from intercoop.directory.models import Network
 from intercoop.exchange.demo import exchange_build
+from intercoop.home.demo import home_build
 from intercoop.network.demo import assessments_build, economy_build, relationships_build
 from intercoop.purchasing.demo import purchasing_build
 
-DEMO_ACCOUNTS = ["coordinator", "manager", "member"]
+DEMO_ACCOUNTS = ["coordinator", "manager", "member", "lucia"]
 
 
 def demo_region_build() -> str:
@@ -22,11 +23,12 @@ def demo_region_build() -> str:
     )
     assessments_build(network=network)
     economy_build(network=network)
-    # the demo's introductions notify demo accounts in the app, not by e-mail
+    # the demo's notifications reach demo accounts in the app, not by e-mail
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         items = exchange_build()
-    rounds = purchasing_build()
-    invoices = clearing_build()
+        rounds = purchasing_build()
+        invoices = clearing_build()
+        rounds += home_build()
     return (
         f"Demo region: {summary.organizations} organisations, {summary.networks} networks, "
         f"{ties} relationships, 2 assessments, {items} offers, needs and challenges, "

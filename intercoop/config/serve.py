@@ -1,4 +1,4 @@
-"""`make run`: the web server (gunicorn) and a task worker side by side.
+"""`make run`: the web server (gunicorn), a task worker and the clock side by side.
 
 Once the server answers /healthz it prints the address to open and the demo accounts.
 Ctrl-C (or SIGTERM) stops both; if one of them stops by itself, the other is stopped too.
@@ -22,6 +22,7 @@ DEMO_ACCOUNTS = {
     "coordinator": "coordinates both demo networks",
     "manager": "administers an organisation",
     "member": "a member of that organisation",
+    "lucia": "edits that organisation, in Spanish",
 }
 STARTUP_SECONDS = 120
 
@@ -90,8 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         "--access-logfile=-",
     ]
     worker = [str(bin_dir / "intercoop"), "db_worker", "--queue-name=*", "--no-reload"]
+    clock = [str(bin_dir / "intercoop"), "clock"]  # queues digests and other periodic jobs
     signal.signal(signal.SIGTERM, _on_sigterm)
-    processes = [subprocess.Popen(web), subprocess.Popen(worker)]  # noqa: S603
+    processes = [subprocess.Popen(web), subprocess.Popen(worker), subprocess.Popen(clock)]  # noqa: S603
     local = "127.0.0.1" if options.host in {"0.0.0.0", "::", ""} else options.host  # noqa: S104
     address = f"http://{local}:{options.port}/"
     try:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from intercoop.config.api import api
 from intercoop.core import views as core_views
@@ -14,6 +15,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Our messages only (locale/…/djangojs.po), not those of the admin's scripts.
+    path(
+        "jsi18n/",
+        JavaScriptCatalog.as_view(packages=["intercoop.core"]),
+        name="javascript-catalog",
+    ),
+    path("", include("intercoop.home.urls")),
     path("accounts/", include("intercoop.core.urls")),
     path("imports/", core_views.imports, name="imports"),
     path("imports/<int:pk>/", core_views.import_job, name="import_job"),

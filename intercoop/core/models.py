@@ -28,21 +28,71 @@ class ApiToken(models.Model):
         return hashlib.sha256(key.encode()).hexdigest()
 
 
+class Delivery(models.TextChoices):
+    """How a person wants to hear of one kind of event besides the inbox."""
+
+    IMMEDIATELY = "immediately", _("E-mail at once")
+    DAILY = "daily", _("Daily digest")
+    WEEKLY = "weekly", _("Weekly digest")
+    OFF = "off", _("Inbox only, no e-mail")
+
+
+class Profile(models.Model):
+    """What a person chooses for themselves: the name shown, the language of the pages
+    and e-mails, and how each kind of notification reaches them. Made when first needed."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+    delivery = models.CharField(
+        _("notifications by default"),
+        max_length=12,
+        choices=Delivery.choices,
+        default=Delivery.IMMEDIATELY,
+    )
+    # {notification kind: Delivery} where the person chose otherwise than the default
+    deliveries = models.JSONField(_("notifications by kind"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self) -> str:
+        return self.display_name or str(self.user)
+
+    def delivery_for(self, kind: str) -> str:
+        chosen = self.deliveries.get(kind)
+        return chosen if chosen in Delivery.values else self.delivery
+
+
 class Notification(models.Model):
-    """A message in a person's in-app inbox; also sent by e-mail when it is created."""
+    """A message in a person's in-app inbox; also e-mailed at once, in a digest or not at
+    all, as the person chose for its kind (`delivery`, fixed when it is created)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
+    kind = models.CharField(_("kind"), max_length=30, blank=True)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"))
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    delivery = models.CharField(
+        _("e-mail"), max_length=12, choices=Delivery.choices, default=Delivery.IMMEDIATELY
+    )
+    mailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_unread"),
+            models.Index(fields=["delivery", "mailed_at"], name="notification_digest"),
+        ]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
 
@@ -186,3 +236,18 @@ class TaskRun(BackgroundWork):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.status})"
+
+
+class PeriodicRun(models.Model):
+    """When a periodic job (`core.periodic`) last ran, so that the clock neither runs it
+    twice after a restart nor forgets it."""
+
+    name = models.CharField(_("job"), max_length=60, unique=True)
+    last_run_at = models.DateTimeField(_("last run at"))
+
+    class Meta:
+        verbose_name = _("periodic job")
+        verbose_name_plural = _("periodic jobs")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.last_run_at:%Y-%m-%d %H:%M})"

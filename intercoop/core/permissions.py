@@ -39,3 +39,10 @@ def require(allowed: bool, message: str) -> None:
     """Refuse the action unless `allowed`: the one permission error every surface renders."""
     if not allowed:
         raise PermissionDenied(message)
+
+
+def can_edit_profile(actor: AnyUser | None, user: User) -> bool:
+    """A person's profile (name shown, e-mail, language, notifications): theirs, or staff."""
+    return is_staff(actor) or (
+        is_signed_in(actor) and actor is not None and actor.pk == user.pk and user.is_active
+    )

@@ -3,16 +3,28 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from intercoop.core.audit import audit_record
 from intercoop.core.bounds import check_text
-from intercoop.core.models import ApiToken, Notification
-from intercoop.core.permissions import is_staff, require
+from intercoop.core.errors import InvalidValues
+from intercoop.core.models import ApiToken, Delivery, Notification, Profile
+from intercoop.core.notifications import (
+    KINDS,
+    StrOrPromise,
+    language_of,
+    profile_for,
+    profiles_of,
+    render,
+)
+from intercoop.core.permissions import can_edit_profile, is_staff, require
 
 
 @transaction.atomic
@@ -35,26 +47,110 @@ def api_token_create(*, actor: Any, user: Any, name: str) -> tuple[ApiToken, str
 def notify(
     *,
     users: Iterable[Any],
-    subject: str,
-    body: str,
+    subject: StrOrPromise,
+    body: StrOrPromise = "",
+    params: dict[str, Any] | None = None,
     link: tuple[str, list[Any]] | None = None,
+    kind: str = "",
+    urgent: bool = False,
 ) -> list[Notification]:
-    """Put a message in each user's inbox and e-mail it to those with an address, by a
-    background task queued once the transaction commits (so a rolled-back action sends
-    nothing). `link` is the page it is about, as (URL name, args)."""
+    """Put a message in each user's inbox and e-mail it as they chose for its `kind`: at
+    once (by a background task queued once the transaction commits, so a rolled-back
+    action sends nothing), in their daily or weekly digest, or not at all. `subject` and
+    `body` are translatable (lazy) strings with `params`, rendered in each recipient's
+    language. `urgent` mails at once even those who chose a digest (never those who chose
+    no e-mail). `link` is the page it is about, as (URL name, args)."""
     url = reverse(link[0], args=link[1]) if link else ""
     now = timezone.now()
-    notes = Notification.objects.bulk_create(
-        Notification(user=user, subject=subject, body=body, url=url, created_at=now)
-        for user in {user.pk: user for user in users}.values()
-    )
-    recipients = [note.user.email for note in notes if note.user.email]
-    text = body + (f"\n\n{settings.SITE_URL}{url}" if url else "")
-    if recipients:
+    unique = list({user.pk: user for user in users}.values())
+    profiles = profiles_of(unique)
+    notes: list[Notification] = []
+    mails: dict[tuple[str, str], list[str]] = {}
+    for user in unique:
+        profile = profiles.get(user.pk)
+        delivery = profile.delivery_for(kind) if profile else Delivery.IMMEDIATELY
+        if urgent and delivery in (Delivery.DAILY, Delivery.WEEKLY):
+            delivery = Delivery.IMMEDIATELY
+        with translation.override(language_of(profile)):
+            title, text = render(subject, params)[:200], render(body, params)
+        mailed = delivery == Delivery.IMMEDIATELY and bool(user.email)
+        notes.append(
+            Notification(
+                user=user,
+                kind=kind,
+                subject=title,
+                body=text,
+                url=url,
+                created_at=now,
+                delivery=delivery,
+                mailed_at=now if mailed else None,
+            )
+        )
+        if mailed:
+            message = text + (f"\n\n{settings.SITE_URL}{url}" if url else "")
+            mails.setdefault((title, message), []).append(user.email)
+    notes = Notification.objects.bulk_create(notes)
+    if mails:
         from intercoop.core.tasks import mail_send
 
-        transaction.on_commit(lambda: mail_send.enqueue(subject, text, recipients))
+        def send() -> None:
+            for (title, message), recipients in mails.items():
+                mail_send.enqueue(title, message, recipients)
+
+        transaction.on_commit(send)
     return notes
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    actor: Any,
+    user: Any,
+    display_name: str,
+    email: str,
+    language: str,
+    delivery: str,
+    deliveries: dict[str, str],
+) -> Profile:
+    """Change a person's name shown, e-mail address, preferred language and how each kind
+    of notification reaches them (by that person, or staff)."""
+    require(can_edit_profile(actor, user), _("You may change only your own profile"))
+    errors: dict[str, str] = {}
+    display_name = check_text(display_name, field="display_name", max_length=100).strip()
+    email = check_text(email, field="email", max_length=254).strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = _("is not an e-mail address")
+        else:
+            others = get_user_model().objects.filter(email__iexact=email).exclude(pk=user.pk)
+            if others.exists():
+                errors["email"] = _("An account with this e-mail exists.")
+    if language not in {"", *(code for code, _name in settings.LANGUAGES)}:
+        errors["language"] = _("is not one of the site's languages")
+    if delivery not in Delivery.values:
+        errors["delivery"] = _("is not a choice")
+    for kind, chosen in deliveries.items():
+        if kind not in KINDS:
+            errors[f"delivery_{kind}"[:60]] = _("is not a kind of notification")
+        elif chosen not in Delivery.values:
+            errors[f"delivery_{kind}"[:60]] = _("is not a choice")
+    if errors:
+        raise InvalidValues(errors)
+    profile = profile_for(user)
+    profile.display_name, profile.language, profile.delivery = display_name, language, delivery
+    # only the kinds chosen otherwise than the default are kept
+    profile.deliveries = {k: v for k, v in sorted(deliveries.items()) if v != delivery}
+    profile.save()
+    if email != user.email:
+        user.email = email
+        user.save(update_fields=["email"])
+    audit_record(
+        actor=actor, action="profile.update", target=profile,
+        summary=f"{user.get_username()}: {display_name or '-'}, {language or '-'}, {delivery}",
+    )  # fmt: skip
+    return profile
 
 
 def mail_deliver(*, subject: str, body: str, recipients: list[str]) -> int:

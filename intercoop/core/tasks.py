@@ -20,3 +20,10 @@ def background_run(task_run_id: int) -> str:
 @task()
 def mail_send(subject: str, body: str, recipients: list[str]) -> int:
     return mail_deliver(subject=subject, body=body, recipients=recipients)
+
+
+@task()
+def digests_run(period: str) -> int:
+    from intercoop.core.notifications import digests_send
+
+    return digests_send(period=period)

@@ -6,6 +6,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from intercoop.core import permissions, services
@@ -24,7 +25,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("directory:home")
+        return redirect("dashboard")
     return render(request, "registration/signup.html", {"form": form})
 
 
@@ -39,13 +40,31 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "core/inbox.html", {"paged": paged})
 
 
-def _error(request: HttpRequest, status: int, template: str, detail: str) -> HttpResponse:
-    """API paths answer errors in the API's JSON shape; pages render a page."""
+def _back(request: HttpRequest) -> str:
+    """The page the visitor came from, when it is one of ours and not this one."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if (
+        referer
+        and referer != request.build_absolute_uri()
+        and url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return referer
+    return ""
+
+
+def _error(
+    request: HttpRequest, status: int, template: str, detail: str, *, title: str = ""
+) -> HttpResponse:
+    """API paths answer errors in the API's JSON shape; pages render a page in the site's
+    layout saying what happened (title), why where that is safe (detail) and where to go."""
     if request.path.startswith("/api/"):
         from intercoop.core.api import error_body
 
         return JsonResponse(error_body(detail), status=status)
-    return render(request, template, {"detail": detail}, status=status)
+    context = {"status": status, "title": title or detail, "detail": detail if title else ""}
+    return render(request, template, context | {"back": _back(request)}, status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -55,21 +74,46 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 403, "403.html", str(exception or "") or _("Not allowed"))
+    # The reason a rule gives ("The round is not taking bids") is written for the user.
+    reason = str(exception or "")
+    if request.path.startswith("/api/"):
+        return _error(request, 403, "403.html", reason or _("Not allowed"))
+    return _error(request, 403, "403.html", reason, title=_("Not allowed"))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused for its missing or stale CSRF token: usually a page left open."""
+    return _error(
+        request, 403, "403.html",
+        _("The form had expired or came from another site. Reload the page and send it again."),
+        title=_("Not allowed"),
+    )  # fmt: skip
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 404, "404.html", _("Not found"))
+    # Http404's own message may name a model or a query: never shown.
+    if request.path.startswith("/api/"):
+        return _error(request, 404, "404.html", _("Not found"))
+    return _error(
+        request, 404, "404.html", _("We could not find the page or the item you asked for."),
+        title=_("Page not found"),
+    )  # fmt: skip
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     detail = _("Server error (request %(id)s)") % {"id": current_request_id()}
     if request.path.startswith("/api/"):
         return _error(request, 500, "500.html", detail)
-    # The 500 page needs no database and no context processor.
-    return HttpResponse(
-        render_to_string("500.html", {"detail": detail}), status=500, content_type="text/html"
-    )
+    # The 500 page needs no database and no context processor: the error may be theirs.
+    context = {"detail": detail, "site_name": settings.SITE_NAME, "back": _back(request)}
+    try:
+        body: str = render_to_string("500.html", context)
+    except Exception:  # the page itself failed (a missing static file): plain text then
+        return HttpResponse(
+            f"{_('Something went wrong on our side')}. {detail}", status=500,
+            content_type="text/plain; charset=utf-8",
+        )  # fmt: skip
+    return HttpResponse(body, status=500, content_type="text/html")
 
 
 @login_required

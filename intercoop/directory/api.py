@@ -27,7 +27,9 @@ from intercoop.directory.selectors import (
     network_list,
     organization_map,
     organization_search,
+    organization_suggestions,
     parse_filters,
+    place_search,
 )
 
 router = Router(tags=["directory"])
@@ -264,6 +266,58 @@ def map_viewport(
     request: HttpRequest, filters: Query[FilterParams], zoom: int = 5
 ) -> dict[str, Any]:
     return organization_map(filters=_filters(filters), zoom=max(0, min(zoom, 20)))
+
+
+SearchText = Text(100)
+
+
+class SuggestionOut(Schema):
+    slug: str
+    name: str
+    locality: str
+    country: str
+
+
+class SuggestionsOut(Schema):
+    results: list[SuggestionOut]
+    more: bool
+
+
+@router.get(
+    "/suggest/organizations",
+    response=SuggestionsOut,
+    url_name="suggest_organizations",
+    summary="Organisations to choose in a form (autocomplete), by name and place",
+)
+def suggest_organizations(
+    request: HttpRequest,
+    q: SearchText = "",  # type: ignore[valid-type]
+    network: Slug = "",  # type: ignore[valid-type]
+) -> dict[str, Any]:
+    results, more = organization_suggestions(user=request.user, q=q, network=network)
+    return {"results": results, "more": more}
+
+
+class PlaceOut(Schema):
+    name: str
+    region: str
+    country: str
+    country_name: str
+    latitude: float
+    longitude: float
+    population: int | None
+    organizations: int
+    source: Literal["directory", "geonames"]
+
+
+@router.get(
+    "/places",
+    response=list[PlaceOut],
+    url_name="places",
+    summary="Places for the map: the directory's localities and an offline gazetteer",
+)
+def places(request: HttpRequest, q: SearchText = "") -> list[dict[str, Any]]:  # type: ignore[valid-type]
+    return place_search(q=q)
 
 
 @router.get("/vocabularies", summary="ESSGlobal code lists with labels")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from intercoop.core.money import MoneyError, major_units, minor_units
+from intercoop.core.widgets import DateInput
 from intercoop.directory import vocab
 from intercoop.directory.fields import MAX_COUNT, MAX_TAG, MAX_TAGS, TEXT_LENGTHS
 from intercoop.directory.models import Network, Organization, OrganizationRole
@@ -55,9 +56,7 @@ class OrganizationForm(forms.Form):
         required=False,
         max_length=TEXT_LENGTHS["registration_number"],
     )
-    founded_on = forms.DateField(
-        label=_("Founded on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    founded_on = forms.DateField(label=_("Founded on"), required=False, widget=DateInput())
     status = forms.ChoiceField(label=_("Status"), choices=Organization.Status.choices)
     number_of_members = forms.IntegerField(
         label=_("Number of members"), required=False, min_value=0, max_value=MAX_COUNT

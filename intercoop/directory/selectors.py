@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Avg,
+    Case,
     Count,
     F,
     FloatField,
@@ -19,16 +20,30 @@ from django.db.models import (
     Q,
     QuerySet,
     Value,
+    When,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ASin, Concat, Cos, Power, Radians, Sin, Sqrt
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from intercoop.core.errors import DomainError
 from intercoop.core.geo import EARTH_RADIUS_KM
 from intercoop.directory.fields import FIELDS, FieldError
-from intercoop.directory.models import Network, NetworkMembership, Organization, OrganizationRole
-from intercoop.directory.permissions import acting_organizations, coordinated_network_ids, is_staff
+from intercoop.directory.models import (
+    Network,
+    NetworkMembership,
+    NetworkRole,
+    Organization,
+    OrganizationRole,
+)
+from intercoop.directory.permissions import (
+    acting_organizations,
+    coordinated_network_ids,
+    is_staff,
+    organization_roles,
+)
+from intercoop.directory.places import city_search
 
 MAX_RADIUS_KM = 20000.0
 # Above this many organisations in the viewport the map gets clusters, not points.
@@ -401,3 +416,130 @@ class OrganizationFinder:
         raise FieldError(
             _("no organisation has the slug, identifier or name %(value)r") % {"value": text}
         )
+
+
+SUGGESTION_LIMIT = 10
+
+
+def organization_suggestions(
+    *, user: Any, q: str, network: str = "", limit: int = SUGGESTION_LIMIT
+) -> tuple[list[dict[str, Any]], bool]:
+    """Organisations a form may choose, for the autocomplete: those the user may see
+    (approved ones, and pending ones the user has a role in) whose name, place, tags or
+    slug match `q`; the exact slug first, then names starting with `q`. Returns at most
+    `limit` rows (slug, name, locality, country) and whether there are more."""
+    q = q.strip()[:100]
+    if not re.search(r"\w", q):
+        return [], False
+    visible = Q(approval=Organization.Approval.APPROVED)
+    if own := list(organization_roles(user)):
+        visible |= Q(pk__in=own)
+    queryset = Organization.objects.filter(visible)
+    if network:
+        queryset = queryset.filter(
+            pk__in=NetworkMembership.objects.filter(
+                network__slug=network, status=NetworkMembership.Status.MEMBER
+            ).values("organization_id")
+        )
+    fields = ("slug", "name", "locality", "country")
+    rows = list(queryset.filter(slug=q.lower()).values(*fields))
+    matching = _full_text(queryset.exclude(slug=q.lower()), q).alias(
+        starts=Case(When(name__istartswith=q, then=Value(0)), default=Value(1))
+    )
+    rows += matching.order_by("starts", "name", "pk").values(*fields)[: limit + 1 - len(rows)]
+    return rows[:limit], len(rows) > limit
+
+
+def place_search(*, q: str, limit: int = SUGGESTION_LIMIT) -> list[dict[str, Any]]:
+    """Places for the map's search box, from the directory's own localities (with the mean
+    position of their approved organisations) and the offline gazetteer; never a remote
+    geocoder. Directory places come first: they are where the organisations are."""
+    q = q.strip()[:100]
+    if not q:
+        return []
+    localities = (
+        Organization.objects.filter(
+            approval=Organization.Approval.APPROVED,
+            latitude__isnull=False,
+            longitude__isnull=False,
+            locality__istartswith=q,
+        )
+        .values("locality", "region", "country")
+        .annotate(n=Count("pk"), lat=Avg("latitude"), lon=Avg("longitude"))
+        .order_by("-n", "locality")[:limit]
+    )
+    found = [
+        {
+            "name": row["locality"],
+            "region": row["region"],
+            "country": row["country"],
+            "country_name": str(countries.name(row["country"])),
+            "latitude": round(row["lat"], 5),
+            "longitude": round(row["lon"], 5),
+            "population": None,
+            "organizations": row["n"],
+            "source": "directory",
+        }
+        for row in localities
+    ]
+    seen = {(place["name"].casefold(), place["country"]) for place in found}
+    for city in city_search(q, limit=limit):
+        if (city.name.casefold(), city.country) in seen:
+            continue
+        found.append(
+            {
+                "name": city.name,
+                "region": "",
+                "country": city.country,
+                "country_name": str(countries.name(city.country)),
+                "latitude": city.latitude,
+                "longitude": city.longitude,
+                "population": city.population,
+                "organizations": 0,
+                "source": "geonames",
+            }
+        )
+    return found[:limit]
+
+
+def speakers_of(organization_ids: Any) -> QuerySet[Any]:
+    """The people who speak for any of the organisations (their admins and editors):
+    whom notifications about an organisation's business go to."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            organization_roles__organization_id__in=organization_ids,
+            organization_roles__role__in=[
+                OrganizationRole.Role.ADMIN,
+                OrganizationRole.Role.EDITOR,
+            ],
+        )
+        .distinct()
+    )
+
+
+def coordinators_of(network_ids: Any) -> QuerySet[Any]:
+    """The coordinators of any of the networks."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            network_roles__network_id__in=network_ids,
+            network_roles__role=NetworkRole.Role.COORDINATOR,
+        )
+        .distinct()
+    )
+
+
+def member_speakers(network: Network | int) -> QuerySet[Any]:
+    """The people who speak for the network's member organisations of today."""
+    return speakers_of(
+        NetworkMembership.objects.filter(
+            network=network, status=NetworkMembership.Status.MEMBER
+        ).values("organization_id")
+    )

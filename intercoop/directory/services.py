@@ -9,11 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from intercoop.core.audit import audit_record
 from intercoop.core.bounds import LONG_TEXT, SHORT_TEXT, check_text
 from intercoop.core.errors import DomainError, InvalidValues
 from intercoop.core.permissions import recorded_user, require
+from intercoop.core.services import notify
 from intercoop.directory import permissions
 from intercoop.directory.fields import FIELDS, clean_organization, search_text
 from intercoop.directory.models import (
@@ -114,7 +116,27 @@ def organization_create(
         organizations=[organization],
         network=apply_to,
     )
+    if organization.approval == Organization.Approval.PENDING:
+        notify(
+            users=_reviewers(apply_to),
+            subject=gettext_lazy("%(name)s is waiting for review"),
+            params={"name": organization.name},
+            link=("directory:review", []),
+            kind="reviews",
+        )
     return organization
+
+
+def _reviewers(network: Network | None) -> list[User]:
+    """Who reviews a new organisation: the coordinators of the network it applied to (of
+    every network when it applied to none) and staff."""
+    coordinators = NetworkRole.objects.filter(role=NetworkRole.Role.COORDINATOR)
+    if network is not None:
+        coordinators = coordinators.filter(network=network)
+    return [
+        *User.objects.filter(is_active=True, is_staff=True),
+        *User.objects.filter(is_active=True, pk__in=coordinators.values("user_id")),
+    ]
 
 
 @transaction.atomic
@@ -309,6 +331,17 @@ def network_member_apply(
         membership.applied_on = timezone.now().date()
         membership.save(update_fields=["status", "applied_on"])
     _record_membership(actor, "network_member.apply", membership, _("%(org)s applied to %(net)s"))
+    notify(
+        users=User.objects.filter(
+            is_active=True,
+            network_roles__network=network,
+            network_roles__role=NetworkRole.Role.COORDINATOR,
+        ),
+        subject=gettext_lazy("%(org)s applied to join %(network)s"),
+        params={"org": organization.name, "network": network.name},
+        link=("directory:network", [network.slug]),
+        kind="applications",
+    )
     return membership
 
 

@@ -198,6 +198,7 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "applicants": selectors.network_applicants(network=network) if can_manage else [],
             "can_manage": can_manage,
             "can_see_history": permissions.can_view_network_history(request.user, network),
+            "is_insider": permissions.is_network_insider(request.user, network),
         },
     )
 
@@ -271,7 +272,13 @@ def network_member_decide(
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Saved."))
+        names = {"organization": organization.name, "network": network.name}
+        messages.success(
+            request,
+            _("%(organization)s is a member of %(network)s now.") % names
+            if action == "admit"
+            else _("%(organization)s is no longer in %(network)s.") % names,
+        )
     if request.POST.get("back") == "organization":
         return redirect("directory:detail", slug=organization.slug)
     return redirect("directory:network", slug=network.slug)
@@ -290,6 +297,7 @@ def organization_people(request: HttpRequest, slug: str) -> HttpResponse:
                     services.organization_role_remove(
                         actor=request.user, organization=organization, user=person
                     )
+                done = _("The role is taken away.")
             elif form.is_valid():
                 services.organization_role_assign(
                     actor=request.user,
@@ -297,12 +305,13 @@ def organization_people(request: HttpRequest, slug: str) -> HttpResponse:
                     user=form.cleaned_data["person"],
                     role=form.cleaned_data["role"],
                 )
+                done = _("The role is given.")
             else:
                 raise DomainError(form.errors.as_text())
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("Saved."))
+            messages.success(request, done)
             return redirect("directory:people", slug=organization.slug)
     return render(
         request,

@@ -298,6 +298,7 @@ class NoticeOut(Schema):
     starts_at: dt.datetime | None
     expires_on: dt.date
     contact: str
+    urgent: bool
 
 
 class NoticeIn(Schema):
@@ -312,6 +313,7 @@ class NoticeIn(Schema):
     starts_at: dt.datetime | None = Field(None, description="events: when they start")
     expires_on: dt.date | None = Field(None, description="shown until (30 days if empty)")
     contact: Text(200) | None = None  # type: ignore[valid-type]
+    urgent: bool = Field(False, description="calls for help: alert every member at once")
 
 
 def _notice_out(notice: Notice) -> dict[str, Any]:
@@ -356,6 +358,33 @@ def post_notice(request: HttpRequest, slug: str, payload: NoticeIn) -> tuple[int
         values=payload.dict(exclude_none=True, exclude={"organization"}),
     )
     return 201, _notice_out(notice)
+
+
+class NoticeChangeIn(Schema):
+    """The fields to change; those left out stay as they are."""
+
+    kind: Literal[tuple(Notice.Kind.values)] | None = None  # type: ignore[valid-type]
+    title: Text(SHORT_TEXT) | None = None  # type: ignore[valid-type]
+    body: Text(LONG_TEXT) | None = None  # type: ignore[valid-type]
+    place: Text(200) | None = None  # type: ignore[valid-type]
+    latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
+    longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
+    needed_by: dt.date | None = None
+    starts_at: dt.datetime | None = None
+    expires_on: dt.date | None = None
+    contact: Text(200) | None = None  # type: ignore[valid-type]
+
+
+@router.patch(
+    "/notices/{pk}",
+    auth=WRITE_AUTH,
+    response=NoticeOut,
+    summary="Change a notice (the people of the organisation that posted it)",
+)
+def change_notice(request: HttpRequest, pk: int, payload: NoticeChangeIn) -> Any:
+    notice = get_object_or_404(Notice.objects.select_related("organization", "network"), pk=pk)
+    values = payload.dict(exclude_unset=True)
+    return _notice_out(services.notice_update(actor=request.user, notice=notice, values=values))
 
 
 @router.post(

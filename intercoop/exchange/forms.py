@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from intercoop.core.bounds import LONG_TEXT, SHORT_TEXT, OutOfBounds, check_currency
 from intercoop.core.money import MoneyError, major_units, minor_units
 from intercoop.core.taxonomy import CATEGORIES, CHALLENGES
+from intercoop.core.widgets import DateInput, DateTimeInput
 from intercoop.directory.models import Network
 from intercoop.exchange.fields import MAX_RADIUS_KM, MAX_TAG, MAX_TAGS, TEXT_LENGTHS
 from intercoop.exchange.models import Deal, ExchangeItem, Notice
@@ -132,17 +133,18 @@ class NoticeForm(forms.ModelForm):
     class Meta:
         model = Notice
         fields = ["kind", "title", "body", "place", "needed_by", "starts_at", "expires_on",
-                  "contact"]  # fmt: skip
+                  "contact", "urgent"]  # fmt: skip
         widgets = {
             "body": forms.Textarea(attrs={"rows": 4}),
-            "needed_by": forms.DateInput(attrs={"type": "date"}),
-            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
-            "expires_on": forms.DateInput(attrs={"type": "date"}),
+            "needed_by": DateInput(),
+            "starts_at": DateTimeInput(),
+            "expires_on": DateInput(),
         }
         help_texts = {
             "needed_by": _("Calls for help"),
             "starts_at": _("Events"),
             "expires_on": _("Taken off the board after this day (30 days if empty)"),
+            "urgent": _("Calls for help: alert the people of every member organisation at once"),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -162,7 +164,7 @@ class DealForm(forms.ModelForm):
                   "valid_until"]  # fmt: skip
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
-            "valid_until": forms.DateInput(attrs={"type": "date"}),
+            "valid_until": DateInput(),
         }
 
     def __init__(self, *args: Any, networks: Any = None, **kwargs: Any) -> None:
@@ -170,6 +172,7 @@ class DealForm(forms.ModelForm):
         self.fields["network"].queryset = (  # type: ignore[attr-defined]
             networks if networks is not None else Network.objects
         )
+        self.fields["network"].label = _("Network")
         self.fields["network"].help_text = _("For a network's members")
 
     def _post_clean(self) -> None:

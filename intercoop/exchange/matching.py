@@ -1,7 +1,9 @@
 """Matchmaking, pure: no Django. Business matches pair a need with offers (category, text
 similarity, distance within the offer's service area, co-operative preference); peer
 matches pair organisations facing the same challenges with similar structure and size.
-Each match carries a plain explanation.
+Each match carries a plain explanation: reasons made of message templates marked for
+translation and their values, which `explain` words in any language (the web layer passes
+its gettext; here they read in English).
 
 Text similarity is TF-IDF cosine over an inverted index held in NumPy arrays, so a query
 touches only the offers that share a word with it."""
@@ -9,7 +11,7 @@ touches only the offers that share a word with it."""
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,6 +25,47 @@ STOPWORDS = frozenset(
      "con", "por", "un", "una", "le", "les", "des", "du", "et", "pour", "avec", "sur"]
 )  # fmt: skip
 WEIGHTS = {"text": 0.45, "category": 0.30, "distance": 0.15, "cooperative": 0.10}
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for translation (makemessages knows the name) and returns it as
+    is: this module imports no Django; `explain` translates when the words are shown."""
+    return message
+
+
+Value = str | int | tuple[str, ...]  # a tuple is a list of items, worded "a, b and c"
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason for a match: an English message with %(name)s placeholders, and values."""
+
+    message: str
+    values: Mapping[str, Value] = field(default_factory=dict)
+
+
+def explain(
+    reasons: Iterable[Reason],
+    translate: Callable[[str], str] = lambda message: message,
+    number: Callable[[int], str] = str,
+) -> str:
+    """The reasons as one sentence, worded by `translate` (gettext) with numbers written
+    by `number` (the locale's format)."""
+
+    def word(value: Value) -> str:
+        if isinstance(value, tuple):
+            items = list(value)
+            if len(items) == 1:
+                return items[0]
+            return translate(gettext_noop("%(items)s and %(last)s")) % {
+                "items": ", ".join(items[:-1]),
+                "last": items[-1],
+            }
+        return number(value) if isinstance(value, int) else value
+
+    return "; ".join(
+        translate(r.message) % {k: word(v) for k, v in r.values.items()} for r in reasons
+    )
 
 
 def tokens(text: str) -> list[str]:
@@ -55,7 +98,7 @@ class Match:
     score: float
     explanation: str
     offer: int | None = None
-    reasons: tuple[str, ...] = field(default=())
+    reasons: tuple[Reason, ...] = field(default=())
 
 
 class OfferIndex:
@@ -176,13 +219,19 @@ def _score(
     offered: set[str],
 ) -> Match | None:
     """The match of one offer with its explanation (the same score as _vector_scores)."""
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     category = 1.0 if offer.category == need.category else 0.0
     if category:
-        reasons.append(f"same category ({labels.get(offer.category, offer.category)})")
+        reasons.append(
+            Reason(
+                gettext_noop("same category (%(category)s)"),
+                {"category": labels.get(offer.category, offer.category)},
+            )
+        )
     shared = [t for t in sorted(query, key=lambda t: -query[t]) if t in offered][:3]
     if shared:
-        reasons.append("both mention " + ", ".join(f"“{t}”" for t in shared))
+        terms = ", ".join(f"“{t}”" for t in shared)
+        reasons.append(Reason(gettext_noop("both mention %(terms)s"), {"terms": terms}))
     distance_factor = 0.5  # unknown
     if offer.location and need.location:
         km = distance_km(offer.location, need.location)
@@ -190,15 +239,24 @@ def _score(
             return None  # outside the offer's service area
         limit = offer.radius_km or 100.0
         distance_factor = max(0.0, 1 - km / (2 * limit))
+        if offer.radius_km:
+            reasons.append(
+                Reason(
+                    gettext_noop("%(km)s km apart, within its %(radius)s km service area"),
+                    {"km": round(km), "radius": round(offer.radius_km)},
+                )
+            )
+        else:
+            reasons.append(Reason(gettext_noop("%(km)s km apart"), {"km": round(km)}))
+    if offer.cooperative and offer.coop_discount:
         reasons.append(
-            f"{km:.0f} km apart"
-            + (f", within its {offer.radius_km:.0f} km service area" if offer.radius_km else "")
+            Reason(
+                gettext_noop("a co-op offering %(discount)s%% to co-ops"),
+                {"discount": offer.coop_discount},
+            )
         )
-    if offer.cooperative:
-        reasons.append(
-            "a co-op"
-            + (f" offering {offer.coop_discount}% to co-ops" if offer.coop_discount else "")
-        )
+    elif offer.cooperative:
+        reasons.append(Reason(gettext_noop("a co-op")))
     if not category and text == 0:
         return None
     score = (
@@ -210,7 +268,7 @@ def _score(
     return Match(
         offer.organization,
         round(score, 4),
-        "; ".join(reasons),
+        explain(reasons),
         offer=offer.id,
         reasons=tuple(reasons),
     )
@@ -238,28 +296,39 @@ def peer_matches(
         if not shared:
             continue
         union = me.challenges | other.challenges
-        reasons = ["both work on " + _and([labels.get(c, c) for c in shared])]
+        reasons = [
+            Reason(
+                gettext_noop("both work on %(challenges)s"),
+                {"challenges": tuple(labels.get(c, c) for c in shared)},
+            )
+        ]
         score = 0.6 * len(shared) / len(union)
         if me.structure and me.structure == other.structure:
             score += 0.2
-            reasons.append(f"both are {labels.get(me.structure, me.structure)}")
+            reasons.append(
+                Reason(
+                    gettext_noop("both are %(structure)s"),
+                    {"structure": labels.get(me.structure, me.structure)},
+                )
+            )
         if me.members and other.members:
             ratio = min(me.members, other.members) / max(me.members, other.members)
             score += 0.1 * ratio
             if ratio >= 0.5:
-                reasons.append(f"similar size ({me.members} and {other.members} members)")
+                reasons.append(
+                    Reason(
+                        gettext_noop("similar size (%(mine)s and %(theirs)s members)"),
+                        {"mine": me.members, "theirs": other.members},
+                    )
+                )
         if me.location and other.location:
             km = distance_km(me.location, other.location)
             score += 0.1 * max(0.0, 1 - km / 200)
-            reasons.append(f"{km:.0f} km apart")
+            reasons.append(Reason(gettext_noop("%(km)s km apart"), {"km": round(km)}))
         found.append(
-            Match(other.organization, round(score, 4), "; ".join(reasons), reasons=tuple(reasons))
+            Match(other.organization, round(score, 4), explain(reasons), reasons=tuple(reasons))
         )
     return sorted(found, key=lambda m: (-m.score, m.organization))[:limit]
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def precision_at(k: int, ranked: Sequence[str], relevant: set[str]) -> float:

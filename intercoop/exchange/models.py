@@ -169,6 +169,8 @@ class Notice(models.Model):
     expires_on = models.DateField(_("shown until"))
     contact = models.CharField(_("contact"), max_length=200, blank=True)
     withdrawn = models.BooleanField(_("withdrawn"), default=False)
+    # calls for help: urgent ones alert the admins of every member organisation at once
+    urgent = models.BooleanField(_("urgent"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

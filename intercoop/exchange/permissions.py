@@ -75,6 +75,12 @@ def can_withdraw_notice(user: AnyUser, notice: Notice) -> bool:
     )
 
 
+def can_edit_notice(user: AnyUser, notice: Notice) -> bool:
+    """Change a notice: the people who speak for the organisation that posted it (the
+    board's coordinators take notices off, they do not rewrite them)."""
+    return is_signed_in(user) and can_act_for(user, notice.organization)
+
+
 def can_manage_deals(user: AnyUser, organization: Organization) -> bool:
     """Offer and withdraw an organisation's member deals."""
     return is_signed_in(user) and can_act_for(user, organization)

@@ -1,11 +1,13 @@
 """Reads of the exchange: matches, the catalogue, introductions, notice boards and
 member deals."""
 
+import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from intercoop.core.taxonomy import CATEGORIES, CHALLENGES
@@ -17,6 +19,14 @@ from intercoop.exchange.cards import Card
 from intercoop.exchange.models import Deal, ExchangeItem, Introduction, Notice
 
 _index_cache: dict[str, Any] = {}
+
+
+def _in_words(matches: list[matching.Match]) -> list[matching.Match]:
+    """Matches explained in the active language, numbers in its format."""
+    return [
+        dataclasses.replace(m, explanation=matching.explain(m.reasons, _, number_format))
+        for m in matches
+    ]
 
 
 def _location(o: Organization | dict[str, Any]) -> tuple[float, float] | None:
@@ -75,7 +85,9 @@ def business_matches_for(*, organization: Organization, limit: int = 10) -> list
         )
     ]
     labels = {code: str(label) for code, label in CATEGORIES.items()}
-    return matching.business_matches(offer_index(), needs, limit=limit, category_labels=labels)
+    return _in_words(
+        matching.business_matches(offer_index(), needs, limit=limit, category_labels=labels)
+    )
 
 
 def peer_matches_for(*, organization: Organization, limit: int = 10) -> list[matching.Match]:
@@ -102,7 +114,7 @@ def peer_matches_for(*, organization: Organization, limit: int = 10) -> list[mat
         )
         for o in others
     ]
-    return matching.peer_matches(me, peers, limit=limit, labels=labels)
+    return _in_words(matching.peer_matches(me, peers, limit=limit, labels=labels))
 
 
 def organization_items(*, organization: Organization) -> dict[str, list[ExchangeItem]]:

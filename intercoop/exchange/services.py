@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from intercoop.core.audit import audit_record, system_actor
 from intercoop.core.bounds import (
@@ -28,6 +29,7 @@ from intercoop.core.permissions import require
 from intercoop.core.services import notify
 from intercoop.directory.models import Network, NetworkMembership, Organization, OrganizationRole
 from intercoop.directory.permissions import can_act_for
+from intercoop.directory.selectors import member_speakers
 from intercoop.exchange import cards, lock_objects, permissions, selectors
 from intercoop.exchange.fields import FIELDS, clean_exchange_item
 from intercoop.exchange.models import Block, Deal, ExchangeItem, Introduction, Notice, Redemption
@@ -38,7 +40,7 @@ Actor = Any  # a User, or system_actor() for the CLI, the demo and tasks
 NOTICE_HORIZON_DAYS = 366  # a notice, its call for help or its event: within a year
 NOTICE_TEXTS = {"title": SHORT_TEXT, "body": LONG_TEXT, "place": 200, "contact": 200}
 NOTICE_FIELDS = {*NOTICE_TEXTS, "kind", "latitude", "longitude", "needed_by", "starts_at",
-                 "expires_on"}  # fmt: skip
+                 "expires_on", "urgent"}  # fmt: skip
 DEAL_TEXTS = {"title": SHORT_TEXT, "description": LONG_TEXT}
 APPROVED = Organization.Approval.APPROVED
 
@@ -203,9 +205,11 @@ def introduction_request(
     )
     notify(
         users=_speakers(recipient),
-        subject=_("%(name)s would like to meet you") % {"name": requester.name},
+        subject=gettext_lazy("%(name)s would like to meet you"),
+        params={"name": requester.name},
         body=message,
         link=("exchange:introduction", [introduction.pk]),
+        kind="introductions",
     )
     return introduction
 
@@ -238,13 +242,13 @@ def introduction_answer(*, actor: Actor, introduction: Introduction, accept: boo
     notify(
         users=_speakers(requester),
         subject=(
-            _("%(name)s accepted your request: you can now contact each other")
+            gettext_lazy("%(name)s accepted your request: you can now contact each other")
             if accept
-            else _("%(name)s declined your request")
-        )
-        % {"name": recipient.name},
-        body="",
+            else gettext_lazy("%(name)s declined your request")
+        ),
+        params={"name": recipient.name},
         link=("exchange:introduction", [introduction.pk]),
+        kind="introductions",
     )
     return introduction
 
@@ -428,6 +432,9 @@ def notice_post(
     values = dict(values)
     today = timezone.localdate()
     errors = _check_notice(values, today=today)
+    values["urgent"] = bool(values.get("urgent"))
+    if values["urgent"] and values.get("kind") != Notice.Kind.HELP:
+        errors["urgent"] = _("only a call for help is urgent")
     if errors:
         raise InvalidValues(errors)
     if not values.get("expires_on"):
@@ -451,7 +458,59 @@ def notice_post(
         organizations=[organization],
         network=network,
     )
+    if notice.urgent:
+        # the bat signal: every member organisation's people, at once
+        notify(
+            users=member_speakers(network),
+            subject=gettext_lazy("Urgent call for help from %(org)s: %(title)s"),
+            body=notice.body,
+            params={"org": organization.name, "title": notice.title},
+            link=("exchange:notice", [notice.pk]),
+            kind="notices",
+            urgent=True,
+        )
     return notice
+
+
+NOTICE_EDITABLE = NOTICE_FIELDS - {"urgent"}
+
+
+@transaction.atomic
+def notice_update(*, actor: Actor, notice: Notice, values: Mapping[str, Any]) -> Notice:
+    """Change a notice on the board (the fields given; the others stay), by the people
+    who speak for its poster, until it is withdrawn. Whether it is urgent stays as posted:
+    the alert went out once."""
+    require(
+        permissions.can_edit_notice(actor, notice),
+        _("Only the people of the organisation that posted a notice change it"),
+    )
+    fresh = Notice.objects.select_for_update(of=("self",)).get(pk=notice.pk)
+    if fresh.withdrawn:
+        raise DomainError(_("A withdrawn notice is not changed"))
+    merged = {field: getattr(fresh, field) for field in NOTICE_EDITABLE} | dict(values)
+    errors = _check_notice(merged, today=timezone.localdate())
+    if "urgent" in values:
+        errors["urgent"] = _("stays as posted")
+    if fresh.urgent and merged.get("kind") != Notice.Kind.HELP and "kind" not in errors:
+        errors["kind"] = _("an urgent notice stays a call for help")
+    if errors:
+        raise InvalidValues(errors)
+    for field in NOTICE_EDITABLE:
+        setattr(fresh, field, merged.get(field))
+    if not fresh.expires_on:
+        fresh.expires_on = fresh.needed_by or (
+            fresh.starts_at.date() if fresh.starts_at else notice.expires_on
+        )
+    fresh.save(update_fields=sorted(NOTICE_EDITABLE))
+    audit_record(
+        actor=actor,
+        action="notice.update",
+        target=fresh,
+        summary=f"{fresh.kind} “{fresh.title}” ({', '.join(sorted(values)) or '-'})",
+        organizations=[fresh.organization_id],
+        network=fresh.network_id,
+    )
+    return fresh
 
 
 @transaction.atomic

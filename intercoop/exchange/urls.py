@@ -28,6 +28,7 @@ urlpatterns = [
     ),
     path("notices/<int:pk>/", views.notice_detail, name="notice"),
     path("notices/<int:pk>/withdraw/", views.notice_withdraw, name="notice_withdraw"),
+    path("notices/<int:pk>/edit/", views.notice_edit, name="notice_edit"),
     path("deals/", views.deal_list, name="deals"),
     path("deals/<int:pk>/withdraw/", views.deal_withdraw, name="deal_withdraw"),
     path("orgs/<slug:slug>/deals/", views.organization_deals, name="organization_deals"),

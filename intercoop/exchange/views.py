@@ -248,6 +248,12 @@ def introduction_answer(request: HttpRequest, pk: int, action: str) -> HttpRespo
             services.introduction_answer(
                 actor=actor, introduction=introduction, accept=action == "accept"
             )
+            messages.success(
+                request,
+                _("Accepted: each side now sees the other's contact.")
+                if action == "accept"
+                else _("Declined."),
+            )
         else:
             raise Http404
     except DomainError as error:
@@ -321,7 +327,36 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "exchange/notice.html",
-        {"notice": notice, "may_act": may_act, "expired": notice.expires_on < timezone.localdate()},
+        {
+            "notice": notice,
+            "may_act": may_act,
+            "expired": notice.expires_on < timezone.localdate(),
+            "may_edit": exchange_permissions.can_edit_notice(request.user, notice),
+        },
+    )
+
+
+@login_required
+def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The poster's people change a notice (whether it is urgent stays as posted)."""
+    notice = get_object_or_404(Notice.objects.select_related("organization", "network"), pk=pk)
+    if notice.withdrawn or not exchange_permissions.can_edit_notice(request.user, notice):
+        raise Http404
+    form = NoticeForm(request.POST or None, instance=notice)
+    del form.fields["urgent"]
+    if request.method == "POST" and form.is_valid():
+        values = {k: (None if v == "" else v) for k, v in form.cleaned_data.items()}
+        try:
+            services.notice_update(actor=authenticated_user(request), notice=notice, values=values)
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("The notice is saved."))
+            return redirect("exchange:notice", pk=notice.pk)
+    return render(
+        request,
+        "exchange/notice_form.html",
+        {"network": notice.network, "form": form, "notice": notice},
     )
 
 

@@ -32,6 +32,28 @@ OUTCOMES = (
 # apexes, co-operative groups.
 SHARED_INSTITUTIONS = frozenset({"OS110", "OS180", "OS190", "OS200", "OS210", "OS240"})
 SIZE_BANDS = ((10, "under 10"), (50, "10–49"), (250, "50–249"), (math.inf, "250 or more"))
+# The formula of each principle's indicators, in English, marked for translation (the
+# page translates them; the stored indicators keep the English text).
+FORMULAS = {
+    "institutionalisation": gettext_noop(
+        "share of ties by formality = ties of that formality / all ties that count"
+    ),
+    "diversity": gettext_noop(
+        "Shannon H = −Σ p·ln p; Simpson D = 1 − Σ p², p = share of each category"
+    ),
+    "intergenerational": gettext_noop(
+        "members that are secondary co-ops or federations; shared-service and "
+        "incubation ties; spread of members' ages in years"
+    ),
+    "self_reliance": gettext_noop(
+        "known annual supply value between members / known supply value of "
+        "members with anyone (one currency, the commonest)"
+    ),
+    "embeddedness": gettext_noop(
+        "ties with a non-co-op ally / all members' ties; distinct localities; "
+        "farthest member from the members' centre"
+    ),
+}
 AGE_BANDS = (
     (5, "under 5 years"),
     (15, "5–14 years"),
@@ -144,14 +166,14 @@ def indicators(
             if total_ties
             else 0.0,
             "joint_institutions": formality.get("joint_institution", 0),
-            "formula": "share of ties by formality = ties of that formality / all ties that count",
+            "formula": FORMULAS["institutionalisation"],
         },
         "diversity": {
             "structure": _diversity([m.structure for m in members]),
             "sector": _diversity([m.activity for m in members]),
             "size": _diversity([_band(m.members, SIZE_BANDS) for m in members]),
             "age": _diversity([_band(a, AGE_BANDS) for a in ages]),
-            "formula": "Shannon H = −Σ p·ln p; Simpson D = 1 − Σ p², p = share of each category",
+            "formula": FORMULAS["diversity"],
         },
         "intergenerational": {
             "shared_institutions": sum(1 for m in members if m.structure in SHARED_INSTITUTIONS),
@@ -160,16 +182,14 @@ def indicators(
             "age_youngest": round(ages[0], 1) if ages else None,
             "age_oldest": round(ages[-1], 1) if ages else None,
             "age_interquartile": [quartile(0.25), quartile(0.75)],
-            "formula": "members that are secondary co-ops or federations; shared-service and "
-            "incubation ties; spread of members' ages in years",
+            "formula": FORMULAS["intergenerational"],
         },
         "self_reliance": {
             "currency": currency,
             "inside": inside,
             "outside": outside,
             "share_inside": round(inside / (inside + outside), 4) if inside + outside else None,
-            "formula": "known annual supply value between members / known supply value of "
-            "members with anyone (one currency, the commonest)",
+            "formula": FORMULAS["self_reliance"],
         },
         "embeddedness": {
             "ally_ties": len(allies_ties),
@@ -181,8 +201,7 @@ def indicators(
             "members_outside_ties": len(
                 {e for t in outside_ties for e in (t.source, t.target) if e in ids}
             ),
-            "formula": "ties with a non-co-op ally / all members' ties; distinct localities; "
-            "farthest member from the members' centre",
+            "formula": FORMULAS["embeddedness"],
         },
     }
 

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from intercoop.core.bounds import LONG_TEXT, SHORT_TEXT
 from intercoop.core.money import MoneyError, minor_units
+from intercoop.core.widgets import DateInput
+from intercoop.directory.widgets import OrganizationPicker
 from intercoop.network.models import Relationship
 
 
@@ -39,8 +41,9 @@ class RelationshipForm(forms.Form):
 
     other = forms.CharField(
         label=_("The other organisation"),
-        help_text=_("Its slug, identifier or exact name"),
+        help_text=_("Type its name or town and choose it, or type its slug or exact name"),
         max_length=SHORT_TEXT,
+        widget=OrganizationPicker(),
     )
     direction = forms.ChoiceField(
         label=_("Direction"),
@@ -49,12 +52,8 @@ class RelationshipForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Type"), choices=Relationship.Kind.choices)
     formality = forms.ChoiceField(label=_("Formality"), choices=Relationship.Formality.choices)
-    started_on = forms.DateField(
-        label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    ended_on = forms.DateField(
-        label=_("End"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    started_on = forms.DateField(label=_("Start"), required=False, widget=DateInput())
+    ended_on = forms.DateField(label=_("End"), required=False, widget=DateInput())
     annual_value = MajorUnitsField(label=_("Annual value"), required=False)
     currency = forms.CharField(label=_("Currency"), required=False, max_length=3)
     visibility = forms.ChoiceField(
@@ -117,7 +116,7 @@ class AssessmentForm(forms.Form):
     """The coordinator's self-assessment: a score and evidence per principle, evidence per
     outcome. The indicators are computed by the service."""
 
-    as_of = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(label=_("As of"), widget=DateInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from intercoop.core.audit import audit_record
 from intercoop.core.bounds import (
@@ -23,9 +24,11 @@ from intercoop.core.bounds import (
     parse_whole,
 )
 from intercoop.core.errors import DomainError, InvalidValues
-from intercoop.core.money import major_units
+from intercoop.core.money import format_money
 from intercoop.core.permissions import recorded_user, require
+from intercoop.core.services import notify
 from intercoop.directory.models import Network, Organization
+from intercoop.directory.selectors import member_speakers
 from intercoop.network import assessment, engine, selectors
 from intercoop.network.fields import clean_relationship
 from intercoop.network.lock_objects import relationship_lock
@@ -57,7 +60,7 @@ class RelationshipInvalid(InvalidValues):
 def _tie_summary(tie: Relationship) -> str:
     text = f"{tie.source.name} → {tie.target.name} ({tie.kind}, {tie.formality})"
     if tie.annual_value is not None:
-        text += f", {major_units(tie.annual_value, tie.currency)} {tie.currency} a year"
+        text += f", {format_money(tie.annual_value, tie.currency)} a year"
     return text
 
 
@@ -387,7 +390,46 @@ def assessment_create(
             % {"network": network.name, "date": as_of.isoformat()},
             network=network,
         )
+        notify(
+            users=member_speakers(network),
+            subject=gettext_lazy("A new assessment of %(network)s, as of %(date)s"),
+            params={"network": network.name, "date": as_of.isoformat()},
+            link=("network:assessment", [network.slug, created.pk]),
+            kind="assessments",
+        )
     return created
+
+
+def assessment_update(
+    *,
+    actor: Actor,
+    assessment: Assessment,
+    ratings: Mapping[str, Mapping[str, Any]],
+    outcomes: Mapping[str, str],
+) -> Assessment:
+    """Change the coordinator's part of an assessment: the scores (1–5) and evidence of
+    each principle and outcome. Its date and the indicators computed then are kept as
+    they were, so that the trend between assessments stays true."""
+    require(
+        can_assess_network(actor, assessment.network),
+        _("Only the network's coordinators may assess it"),
+    )
+    clean_ratings, clean_outcomes, errors = _clean_assessment(ratings, outcomes)
+    if errors:
+        raise InvalidValues(errors)
+    with transaction.atomic():
+        fresh = Assessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
+        fresh.ratings, fresh.outcomes = clean_ratings, clean_outcomes
+        fresh.save(update_fields=["ratings", "outcomes"])
+        audit_record(
+            actor=actor,
+            action="assessment.update",
+            target=fresh,
+            summary=_("self-assessment of %(network)s as of %(date)s changed")
+            % {"network": fresh.network.name, "date": fresh.as_of.isoformat()},
+            network=fresh.network_id,
+        )
+    return fresh
 
 
 def clean_baseline(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:

@@ -18,6 +18,11 @@ urlpatterns = [
         views.assessment_report,
         name="assessment",
     ),
+    path(
+        "networks/<slug:slug>/assessments/<int:pk>/edit/",
+        views.assessment_edit,
+        name="assessment_edit",
+    ),
     path("orgs/<slug:slug>/graph/", views.organization_graph, name="organization_graph"),
     path(
         "orgs/<slug:slug>/relationships/",

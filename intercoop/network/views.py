@@ -14,7 +14,7 @@ from intercoop.core.bounds import SHORT_TEXT
 from intercoop.core.csvfiles import upload_bytes
 from intercoop.core.errors import DomainError, ImportFailed
 from intercoop.core.forms import add_domain_errors, id_param
-from intercoop.core.money import major_units
+from intercoop.core.money import format_money
 from intercoop.directory import permissions, vocab
 from intercoop.directory.fields import FieldError
 from intercoop.directory.models import Organization
@@ -33,9 +33,26 @@ from intercoop.network.forms import (
 from intercoop.network.models import Assessment, Relationship
 
 
+def _metric_labels() -> dict[str, str]:
+    """Each node metric's name for people, in the request's language."""
+    return {
+        "degree": _("Ties"),
+        "in_degree": _("Ties in"),
+        "out_degree": _("Ties out"),
+        "betweenness": _("Betweenness"),
+        "closeness": _("Closeness"),
+        "pagerank": _("PageRank"),
+        "coreness": _("Coreness"),
+        "clustering": _("Clustering"),
+        "community": _("Community"),
+        "articulation_point": _("Single point of failure"),
+    }
+
+
 def _graph_labels() -> dict[str, Any]:
     """The graph page's words for its script, in the request's language."""
     return {
+        "metrics": _metric_labels(),
         "kinds": dict(Relationship.Kind.choices),
         "formalities": dict(Relationship.Formality.choices),
         "structures": dict(vocab.choices("organisational_structure")),
@@ -72,7 +89,11 @@ def _graph_page(
             "formalities": Relationship.Formality.choices,
             "activities": vocab.choices("activity"),
             "structures": vocab.choices("organisational_structure"),
-            "metrics": [m for m in NODE_METRICS if m not in {"community", "articulation_point"}],
+            "metrics": [
+                (m, _metric_labels()[m])
+                for m in NODE_METRICS
+                if m not in {"community", "articulation_point"}
+            ],
             "labels": _graph_labels(),
         },
     )
@@ -156,6 +177,7 @@ def relationship_decide(request: HttpRequest, pk: int, action: str) -> HttpRespo
     try:
         if action == "confirm":
             services.relationship_confirm(actor=request.user, relationship=tie, by=side)
+            done = _("Confirmed: the tie counts in the network's graph.")
         elif action == "dispute":
             services.relationship_dispute(
                 actor=request.user,
@@ -163,12 +185,14 @@ def relationship_decide(request: HttpRequest, pk: int, action: str) -> HttpRespo
                 by=side,
                 reason=request.POST.get("reason", ""),
             )
+            done = _("Disputed: the tie no longer counts until it is confirmed.")
         else:
             services.relationship_withdraw(actor=request.user, relationship=tie)
+            done = _("Withdrawn.")
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Saved."))
+        messages.success(request, done)
     return redirect("network:organization", slug=side.slug)
 
 
@@ -193,6 +217,7 @@ def assessment_list(request: HttpRequest, slug: str) -> HttpResponse:
         except DomainError as error:
             add_domain_errors(form, error)
         else:
+            messages.success(request, _("The assessment is computed and kept."))
             return redirect("network:assessment", slug=network.slug, pk=created.pk)
     return render(
         request,
@@ -206,14 +231,29 @@ def assessment_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _part_labels() -> dict[str, str]:
+    """The words for the parts of an indicator made of several figures."""
+    return {
+        "shannon": _("Shannon H"),
+        "simpson": _("Simpson D"),
+        "categories": _("categories"),
+        "known": _("known"),
+        **{str(k): str(label) for k, label in Relationship.Formality.choices},
+    }
+
+
 def _readable(principle: str, values: dict[str, Any]) -> list[tuple[Any, Any]]:
-    """(label, value) for each indicator; money in major units with its currency."""
+    """(label, value) for each indicator, in the request's language: the parts of a
+    composite indicator named too, money formatted with its currency."""
+    parts = _part_labels()
     rows = []
     for key, value in values.items():
         if key == "formula":
             continue
         if principle == "self_reliance" and key in {"inside", "outside"} and values["currency"]:
-            value = f"{major_units(value, values['currency']):,} {values['currency']}"
+            value = format_money(value, values["currency"])
+        if isinstance(value, dict):
+            value = {parts.get(k, k): v for k, v in value.items() if k != "counts"}
         rows.append((INDICATOR_LABELS.get(key, key), value))
     return rows
 
@@ -226,7 +266,7 @@ def _principles(item: Assessment) -> list[dict[str, Any]]:
             "title": title,
             "help": help_text,
             "indicators": _readable(key, item.indicators.get(key, {})),
-            "formula": item.indicators.get(key, {}).get("formula", ""),
+            "formula": _(assessment.FORMULAS[key]) if key in assessment.FORMULAS else "",
             "rating": item.ratings.get(key, {}),
             "notes": [(kind, _(text)) for kind, text in notes.get(key, [])],
         }
@@ -246,7 +286,39 @@ def assessment_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "principles": _principles(item),
             "outcomes": [(OUTCOME_LABELS[k], item.outcomes.get(k, "")) for k in OUTCOME_LABELS],
             "others": network.assessments.exclude(pk=item.pk),
+            "can_assess": network_permissions.can_assess_network(request.user, network),
         },
+    )
+
+
+@login_required
+def assessment_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The coordinators change the self-assessment of a kept assessment."""
+    network = _assessments_network(request, slug)
+    item = get_object_or_404(Assessment, network=network, pk=pk)
+    if not network_permissions.can_assess_network(request.user, network):
+        raise Http404
+    initial = {f"outcome_{k}": v for k, v in item.outcomes.items()}
+    for principle, rating in item.ratings.items():
+        initial[f"{principle}_score"] = rating.get("score") or ""
+        initial[f"{principle}_evidence"] = rating.get("evidence", "")
+    form = AssessmentForm(request.POST or None, initial=initial)
+    del form.fields["as_of"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_update(
+                actor=request.user, assessment=item, ratings=form.ratings(),
+                outcomes=form.outcomes(),
+            )  # fmt: skip
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("The self-assessment is saved."))
+            return redirect("network:assessment", slug=network.slug, pk=item.pk)
+    return render(
+        request,
+        "network/assessment_edit.html",
+        {"network": network, "assessment": item, "form": form},
     )
 
 

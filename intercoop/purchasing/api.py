@@ -220,6 +220,23 @@ class OrderRowOut(Schema):
     placed_at: dt.datetime
 
 
+class OrderLineIn(Schema):
+    article: Annotated[int, Field(ge=1, le=2**63 - 1)]
+    quantity: UnitsIn
+    tolerance: UnitsIn = Decimal(0)
+
+
+class OrderSetIn(Schema):
+    member: Slug  # type: ignore[valid-type]
+    lines: Annotated[list[OrderLineIn], Field(max_length=MAX_ARTICLES)]
+
+
+class OrderLineOut(Schema):
+    article: int
+    quantity: Decimal
+    tolerance: Decimal
+
+
 class CommitmentIn(Schema):
     member: Slug  # type: ignore[valid-type]
     volume: UnitsIn
@@ -270,6 +287,25 @@ def set_order(request: HttpRequest, pk: int, payload: OrderIn) -> Any:
         actor=request.user, article=article, member=member,
         quantity=payload.quantity, tolerance=payload.tolerance,
     )  # fmt: skip
+
+
+@router.put(
+    "/rounds/{pk}/order",
+    auth=WRITE_AUTH,
+    response={200: list[OrderLineOut], 400: Error, 401: Error, 403: Error, 404: Error},
+    summary="Set a member's whole order of a goods round at once (all lines or none)",
+)
+def set_whole_order(request: HttpRequest, pk: int, payload: OrderSetIn) -> Any:
+    round = _visible_round(request, pk)
+    member = _member(round, payload.member)
+    services.order_set_many(
+        actor=request.user, round=round, member=member,
+        lines={line.article: (line.quantity, line.tolerance) for line in payload.lines},
+    )  # fmt: skip
+    return [
+        {"article": line.article.pk, "quantity": line.quantity, "tolerance": line.tolerance}
+        for line in selectors.order_lines(round=round, member=member)
+    ]
 
 
 @router.post(

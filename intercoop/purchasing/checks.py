@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from intercoop.core.bounds import (
@@ -67,7 +68,9 @@ def check_number(value: Any, *, field: str, high: int, whole: bool = False) -> D
         raise OutOfBounds(_("is not negative"), field=field)
     if number > high:
         raise OutOfBounds(
-            _("must be a number between 0 and %(high)s") % {"high": f"{high:,}"}, field=field
+            _("must be a number between 0 and %(high)s")
+            % {"high": number_format(high, force_grouping=True)},
+            field=field,
         )
     if whole and number != number.to_integral_value():
         raise OutOfBounds(_("is a whole number of units"), field=field)
@@ -170,7 +173,8 @@ def article_values(n: int, article: Mapping[str, Any], errors: Errors) -> dict[s
     elif not 1 <= case_size <= MAX_CASE_SIZE:
         errors.add(
             prefix + "case_size",
-            _("is from 1 to %(high)s") % {"high": f"{MAX_CASE_SIZE:,}"},
+            _("is from 1 to %(high)s")
+            % {"high": number_format(MAX_CASE_SIZE, force_grouping=True)},
         )
     return {
         "name": article_text(errors, article, prefix + "name", "name", SHORT_TEXT, required=True),

@@ -10,6 +10,7 @@ from intercoop.core.bounds import LONG_TEXT, MAX_MONEY, SHORT_TEXT
 from intercoop.core.errors import DomainError
 from intercoop.core.money import unit_price
 from intercoop.core.taxonomy import CATEGORIES
+from intercoop.core.widgets import DateInput
 from intercoop.purchasing.models import (
     MAX_ARTICLES,
     MAX_TIERS,
@@ -50,7 +51,7 @@ class RoundForm(forms.ModelForm):
         model = Round
         fields = ["title", "kind", "category", "currency", "volume_unit", "strategy",
                   "transport_split", "closes_on", "description"]  # fmt: skip
-        widgets = {"closes_on": forms.DateInput(attrs={"type": "date"}),
+        widgets = {"closes_on": DateInput(),
                    "description": forms.Textarea(attrs={"rows": 2})}  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -115,16 +116,12 @@ class BidForm(forms.Form):
 
 class AwardForm(forms.Form):
     bid = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
-    starts_on = forms.DateField(
-        label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Ends on"), widget=DateInput())
 
 
 class BillForm(forms.Form):
-    period_end = forms.DateField(
-        label=_("Period ending"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    period_end = forms.DateField(label=_("Period ending"), widget=DateInput())
     volume = _units(_("Volume billed"))
     amount = _major(_("Amount billed"))
 
@@ -137,9 +134,20 @@ class PatronageForm(forms.Form):
         label=_("Paid in cash (%)"), min_value=0, max_value=100,
         help_text=_("The rest is retained in members' capital accounts"),
     )  # fmt: skip
-    period_start = forms.DateField(
-        label=_("Purchases from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    period_end = forms.DateField(
-        label=_("Purchases to"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    period_start = forms.DateField(label=_("Purchases from"), widget=DateInput())
+    period_end = forms.DateField(label=_("Purchases to"), widget=DateInput())
+
+
+class RoundEditForm(RoundForm):
+    """A round's fields that may still change while it takes orders; `articles` adds
+    new ones (the page lists the existing ones row by row)."""
+
+    class Meta(RoundForm.Meta):
+        fields = ["title", "category", "volume_unit", "strategy", "transport_split",
+                  "closes_on", "description"]  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["articles"].label = _("New articles")
+        if self.is_bound and self.instance.pk:  # new articles are priced in its currency
+            self.data = {**dict(self.data.items()), "currency": self.instance.currency}

@@ -252,6 +252,34 @@ class Override(models.Model):
         return f"{self.member}: {self.total} ({self.reason})"
 
 
+class Delivery(models.Model):
+    """An entry of a goods round's delivery log: what arrived of each article and the
+    transport cost, as recorded. Append-only: a mistake is fixed by a correcting entry
+    that names the entry it corrects (and invoices or credits each member the
+    difference); the articles hold the latest figures."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="deliveries")
+    received = models.JSONField(_("received"), default=dict)  # {article id: units}
+    transport_cost = MoneyField(_("transport cost"), default=0)
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections",
+        verbose_name=_("corrects"),
+    )  # fmt: skip
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.recorded_at:%Y-%m-%d}"
+
+
 class Bill(models.Model):
     """A bill under a service contract: what a member was charged for a period and the
     volume it covered. Bills turn the negotiated saving into a realised one."""

@@ -447,3 +447,79 @@ def feed_user(*, token: str, network: Network) -> User | None:
     if not user.is_active or not permissions.can_follow_contracts(user, network):
         return None
     return user
+
+
+@dataclass
+class OrderLine:
+    """One article of a member's order form: what it orders now and what that costs at
+    the award price (before the award: at the price paid today), in minor units."""
+
+    article: Article
+    quantity: Decimal
+    tolerance: Decimal
+    unit_price: Decimal
+    estimate: int
+
+
+def order_lines(*, round: Round, member: Organization) -> list[OrderLine]:
+    """Every article of a goods round with `member`'s current quantity and tolerance (the
+    sums of its rows of the order log) and the estimated cost of the quantity."""
+    totals = {
+        row["article_id"]: (row["quantity"], row["tolerance"])
+        for row in OrderRow.objects.filter(article__round=round, member=member)
+        .values("article_id")
+        .annotate(quantity=Sum("quantity"), tolerance=Sum("tolerance"))
+    }
+    lines = []
+    for article in round.articles.all():
+        quantity, tolerance = (  # the same on every database: three decimals
+            Decimal(n).quantize(Decimal("0.001"))
+            for n in totals.get(article.pk, (Decimal(0), Decimal(0)))
+        )
+        price = article.price if article.price is not None else article.reference_price
+        lines.append(OrderLine(article, quantity, tolerance, price, _minor(price * quantity)))
+    return lines
+
+
+@dataclass
+class PickList:
+    """What one supplier delivers to each member: per member, each article's allocated
+    quantity; and each article's total."""
+
+    supplier: Organization
+    members: list[tuple[str, list[tuple[Article, Decimal]]]]
+    totals: list[tuple[Article, Decimal]]
+
+
+def pick_lists(*, round: Round) -> list[PickList]:
+    """The pick list of each supplier of an awarded goods round (its allocation, of what
+    was received once the delivery is recorded); none before the award."""
+    contract = Contract.objects.filter(round=round).select_related("bid__supplier").first()
+    if contract is None or round.kind != Round.Kind.GOODS:
+        return []
+    allocations = article_allocations(round=round)
+    slugs = {m for _a, computed in allocations for m in computed.shares}
+    names = dict(Organization.objects.filter(slug__in=slugs).values_list("slug", "name"))
+    members: dict[str, list[tuple[Article, Decimal]]] = {}
+    totals = []
+    for article, computed in allocations:
+        total = Decimal(0)
+        for slug, share in computed.shares.items():
+            units = Decimal(share.total)
+            if units > 0:
+                members.setdefault(names.get(slug, slug), []).append((article, units))
+                total += units
+        totals.append((article, total))
+    return [PickList(contract.bid.supplier, sorted(members.items()), totals)]
+
+
+def invited_suppliers(*, category: str) -> QuerySet[Organization]:
+    """The organisations invited to bid when a round of `category` takes bids: those with
+    an active offer in that category on the exchange."""
+    from intercoop.exchange.models import ExchangeItem
+
+    return Organization.objects.filter(
+        pk__in=ExchangeItem.objects.filter(
+            kind=ExchangeItem.Kind.OFFER, category=category, active=True
+        ).values("organization_id")
+    )

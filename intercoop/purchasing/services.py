@@ -14,6 +14,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from intercoop.clearing.models import Obligation
 from intercoop.clearing.services import obligation_record
@@ -21,6 +22,7 @@ from intercoop.core.audit import audit_record
 from intercoop.core.bounds import (
     LONG_TEXT,
     MAX_MONEY,
+    OutOfBounds,
     check_currency,
     check_date,
     check_money,
@@ -29,8 +31,10 @@ from intercoop.core.bounds import (
 from intercoop.core.errors import DomainError, InvalidValues
 from intercoop.core.money import format_money
 from intercoop.core.permissions import recorded_user, require
+from intercoop.core.services import notify
 from intercoop.directory.models import Network, Organization
 from intercoop.directory.permissions import is_member_now
+from intercoop.directory.selectors import member_speakers, speakers_of
 from intercoop.purchasing import lock_objects, permissions
 from intercoop.purchasing.checks import (
     Errors,
@@ -49,6 +53,7 @@ from intercoop.purchasing.models import (
     Bill,
     Commitment,
     Contract,
+    Delivery,
     FeedToken,
     OrderRow,
     Override,
@@ -57,7 +62,12 @@ from intercoop.purchasing.models import (
     Round,
 )
 from intercoop.purchasing.pricing import CRITERIA, patronage
-from intercoop.purchasing.selectors import member_costs, member_purchases, round_facts
+from intercoop.purchasing.selectors import (
+    invited_suppliers,
+    member_costs,
+    member_purchases,
+    round_facts,
+)
 
 Actor = User | AnonymousUser | None
 
@@ -134,6 +144,13 @@ def round_create(
         summary=_("opened the round %(title)s (%(kind)s)")
         % {"title": made.title, "kind": made.get_kind_display()},
     )  # fmt: skip
+    notify(
+        users=member_speakers(network),
+        subject=gettext_lazy("%(network)s opened a purchasing round: %(title)s"),
+        params={"network": network.name, "title": made.title},
+        link=("purchasing:round", [made.pk]),
+        kind="rounds",
+    )
     return made
 
 
@@ -159,6 +176,97 @@ def round_move(*, actor: Actor, round: Round, to: str) -> Round:
         actor=actor, action=MOVE_ACTIONS[Round.Status(to)], target=fresh, network=fresh.network,
         summary=_("%(title)s: %(before)s → %(after)s")
         % {"title": fresh.title, "before": before, "after": fresh.get_status_display()},
+    )  # fmt: skip
+    if to == Round.Status.BIDDING:
+        notify(
+            users=speakers_of(invited_suppliers(category=fresh.category).values("pk")),
+            subject=gettext_lazy("Bids invited: %(title)s (%(network)s)"),
+            params={"title": fresh.title, "network": fresh.network.name},
+            link=("purchasing:round", [fresh.pk]),
+            kind="bids",
+        )
+    return fresh
+
+
+# what a round's coordinator may still change while it takes orders (its kind and
+# currency are fixed: orders and prices are in them)
+EDITABLE = ("title", "description", "category", "strategy", "transport_split", "volume_unit",
+            "closes_on")  # fmt: skip
+
+
+@transaction.atomic
+def round_update(
+    *,
+    actor: Actor,
+    round: Round,
+    values: Mapping[str, Any],
+    articles: Sequence[Mapping[str, Any]] | None = None,
+) -> Round:
+    """Change a round until it closes: its title, description, category, allocation,
+    transport split, volume unit and closing date; with `articles` (goods rounds), the
+    articles as listed: those with an "id" are changed, those without are added, and
+    those left out are removed (an article that has orders stays; its sold-by-weight
+    flag stays too)."""
+    fresh = lock_objects.round_for_update(round.pk)
+    require(
+        permissions.can_coordinate(_user(actor), fresh),
+        _("Only the round's coordinators change it"),
+    )
+    if fresh.status != Round.Status.OPEN:
+        raise DomainError(_("A round is changed only while it takes orders"))
+    errors = Errors()
+    fixed = sorted(set(values) - set(EDITABLE))
+    if fixed:
+        errors.add(fixed[0], _("cannot change once the round is open"))
+    merged = {f: getattr(fresh, f) for f in EDITABLE} | {"closes_on": None} | dict(values)
+    merged |= {"kind": fresh.kind, "currency": fresh.currency}
+    clean = round_values({k: v for k, v in merged.items() if k in EDITABLE or k in
+                          ("kind", "currency")}, errors)  # fmt: skip
+    changes: dict[int, dict[str, Any]] = {}
+    added: list[dict[str, Any]] = []
+    removed: list[Article] = []
+    if articles is not None:
+        existing = lock_objects.articles_for_update(fresh.pk)
+        ordered = set(
+            OrderRow.objects.filter(article__round=fresh).values_list("article_id", flat=True)
+        )
+        if len(articles) > MAX_ARTICLES:
+            errors.add("articles", _("at most %(n)s articles a round") % {"n": MAX_ARTICLES})
+        for n, given in enumerate(articles[:MAX_ARTICLES], 1):
+            pk = given.get("id")
+            row = article_values(n, {k: v for k, v in given.items() if k != "id"}, errors)
+            if pk is None:
+                added.append(row)
+            elif pk not in existing or pk in changes:
+                errors.add(f"articles[{n}].id", _("is not an article of this round"))
+            elif pk in ordered and row["by_weight"] != existing[pk].by_weight:
+                errors.add(f"articles[{n}].by_weight", _("cannot change once it has orders"))
+            else:
+                changes[pk] = row
+        for pk, article in existing.items():
+            if pk in changes:
+                continue
+            if pk in ordered:
+                errors.add("articles", _("%(article)s has orders and stays") % {
+                    "article": article.name})  # fmt: skip
+            removed.append(article)
+    errors.raise_any()
+    for field in EDITABLE:
+        if field in values:
+            setattr(fresh, field, clean[field])
+            setattr(round, field, clean[field])
+    fresh.save(update_fields=list(EDITABLE))
+    if articles is not None:
+        for pk, row in changes.items():
+            Article.objects.filter(pk=pk).update(**row)
+        Article.objects.filter(pk__in=[a.pk for a in removed]).delete()
+        Article.objects.bulk_create(Article(round=fresh, **row) for row in added)
+    audit_record(
+        actor=actor, action="round.update", target=fresh, network=fresh.network_id,
+        summary=_("changed the round %(title)s (%(fields)s)")
+        % {"title": fresh.title,
+           "fields": ", ".join([*sorted(values), *(["articles"] if articles is not None else [])])
+           or _("nothing")},
     )  # fmt: skip
     return fresh
 
@@ -192,6 +300,23 @@ def order_set(
     }
     errors.raise_any()
     quantity, tolerance = wanted["quantity"] or Decimal(0), wanted["tolerance"] or Decimal(0)
+    _apply_order(actor, article, member, quantity, tolerance)
+    audit_record(
+        actor=actor, action="order.place", target=article, network=round.network_id,
+        organizations=[member],
+        summary=_("%(member)s orders %(quantity)s (+%(tolerance)s) of %(article)s")
+        % {"member": member.name, "quantity": plain(quantity), "tolerance": plain(tolerance),
+           "article": article.name},
+    )  # fmt: skip
+    return list(OrderRow.objects.filter(article=article, member=member))
+
+
+def _apply_order(
+    actor: Actor, article: Article, member: Organization, quantity: Decimal, tolerance: Decimal
+) -> bool:
+    """Bring the member's rows of `article` to `quantity` and `tolerance` (the log's
+    rule: an increase is a new row, a decrease comes off the newest rows). Returns
+    whether anything changed."""
     rows = list(OrderRow.objects.filter(article=article, member=member).order_by("placed_at", "pk"))
     had_q = sum((r.quantity for r in rows), Decimal(0))
     had_t = sum((r.tolerance for r in rows), Decimal(0))
@@ -217,14 +342,63 @@ def order_set(
             placed_at=timezone.now(),
             placed_by=recorded_user(actor),
         )
+    return (had_q, had_t) != (quantity, tolerance)
+
+
+@transaction.atomic
+def order_set_many(
+    *,
+    actor: Actor,
+    round: Round,
+    member: Organization,
+    lines: Mapping[int, tuple[Decimal, Decimal]],
+) -> list[OrderRow]:
+    """A member's whole order of a goods round in one step: for each article (by id) its
+    quantity and tolerance, set as `order_set` sets one. All or nothing: every line's
+    errors are raised together, each naming its article (`orders[<id>].quantity`).
+    Returns the member's rows of the round."""
+    fresh = lock_objects.round_for_update(round.pk)
+    require(
+        permissions.can_take_part_for(_user(actor), fresh, member),
+        _("Only the people of the network's members order in its rounds"),
+    )
+    _open(fresh)
+    _member(fresh, member)
+    if fresh.kind != Round.Kind.GOODS:
+        raise DomainError(_("Service rounds take commitments, not orders"))
+    articles = {a.pk: a for a in fresh.articles.all()}
+    errors = Errors()
+    clean: dict[int, tuple[Decimal, Decimal]] = {}
+    for pk, (quantity, tolerance) in lines.items():
+        article = articles.get(pk)
+        if article is None:
+            errors.add(f"orders[{pk}]", _("is not an article of this round"))
+            continue
+        got = []
+        for field, label, value in (
+            ("quantity", _("quantity"), quantity), ("tolerance", _("tolerance"), tolerance)
+        ):  # fmt: skip
+            try:
+                got.append(check_units(value, field=field, whole=not article.by_weight))
+            except OutOfBounds as error:
+                errors.add(f"orders[{pk}].{field}", _("%(article)s: %(field)s %(reason)s") % {
+                    "article": article.name, "field": label, "reason": error.message})  # fmt: skip
+        if len(got) == 2:
+            clean[pk] = (got[0], got[1])
+    errors.raise_any()
+    changed = [
+        articles[pk] for pk, (q, t) in sorted(clean.items())
+        if _apply_order(actor, articles[pk], member, q, t)
+    ]  # fmt: skip
     audit_record(
-        actor=actor, action="order.place", target=article, network=round.network_id,
+        actor=actor, action="order.set", target=fresh, network=fresh.network_id,
         organizations=[member],
-        summary=_("%(member)s orders %(quantity)s (+%(tolerance)s) of %(article)s")
-        % {"member": member.name, "quantity": plain(quantity), "tolerance": plain(tolerance),
-           "article": article.name},
+        summary=_("%(member)s's order of %(round)s: %(lines)s")
+        % {"member": member.name, "round": fresh.title,
+           "lines": "; ".join(f"{a.name} {plain(clean[a.pk][0])} (+{plain(clean[a.pk][1])})"
+                              for a in changed) or _("unchanged")},
     )  # fmt: skip
-    return list(OrderRow.objects.filter(article=article, member=member))
+    return list(OrderRow.objects.filter(article__round=fresh, member=member))
 
 
 @transaction.atomic
@@ -429,6 +603,11 @@ def delivery_record(
     fresh.transport_cost = round.transport_cost = transport_cost
     fresh.status = round.status = Round.Status.DELIVERED
     fresh.save(update_fields=["transport_cost", "status"])
+    Delivery.objects.create(
+        round=fresh, received={str(pk): plain(a.received) for pk, a in articles.items()
+                               if a.received is not None},
+        transport_cost=transport_cost, recorded_by=recorded_user(actor), recorded_at=timezone.now(),
+    )  # fmt: skip
     invoiced = _invoice_delivery(actor, fresh)
     supplier = fresh.contract.bid.supplier
     audit_record(
@@ -440,6 +619,79 @@ def delivery_record(
            "members": len(invoiced)},
     )  # fmt: skip
     return fresh
+
+
+@transaction.atomic
+def delivery_correct(
+    *, actor: Actor, round: Round, received: Mapping[int, Decimal], transport_cost: int,
+    reason: str,
+) -> Delivery:  # fmt: skip
+    """Correct a recorded delivery by a new entry of the delivery log that names the one
+    it corrects: what arrived of each article (missing articles: as recorded before) and
+    the transport cost. Nothing recorded is changed: each member whose part changes is
+    invoiced the difference, or credited it (an invoice from the supplier to the member)."""
+    fresh = lock_objects.round_for_update(round.pk)
+    require(
+        permissions.can_coordinate(_user(actor), fresh),
+        _("Only the round's coordinators correct deliveries"),
+    )
+    if fresh.status != Round.Status.DELIVERED or fresh.kind != Round.Kind.GOODS:
+        raise DomainError(_("Only a delivered goods round's delivery is corrected"))
+    errors = Errors()
+    errors.check(check_money, transport_cost, field="transport_cost")
+    why = (errors.check(check_text, reason, field="reason", max_length=300) or "").strip()
+    if "reason" not in errors.errors and not why:
+        errors.add("reason", _("Say why"))
+    articles = lock_objects.articles_for_update(fresh.pk)
+    amounts: dict[int, Decimal | None] = {}
+    for pk, amount in received.items():
+        if pk not in articles:
+            errors.add(f"received[{pk}]", _("is not an article of this round"))
+        else:
+            amounts[pk] = errors.check(
+                check_units, amount, field=f"received[{pk}]", whole=not articles[pk].by_weight
+            )
+    errors.raise_any()
+    before = {c.member: c.cost + c.transport for c in member_costs(facts=round_facts(round=fresh))}
+    for pk, units in amounts.items():
+        articles[pk].received = units
+        articles[pk].save(update_fields=["received"])
+    fresh.transport_cost = round.transport_cost = transport_cost
+    fresh.save(update_fields=["transport_cost"])
+    after = {c.member: c.cost + c.transport for c in member_costs(facts=round_facts(round=fresh))}
+    entry = Delivery.objects.create(
+        round=fresh, received={str(pk): plain(a.received) for pk, a in articles.items()
+                               if a.received is not None},
+        transport_cost=transport_cost, corrects=fresh.deliveries.order_by("recorded_at", "pk")
+        .last(), reason=why, recorded_by=recorded_user(actor), recorded_at=timezone.now(),
+    )  # fmt: skip
+    supplier = fresh.contract.bid.supplier
+    members = {o.slug: o for o in Organization.objects.filter(slug__in=set(before) | set(after))}
+    due = timezone.localdate() + dt.timedelta(days=30)
+    touched = []
+    for slug in sorted(set(before) | set(after)):
+        member, change = members.get(slug), after.get(slug, 0) - before.get(slug, 0)
+        if member is None or member == supplier or change == 0:
+            continue
+        if abs(change) > MAX_MONEY:
+            raise DomainError(_("%(member)s's correction is too large") % {"member": member.name})
+        debtor, creditor = (member, supplier) if change > 0 else (supplier, member)
+        obligation_record(
+            actor=_user(actor), debtor=debtor, creditor=creditor,
+            source=Obligation.Source.PURCHASING,
+            values={"amount": abs(change), "currency": fresh.currency, "due_on": due,
+                    "reference": (_("Correction: %(round)s") % {"round": fresh.title})[:200],
+                    "round": fresh},
+        )  # fmt: skip
+        touched.append(member)
+    audit_record(
+        actor=actor, action="delivery.correct", target=entry, network=fresh.network,
+        organizations=[supplier, *touched],
+        summary=_("delivery of %(round)s corrected (%(reason)s); %(members)s members invoiced "
+                  "or credited the difference")
+        % {"round": fresh.title, "reason": why, "members": len(touched)},
+    )  # fmt: skip
+    return entry
 
 
 def _invoice_delivery(actor: Actor, round: Round) -> list[Organization]:

@@ -39,6 +39,7 @@ def test_record_confirm_clear_and_read_a_statement(live_url, browser_page):
         )
         ring.append((organization, person))
     # each co-op invoices the next one round the ring: the farm sells to the bakery…
+    page.on("dialog", lambda dialog: dialog.accept())  # recording, confirming, committing ask
     amounts = ["300.00", "450.00", "200.00"]
     for n, (creditor, person) in enumerate(ring):
         debtor = ring[(n + 1) % 3][0]
@@ -67,7 +68,6 @@ def test_record_confirm_clear_and_read_a_statement(live_url, browser_page):
     page.wait_for_url("**/clearing/runs/*/")
     assert "600.00 USD" in page.locator(".figures-row").inner_text()  # 3 × 200 set off
     page.screenshot(path=str(SCREENSHOTS / "clearing-proposed.png"), full_page=True)
-    page.once("dialog", lambda dialog: dialog.accept())
     page.click("button:has-text('Commit the run')")
     page.wait_for_selector("text=Committed: the set-offs are in every ledger.")
     assert ClearingRun.objects.get().status == "committed"

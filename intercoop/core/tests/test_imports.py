@@ -150,3 +150,22 @@ def test_the_page_queues_an_upload_and_shows_its_result(django_capture_on_commit
 
 def test_the_page_is_refused_to_those_who_may_not_import():
     assert client_for(make_user("outsider")).get("/imports/").status_code == 403
+
+
+def test_the_import_page_asks_first_and_says_the_file_is_queued(
+    django_capture_on_commit_callbacks,
+):
+    from django.contrib.messages import get_messages
+
+    client = client_for(make_user("coord"))
+    page = client.get("/imports/").content.decode()
+    assert 'data-confirm="Import this file? What it adds is recorded' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/imports/",
+            {"file": SimpleUploadedFile("f.csv", b"name\nA\n"), "format": "lines", "network": ""},
+        )
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "The file is queued for import."
+    ]

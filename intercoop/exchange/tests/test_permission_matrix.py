@@ -85,6 +85,14 @@ ACTIONS: dict[str, tuple[Callable[[World, Any], Any], set[str], str]] = {
         SPEAKERS,
         "notice.post",
     ),
+    # the poster's people change a notice; coordinators only take it off the board
+    "notice_update": (
+        lambda w, a: services.notice_update(
+            actor=a, notice=w.notice, values={"title": "Two flats to let"}
+        ),
+        SPEAKERS,
+        "notice.update",
+    ),
     # the network's coordinators keep its board
     "notice_withdraw": (
         lambda w, a: services.notice_withdraw(actor=a, notice=w.notice),

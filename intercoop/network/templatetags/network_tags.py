@@ -1,3 +1,4 @@
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -13,8 +14,8 @@ def indicator(value: Any) -> str:
         return "—"
     if isinstance(value, bool):
         return "✔" if value else "—"
-    if isinstance(value, float):
-        return number_format(value, 3)
+    if isinstance(value, float):  # up to 3 decimals, in the language's way: 2.1 is "2,1"
+        return number_format(Decimal(str(round(value, 3))).normalize())
     if isinstance(value, list):
         return " – ".join(indicator(v) for v in value)
     return str(value)
@@ -27,4 +28,4 @@ def is_mapping(value: Any) -> bool:
 
 @register.filter
 def percent(value: Any) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
+    return "—" if value is None else f"{number_format(value * 100, 1)}%"

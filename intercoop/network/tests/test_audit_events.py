@@ -35,7 +35,7 @@ def test_the_trust_flow_is_recorded(people, sides):
     ]
     assert AuditEvent.objects.get(pk__gt=last).summary == (
         "Riverside Bakery Co-op claimed Riverside Bakery Co-op → Bakery (supplies, informal), "
-        "12000.50 GBP a year"
+        "12,000.50 GBP a year"
     )
     last = last_event()
     services.relationship_confirm(actor=baker, relationship=tie, by=bakery)

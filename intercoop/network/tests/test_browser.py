@@ -33,7 +33,7 @@ def test_graph_filter_to_contracts_and_open_a_node(live_url, browser_page):
     page.mouse.click(x, y)
     page.wait_for_selector("#node-panel:not([hidden])")
     assert page.locator("#node-panel h2").inner_text() == name
-    assert "degree" in page.locator("#node-panel").inner_text()
+    assert "Betweenness" in page.locator("#node-panel").inner_text()  # metrics by name
     page.screenshot(path=str(SCREENSHOTS / "network-graph.png"))
 
 

@@ -79,6 +79,17 @@ def assessment_create(s: dict[str, Any]) -> Callable[[Any], Any]:
     )  # fmt: skip
 
 
+def assessment_update(s: dict[str, Any]) -> Callable[[Any], Any]:
+    kept = services.assessment_create(
+        actor=system_actor(), network=s["network"], as_of=dt.date(2026, 1, 1), ratings={},
+        outcomes={},
+    )  # fmt: skip
+    return lambda actor: services.assessment_update(
+        actor=actor, assessment=kept, ratings={"diversity": {"score": 4, "evidence": "Census"}},
+        outcomes={},
+    )  # fmt: skip
+
+
 def baseline_record(s: dict[str, Any]) -> Callable[[Any], Any]:
     values = {"year": 2024, "businesses": 40, "employment": 700, "turnover": 100,
               "currency": "GBP"}  # fmt: skip
@@ -126,6 +137,7 @@ MATRIX = {
     withdraw_claim: (SPEAKERS, "relationship.withdraw"),
     withdraw_survey: (COORDINATORS, "relationship.withdraw"),
     assessment_create: (COORDINATORS, "assessment.create"),
+    assessment_update: (COORDINATORS, "assessment.update"),
     baseline_record: (COORDINATORS, "baseline.record"),
     baselines_import: (COORDINATORS, "baseline.import"),
     relationships_import: (COORDINATORS, "relationship.import"),

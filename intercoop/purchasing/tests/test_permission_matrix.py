@@ -29,6 +29,7 @@ from intercoop.purchasing.models import (
     Bill,
     Commitment,
     Contract,
+    Delivery,
     FeedToken,
     OrderRow,
     Override,
@@ -42,14 +43,15 @@ D = Decimal
 PEOPLE = ["anonymous", "outsider", "member", "admin", "coordinator", "other_coordinator",
           "supplier", "staff"]  # fmt: skip
 MODELS = [Round, Article, OrderRow, Commitment, Bid, Contract, Override, Bill, Patronage,
-          PatronageAllocation, FeedToken, Obligation, AuditEvent, AuditSubject]  # fmt: skip
+          PatronageAllocation, FeedToken, Obligation, Delivery, AuditEvent, AuditSubject]  # fmt: skip
 
 
 def state() -> dict[str, Any]:
     """Row counts and the fields writes change in place."""
     return {model.__name__: model._default_manager.count() for model in MODELS} | {
-        "rounds": list(Round.objects.values_list("pk", "status", "transport_cost")),
-        "articles": list(Article.objects.values_list("pk", "price", "received")),
+        "rounds": list(Round.objects.values_list("pk", "status", "transport_cost", "title")),
+        "articles": list(Article.objects.values_list("pk", "price", "received", "name")),
+        "orders": list(OrderRow.objects.values_list("pk", "quantity", "tolerance")),
         "scores": list(Bid.objects.values_list("pk", "scores")),
         "live tokens": list(FeedToken.objects.filter(revoked_at=None).values_list("pk")),
     }
@@ -183,6 +185,33 @@ def patronage_distribute(w: World) -> Callable[[Any], Any]:
     )
 
 
+def round_update(w: World) -> Callable[[Any], Any]:
+    round = w.open_goods()
+    loaf = round.articles.get()
+    return lambda actor: services.round_update(
+        actor=actor, round=round, values={"title": "Bread and rolls"},
+        articles=[{"id": loaf.pk, "name": "Loaf", "case_size": 6}, {"name": "Roll"}],
+    )  # fmt: skip
+
+
+def order_set_many(w: World) -> Callable[[Any], Any]:
+    round = w.open_goods()
+    loaf = round.articles.get()
+    return lambda actor: services.order_set_many(
+        actor=actor, round=round, member=w.org, lines={loaf.pk: (D(6), D(2))}
+    )
+
+
+def delivery_correct(w: World) -> Callable[[Any], Any]:
+    round, _other = w.fixture("awarded_goods")
+    loaf = round.articles.get()
+    services.delivery_record(actor=system_actor(), round=round, received={loaf.pk: D(10)})
+    return lambda actor: services.delivery_correct(
+        actor=actor, round=round, received={loaf.pk: D(8)}, transport_cost=0,
+        reason="two loaves were stale",
+    )  # fmt: skip
+
+
 def feed_token_issue(w: World) -> Callable[[Any], Any]:
     return lambda actor: services.feed_token_issue(actor=actor, network=w.network)
 
@@ -198,6 +227,9 @@ INSIDERS = {"member", "admin", "coordinator", "staff"}
 WRITES: dict[str, tuple[Setup, str, set[str]]] = {
     "round_create": (round_create, "round.create", RUNNERS),
     "round_move": (round_move, "round.close", RUNNERS),
+    "round_update": (round_update, "round.update", RUNNERS),
+    "order_set_many": (order_set_many, "order.set", FOR_MEMBER),
+    "delivery_correct": (delivery_correct, "delivery.correct", RUNNERS),
     "order_set": (order_set, "order.place", FOR_MEMBER),
     "commitment_set": (commitment_set, "commitment.record", FOR_MEMBER),
     "bid_submit": (bid_submit, "bid.submit", {"supplier", "staff"}),
@@ -230,6 +262,7 @@ def test_who_may_make_each_write(request, write, who, everyone):
         (action, actor.username, actor.pk)
     ]
     target = made[0].article if isinstance(made, list) else made  # order_set: the rows
+    target = target.round if write == "order_set_many" else target  # its round
     target = target.round if isinstance(target, Contract) else target
     assert (new.get().object_type, new.get().object_id) == (
         target._meta.label_lower, str(target.pk)

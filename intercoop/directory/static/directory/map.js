@@ -3,10 +3,16 @@
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("map-config").textContent);
+  var gettext = typeof window.gettext === "function" ? window.gettext : function (text) { return text; };
   var form = document.getElementById("map-filters");
   var list = document.getElementById("map-list");
   var count = document.getElementById("map-count");
   var downloads = document.getElementById("map-downloads");
+  var placeInput = document.getElementById("place-q");
+  // The view in the address (?at=lat,lon,zoom&place=…, with the filters) so that it can
+  // be shared and a reload restores it.
+  var shared = new URLSearchParams(window.location.search);
+  var place = shared.get("place") || "";
 
   var map = L.map("map", { worldCopyJump: true, minZoom: 2, maxZoom: 19 });
   if (config.tiles) {
@@ -18,7 +24,7 @@
   function filterParams() {
     var params = new URLSearchParams();
     new FormData(form).forEach(function (value, key) {
-      if (value) { params.append(key, value); }
+      if (value && key !== "at" && key !== "place") { params.append(key, value); }
     });
     return params;
   }
@@ -84,7 +90,8 @@
       }
     });
     if (count) {
-      count.textContent = config.labels.inView + ": " + data.total + (data.clustered ? " · " + config.labels.zoomIn : "");
+      var total = Number(data.total).toLocaleString(document.documentElement.lang || undefined);
+      count.textContent = gettext("In view: %s").replace("%s", total) + (data.clustered ? " · " + gettext("Zoom in to see them one by one") : "");
     }
   }
 
@@ -117,11 +124,61 @@
       .catch(function () { map.setView([20, 0], 2); });
   }
 
+  function sharedView() {
+    var at = (shared.get("at") || "").split(",").map(Number);
+    if (at.length !== 3 || !at.every(isFinite) || Math.abs(at[0]) > 90 || Math.abs(at[1]) > 180) { return null; }
+    return { center: [at[0], at[1]], zoom: Math.max(2, Math.min(19, Math.round(at[2]))) };
+  }
+
+  function updateAddress() {
+    if (config.embed || !window.history.replaceState) { return; }
+    var params = filterParams();
+    if (place) { params.set("place", place); }
+    var c = map.getCenter();
+    params.set("at", [c.lat.toFixed(5), c.lng.toFixed(5), map.getZoom()].join(","));
+    window.history.replaceState(null, "", window.location.pathname + "?" + params.toString());
+  }
+
+  var FitControl = L.Control.extend({
+    options: { position: "topright" },
+    onAdd: function () {
+      var box = L.DomUtil.create("div", "leaflet-bar map-fit");
+      var button = L.DomUtil.create("button", "", box);
+      button.type = "button";
+      button.textContent = gettext("Fit to results");
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.on(button, "click", fitToData);
+      return box;
+    },
+  });
+  new FitControl().addTo(map);
+
+  var placeMarker = null;
+  if (placeInput) {
+    if (place) { placeInput.value = place; }
+    placeInput.addEventListener("combobox:choose", function (e) {
+      var p = e.detail;
+      place = placeInput.value;
+      var zoom = p.source === "directory" ? 12 : p.population > 1000000 ? 10 : 12;
+      if (placeMarker) { map.removeLayer(placeMarker); }
+      placeMarker = L.circleMarker([p.latitude, p.longitude], { radius: 9, color: "#1a56c4", weight: 3, fillOpacity: 0.15 })
+        .bindTooltip(place).addTo(map);
+      map.setView([p.latitude, p.longitude], zoom);
+      updateAddress();
+    });
+    placeInput.addEventListener("input", function () {
+      if (!placeInput.value.trim()) { place = ""; updateAddress(); }
+    });
+  }
+
   map.on("moveend", load);
+  map.on("moveend", updateAddress);
+  form.addEventListener("change", updateAddress);
   form.addEventListener("change", function () { updateDownloads(); load(); });
   form.addEventListener("submit", function (e) { e.preventDefault(); updateDownloads(); load(); });
   form.addEventListener("input", function (e) {
-    if (e.target.name === "q") { clearTimeout(form._t); form._t = setTimeout(function () { updateDownloads(); load(); }, 300); }
+    if (e.target.name === "q") { clearTimeout(form._t); form._t = setTimeout(function () { updateDownloads(); updateAddress(); load(); }, 300); }
   });
-  fitToData();
+  var view = sharedView();
+  if (view) { map.setView(view.center, view.zoom); } else { fitToData(); }
 })();

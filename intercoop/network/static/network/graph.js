@@ -108,7 +108,10 @@
   }
 
   function format(value) {
-    if (typeof value === "number" && !Number.isInteger(value)) { return value.toFixed(3); }
+    if (typeof value === "number" && !Number.isInteger(value)) {
+      return value.toLocaleString(document.documentElement.lang || undefined, { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+    }
+    if (typeof value === "number") { return value.toLocaleString(document.documentElement.lang || undefined); }
     if (typeof value === "boolean") { return value ? "✔" : ""; }
     return String(value);
   }
@@ -126,7 +129,7 @@
   function showPanel(node) {
     var n = node.data();
     var rows = ["degree", "in_degree", "out_degree", "betweenness", "closeness", "pagerank", "coreness", "clustering", "community"]
-      .map(function (k) { return "<dt>" + k + "</dt><dd>" + format(n[k]) + "</dd>"; }).join("");
+      .map(function (k) { return "<dt>" + escapeHtml(labels.metrics[k] || k) + "</dt><dd>" + format(n[k]) + "</dd>"; }).join("");
     var panel = document.getElementById("node-panel");
     panel.innerHTML = "<h2>" + escapeHtml(n.name) + "</h2><p class='muted'>" +
       escapeHtml(labels.structures[n.structure] || "") + (n.locality ? " · " + escapeHtml(n.locality) : "") + "</p>" +

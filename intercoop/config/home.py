@@ -1,0 +1,36 @@
+"""What each app contributes to every user's home, registered by the composition root
+(core knows no app): the kinds of notification people choose how to receive, and what
+each app counts as waiting for them on their dashboard. A new app (governance: polls
+that need a vote) registers its own here, without editing the dashboard."""
+
+from django.utils.translation import gettext_lazy as _
+
+from intercoop.clearing.dashboard import dashboard_tasks as clearing_tasks
+from intercoop.core.dashboard import register_tasks
+from intercoop.core.notifications import register_kind
+from intercoop.directory.dashboard import dashboard_tasks as directory_tasks
+from intercoop.exchange.dashboard import dashboard_tasks as exchange_tasks
+from intercoop.network.dashboard import dashboard_tasks as network_tasks
+from intercoop.purchasing.dashboard import dashboard_tasks as purchasing_tasks
+
+NOTIFICATION_KINDS = {
+    "introductions": _("Introductions"),
+    "invoices": _("Invoices"),
+    "reviews": _("Organisations to review"),
+    "applications": _("Applications to your networks"),
+    "rounds": _("Purchasing rounds open for orders"),
+    "bids": _("Bids invited"),
+    "clearing": _("Clearing runs"),
+    "assessments": _("Network assessments"),
+    "notices": _("Urgent calls for help"),
+}
+
+
+def register_home() -> None:
+    for key, label in NOTIFICATION_KINDS.items():
+        register_kind(key, label)
+    register_tasks("exchange", exchange_tasks)
+    register_tasks("clearing", clearing_tasks)
+    register_tasks("directory", directory_tasks)
+    register_tasks("purchasing", purchasing_tasks)
+    register_tasks("network", network_tasks)
