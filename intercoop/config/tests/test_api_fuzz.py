@@ -57,7 +57,8 @@ def test_every_operation_conforms_to_its_schema(capsys: Any) -> None:
     _token, key = api_token_create(
         actor=system_actor(), user=User.objects.get(username="coordinator"), name="fuzz"
     )
-    headers = {"Authorization": f"Token {key}"}
+    # Schemathesis's WSGI transport does not decompress; gzip is tested in core.
+    headers = {"Authorization": f"Token {key}", "Accept-Encoding": "identity"}
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
     failures: list[str] = []
     operations = calls = 0

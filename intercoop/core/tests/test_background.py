@@ -62,10 +62,12 @@ def test_a_refused_task_fails_with_its_reason(n, detail, django_capture_on_commi
     assert (run.status, run.detail, run.link) == ("failed", detail, [])
 
 
-def test_a_pending_task_refreshes_itself_and_others_cannot_see_it():
+def test_a_pending_task_updates_itself_and_others_cannot_see_it():
     run = _submit(make_user("alice"), 3)  # never committed: still queued
     page = client_for(run.actor).get(f"/tasks/{run.pk}/").content.decode()
-    assert 'http-equiv="refresh"' in page
+    # confirm.js polls the region (a meta refresh would move screen readers' focus)
+    assert '<div id="progress" aria-live="polite" data-poll>' in page
+    assert 'http-equiv="refresh"' not in page
     assert client_for(make_user("bob")).get(f"/tasks/{run.pk}/").status_code == 404
     assert client_for(make_user("carol")).get(f"/api/v1/tasks/{run.pk}").status_code == 404
 

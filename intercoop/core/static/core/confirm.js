@@ -15,3 +15,24 @@ document.addEventListener("change", function (event) {
     event.target.form.submit();
   }
 });
+
+/* A region marked data-poll (a task or import still running) is fetched again every two
+   seconds and replaced in place, announced politely, until the server sends it without
+   data-poll. Unlike a meta refresh, the page keeps its focus and scroll position. */
+(function () {
+  var region = document.querySelector("[data-poll]");
+  if (!region || !window.fetch || !window.DOMParser) { return; }
+  function poll() {
+    fetch(window.location.href, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (html === null) { return; }
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(region.id);
+        if (!fresh) { return; }
+        region.innerHTML = fresh.innerHTML;
+        if (fresh.hasAttribute("data-poll")) { window.setTimeout(poll, 2000); }
+        else { region.removeAttribute("data-poll"); }
+      });
+  }
+  window.setTimeout(poll, 2000);
+})();
