@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from intercoop.clearing.models import ClearingRun, Obligation
 from intercoop.core.dashboard import Task
-from intercoop.directory.models import NetworkMembership
 from intercoop.directory.permissions import acting_organizations, coordinated_network_ids
+from intercoop.directory.selectors import member_networks_of
 
 
 def dashboard_tasks(user: Any) -> list[Task]:
@@ -35,9 +35,7 @@ def dashboard_tasks(user: Any) -> list[Task]:
         ]
     networks = coordinated_network_ids(user)
     if acting or networks:
-        member_of = NetworkMembership.objects.filter(
-            organization_id__in=acting, status=NetworkMembership.Status.MEMBER
-        ).values("network_id")
+        member_of = member_networks_of(acting)
         runs = (
             ClearingRun.objects.filter(status=ClearingRun.Status.PROPOSED)
             .filter(Q(network_id__in=networks) | Q(network_id__in=member_of))

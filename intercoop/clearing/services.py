@@ -124,11 +124,13 @@ def obligation_record(
     values: Mapping[str, Any],
     source: str = Obligation.Source.PAGE,
     recorded_for: Organization | None = None,
+    notify_other: bool = True,
 ) -> Obligation:
     """An invoice from `creditor` to `debtor`, recorded by someone speaking for one side
     (`recorded_for`; None: for a joint purchase's delivery, `values["round"]`). Recorded
     for the debtor, it is confirmed (the debtor states what it owes); otherwise the
-    debtor confirms it later."""
+    debtor confirms it later. The other side hears of it, unless `notify_other` is False:
+    a caller recording many at once (a delivery's invoices) tells them once itself."""
     round = values.get("round")
     require(
         permissions.can_record_obligation(
@@ -155,19 +157,20 @@ def obligation_record(
         )  # fmt: skip
         # the other side hears of it: the debtor to confirm it, the creditor to know
         other = creditor if confirmed else debtor
-        notify(
-            users=speakers_of([other.pk]),
-            subject=(
-                gettext_lazy("%(creditor)s recorded an invoice of %(amount)s to confirm")
-                if not confirmed
-                else gettext_lazy("%(debtor)s recorded that it owes you %(amount)s")
-            ),
-            params={"debtor": debtor.name, "creditor": creditor.name,
-                    "amount": in_their_language(format_money, obligation.amount,
-                                                obligation.currency)},
-            link=("clearing:obligation", [obligation.pk]),
-            kind="invoices",
-        )  # fmt: skip
+        if notify_other:
+            notify(
+                users=speakers_of([other.pk]),
+                subject=(
+                    gettext_lazy("%(creditor)s recorded an invoice of %(amount)s to confirm")
+                    if not confirmed
+                    else gettext_lazy("%(debtor)s recorded that it owes you %(amount)s")
+                ),
+                params={"debtor": debtor.name, "creditor": creditor.name,
+                        "amount": in_their_language(format_money, obligation.amount,
+                                                    obligation.currency)},
+                link=("clearing:obligation", [obligation.pk]),
+                kind="invoices",
+            )  # fmt: skip
     return obligation
 
 

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.urls import NoReverseMatch, reverse
+
 
 @dataclass(frozen=True)
 class Task:
@@ -16,6 +18,14 @@ class Task:
     label: str
     count: int
     link: tuple[str, list[Any]] = field(default=("dashboard", []))
+
+    @property
+    def url(self) -> str:
+        """The page of `link` ('' when it names no page), for the dashboard and the API."""
+        try:
+            return reverse(self.link[0], args=self.link[1])
+        except NoReverseMatch:
+            return ""
 
 
 Provider = Callable[[Any], list[Task]]

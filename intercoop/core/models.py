@@ -39,7 +39,8 @@ class Delivery(models.TextChoices):
 
 class Profile(models.Model):
     """What a person chooses for themselves: the name shown, the language of the pages
-    and e-mails, and how each kind of notification reaches them. Made when first needed."""
+    and e-mails, and how each kind of notification reaches them. Saved when the person
+    first saves their profile page; until then `profile_for` gives the defaults."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"

@@ -27,10 +27,11 @@ def register_kind(key: str, label: StrOrPromise) -> None:
 
 
 def profile_for(user: Any) -> Profile:
-    """The user's profile, made with the defaults when first asked for."""
+    """The user's profile; when they have none yet, an unsaved one with the defaults (a
+    read writes nothing: `profile_update` saves it when the person first saves theirs)."""
     profile: Profile | None = getattr(user, "_profile_cache", None)
     if profile is None:
-        profile, _created = Profile.objects.get_or_create(user=user)
+        profile = Profile.objects.filter(user=user).first() or Profile(user=user)
         setattr(user, "_profile_cache", profile)  # noqa: B010 - a per-request cache
     return profile
 
@@ -71,7 +72,9 @@ def display_name(user: Any) -> str:
 
 def digests_send(*, period: str) -> int:
     """Mail each person one message listing their notifications waiting for the `period`
-    digest (daily or weekly), and mark them mailed; returns how many e-mails went."""
+    digest (daily or weekly); returns how many e-mails went. Each person's notifications
+    are claimed (marked mailed) before their mail is sent, so two runs at once never both
+    send them; a mail that could not go is released for the next run."""
     from intercoop.core.services import mail_deliver
 
     if period not in (Delivery.DAILY, Delivery.WEEKLY):
@@ -85,9 +88,19 @@ def digests_send(*, period: str) -> int:
     for note in waiting:
         by_user[note.user_id].append(note)
     sent = 0
+    now = timezone.now()
     for notes in by_user.values():
-        user = notes[0].user
-        if not user.email or not user.is_active:
+        ids = [note.pk for note in notes]
+        claimed = Notification.objects.filter(pk__in=ids, mailed_at__isnull=True).update(
+            mailed_at=now
+        )
+        if claimed < len(notes):  # another run took some: only the rest are this run's
+            ours = set(
+                Notification.objects.filter(pk__in=ids, mailed_at=now).values_list("pk", flat=True)
+            )
+            notes = [note for note in notes if note.pk in ours]
+        user = notes[0].user if notes else None
+        if user is None or not user.email or not user.is_active:
             continue
         profile = getattr(user, "profile", None)
         with translation.override(language_of(profile)):
@@ -110,8 +123,8 @@ def digests_send(*, period: str) -> int:
                 if note.url:
                     lines.append(f"  {settings.SITE_URL}{note.url}")
             lines += ["", _("Choose how you hear from us on your profile page.")]
-        sent += mail_deliver(subject=subject, body="\n".join(lines), recipients=[user.email])
-    Notification.objects.filter(pk__in=[note.pk for note in waiting]).update(
-        mailed_at=timezone.now()
-    )
+        went = mail_deliver(subject=subject, body="\n".join(lines), recipients=[user.email])
+        if not went:  # released: the next run tries again
+            Notification.objects.filter(pk__in=ids, mailed_at=now).update(mailed_at=None)
+        sent += went
     return sent

@@ -8,10 +8,19 @@ surface renders once (403 page, API 403 with `{detail}`, CLI message).
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
 AnyUser = User | AnonymousUser
+
+
+class NotFoundReason(Http404):
+    """A 404 whose message is written for the visitor (translated, naming no model or
+    query): the 404 page shows it. Django's own Http404 messages are never shown."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def authenticated_user(request: HttpRequest) -> User:
@@ -39,6 +48,11 @@ def require(allowed: bool, message: str) -> None:
     """Refuse the action unless `allowed`: the one permission error every surface renders."""
     if not allowed:
         raise PermissionDenied(message)
+
+
+def can_change_password(actor: AnyUser | None, user: User) -> bool:
+    """A person's password, changed by that person (staff reset it in the admin)."""
+    return is_signed_in(actor) and actor is not None and actor.pk == user.pk and user.is_active
 
 
 def can_edit_profile(actor: AnyUser | None, user: User) -> bool:

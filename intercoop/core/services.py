@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.core.validators import validate_email
@@ -20,11 +21,10 @@ from intercoop.core.notifications import (
     KINDS,
     StrOrPromise,
     language_of,
-    profile_for,
     profiles_of,
     render,
 )
-from intercoop.core.permissions import can_edit_profile, is_staff, require
+from intercoop.core.permissions import can_change_password, can_edit_profile, is_staff, require
 
 
 @transaction.atomic
@@ -59,10 +59,12 @@ def notify(
     action sends nothing), in their daily or weekly digest, or not at all. `subject` and
     `body` are translatable (lazy) strings with `params`, rendered in each recipient's
     language. `urgent` mails at once even those who chose a digest (never those who chose
-    no e-mail). `link` is the page it is about, as (URL name, args)."""
+    no e-mail). `link` is the page it is about, as (URL name, args). Inactive users are
+    left out: no inbox message, no e-mail."""
     url = reverse(link[0], args=link[1]) if link else ""
     now = timezone.now()
-    unique = list({user.pk: user for user in users}.values())
+    # people whose account is closed hear of nothing
+    unique = [user for user in {user.pk: user for user in users}.values() if user.is_active]
     profiles = profiles_of(unique)
     notes: list[Notification] = []
     mails: dict[tuple[str, str], list[str]] = {}
@@ -111,13 +113,20 @@ def profile_update(
     language: str,
     delivery: str,
     deliveries: dict[str, str],
+    current_password: str = "",
 ) -> Profile:
     """Change a person's name shown, e-mail address, preferred language and how each kind
-    of notification reaches them (by that person, or staff)."""
+    of notification reaches them (by that person, or staff). A new e-mail address (where
+    password resets go) needs the actor's `current_password`: a session left open does
+    not let anyone take over the account."""
     require(can_edit_profile(actor, user), _("You may change only your own profile"))
     errors: dict[str, str] = {}
     display_name = check_text(display_name, field="display_name", max_length=100).strip()
     email = check_text(email, field="email", max_length=254).strip()
+    if email != user.email and not current_password:
+        errors["current_password"] = _("Enter your current password to change your e-mail.")
+    elif email != user.email and not actor.check_password(current_password):
+        errors["current_password"] = _("This is not your current password.")
     if email:
         try:
             validate_email(email)
@@ -138,7 +147,8 @@ def profile_update(
             errors[f"delivery_{kind}"[:60]] = _("is not a choice")
     if errors:
         raise InvalidValues(errors)
-    profile = profile_for(user)
+    # made here when the person first saves it (reads never write one)
+    profile = Profile.objects.select_for_update().filter(user=user).first() or Profile(user=user)
     profile.display_name, profile.language, profile.delivery = display_name, language, delivery
     # only the kinds chosen otherwise than the default are kept
     profile.deliveries = {k: v for k, v in sorted(deliveries.items()) if v != delivery}
@@ -146,11 +156,31 @@ def profile_update(
     if email != user.email:
         user.email = email
         user.save(update_fields=["email"])
+    setattr(user, "_profile_cache", profile)  # noqa: B010 - profile_for's cache
     audit_record(
         actor=actor, action="profile.update", target=profile,
         summary=f"{user.get_username()}: {display_name or '-'}, {language or '-'}, {delivery}",
     )  # fmt: skip
     return profile
+
+
+@transaction.atomic
+def password_change(*, actor: Any, user: Any, old: str, new: str) -> None:
+    """A person changes their own password, giving the current one; the new one must pass
+    the site's password validators. (Staff reset others' passwords in the admin.)"""
+    require(can_change_password(actor, user), _("You may change only your own password"))
+    if not user.check_password(old):
+        raise InvalidValues({"old_password": _("This is not your current password.")})
+    try:
+        validate_password(new, user=user)
+    except ValidationError as error:
+        raise InvalidValues({"new_password1": " ".join(error.messages)}) from None
+    user.set_password(new)
+    user.save(update_fields=["password"])
+    audit_record(
+        actor=actor, action="user.password_change", target=user,
+        summary=f"{user.get_username()}: password changed",
+    )  # fmt: skip
 
 
 def mail_deliver(*, subject: str, body: str, recipients: list[str]) -> int:

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import DisallowedHost, RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -16,6 +16,7 @@ from intercoop.core.forms import ImportForm, SignupForm, add_domain_errors
 from intercoop.core.imports import import_job_submit, import_jobs_for, importers_for
 from intercoop.core.middleware import current_request_id
 from intercoop.core.pagination import paginate
+from intercoop.core.permissions import NotFoundReason
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -43,12 +44,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def _back(request: HttpRequest) -> str:
     """The page the visitor came from, when it is one of ours and not this one."""
     referer = request.META.get("HTTP_REFERER", "")
-    if (
-        referer
-        and referer != request.build_absolute_uri()
-        and url_has_allowed_host_and_scheme(
-            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
+    if not referer:
+        return ""
+    try:  # a Host header we do not serve (the 400 page's own cause): no link back then
+        here, host = request.build_absolute_uri(), request.get_host()
+    except DisallowedHost:
+        return ""
+    if referer != here and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={host}, require_https=request.is_secure()
     ):
         return referer
     return ""
@@ -91,11 +94,14 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    # Http404's own message may name a model or a query: never shown.
+    # Only a NotFoundReason's message is written for the visitor ("No such network");
+    # Django's own Http404 messages may name a model or a query: never shown.
+    reason = exception.message if isinstance(exception, NotFoundReason) else ""
     if request.path.startswith("/api/"):
-        return _error(request, 404, "404.html", _("Not found"))
+        return _error(request, 404, "404.html", reason or _("Not found"))
     return _error(
-        request, 404, "404.html", _("We could not find the page or the item you asked for."),
+        request, 404, "404.html",
+        reason or _("We could not find the page or the item you asked for."),
         title=_("Page not found"),
     )  # fmt: skip
 

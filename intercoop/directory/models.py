@@ -171,6 +171,10 @@ class Organization(models.Model):
         return vocab.label("activity", self.primary_activity)
 
     @property
+    def is_active(self) -> bool:
+        return self.status == Organization.Status.ACTIVE
+
+    @property
     def has_location(self) -> bool:
         return self.latitude is not None and self.longitude is not None
 
@@ -223,6 +227,14 @@ class NetworkMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} in {self.network} ({self.status})"
+
+    @property
+    def is_applicant(self) -> bool:
+        return self.status == NetworkMembership.Status.APPLICANT
+
+    @property
+    def is_member(self) -> bool:
+        return self.status == NetworkMembership.Status.MEMBER
 
 
 class OrganizationRole(models.Model):

@@ -8,10 +8,15 @@ request, so a list page asks the database once, not once per row.
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
 from django.utils.translation import gettext as _
 
-from intercoop.core.permissions import AnyUser, authenticated_user, is_staff, require
+from intercoop.core.permissions import (
+    AnyUser,
+    NotFoundReason,
+    authenticated_user,
+    is_staff,
+    require,
+)
 from intercoop.directory.models import (
     Network,
     NetworkMembership,
@@ -160,6 +165,24 @@ def acting_organizations(user: AnyUser) -> list[int]:
     return [pk for pk, role in organization_roles(user).items() if role in EDITING_ROLES]
 
 
+def introducing_organizations(user: AnyUser) -> list[int]:
+    """The organisations the user may ask introductions for: the approved ones it speaks
+    for (pages show "Request an introduction" by this rule, the request page refuses by it)."""
+    acting = acting_organizations(user)
+    if not acting:
+        return []
+    return list(
+        Organization.objects.filter(
+            pk__in=acting, approval=Organization.Approval.APPROVED
+        ).values_list("pk", flat=True)
+    )
+
+
+def can_request_introduction(user: AnyUser, organization: Organization) -> bool:
+    """Ask `organization` for an introduction, for another organisation the user speaks for."""
+    return any(pk != organization.pk for pk in introducing_organizations(user))
+
+
 def can_record_survey(user: AnyUser, network: Network) -> bool:
     """Record ties on behalf of a network (from a survey): its coordinators and staff."""
     return can_manage_network(user, network)
@@ -263,7 +286,7 @@ def access_organization(
     `for_acting`, speak for it (claim ties, post offers) (else 403)."""
     organization = Organization.objects.filter(slug=slug).first()
     if organization is None or not can_view_organization(user, organization):
-        raise Http404(_("No such organisation"))
+        raise NotFoundReason(_("No such organisation"))
     if for_edit and not can_edit_organization(user, organization):
         raise PermissionDenied(_("You may not edit this organisation"))
     if for_acting and not can_act_for(user, organization):
@@ -278,7 +301,7 @@ def access_network(
     `for_insiders`: only its coordinators and its members' people (else 403)."""
     network = Network.objects.filter(slug=slug).first()
     if network is None:
-        raise Http404(_("No such network"))
+        raise NotFoundReason(_("No such network"))
     if for_manage and not can_manage_network(user, network):
         raise PermissionDenied(_("Only the network's coordinators may do this"))
     if for_insiders and not is_network_insider(user, network):

@@ -2,7 +2,7 @@
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -502,9 +502,12 @@ def place_search(*, q: str, limit: int = SUGGESTION_LIMIT) -> list[dict[str, Any
     return found[:limit]
 
 
-def speakers_of(organization_ids: Any) -> QuerySet[Any]:
-    """The people who speak for any of the organisations (their admins and editors):
-    whom notifications about an organisation's business go to."""
+SPEAKING_ROLES = (OrganizationRole.Role.ADMIN, OrganizationRole.Role.EDITOR)
+
+
+def speakers_of(organization_ids: Any, *, roles: Iterable[str] = SPEAKING_ROLES) -> QuerySet[Any]:
+    """The active people who speak for any of the organisations (their admins and
+    editors, or only `roles`): whom notifications about an organisation's business go to."""
     from django.contrib.auth import get_user_model
 
     return (
@@ -512,10 +515,7 @@ def speakers_of(organization_ids: Any) -> QuerySet[Any]:
         .objects.filter(
             is_active=True,
             organization_roles__organization_id__in=organization_ids,
-            organization_roles__role__in=[
-                OrganizationRole.Role.ADMIN,
-                OrganizationRole.Role.EDITOR,
-            ],
+            organization_roles__role__in=list(roles),
         )
         .distinct()
     )
@@ -536,10 +536,22 @@ def coordinators_of(network_ids: Any) -> QuerySet[Any]:
     )
 
 
-def member_speakers(network: Network | int) -> QuerySet[Any]:
-    """The people who speak for the network's member organisations of today."""
+def member_networks_of(organization_ids: Any) -> QuerySet[Any]:
+    """The ids of the networks any of the organisations is a member of today (a subquery:
+    `network_id__in=` it)."""
+    return NetworkMembership.objects.filter(
+        organization_id__in=organization_ids, status=NetworkMembership.Status.MEMBER
+    ).values("network_id")
+
+
+def member_speakers(
+    network: Network | int, *, roles: Iterable[str] = SPEAKING_ROLES
+) -> QuerySet[Any]:
+    """The people who speak for the network's member organisations of today (admins and
+    editors, or only `roles`: the urgent call for help goes to their admins)."""
     return speakers_of(
         NetworkMembership.objects.filter(
             network=network, status=NetworkMembership.Status.MEMBER
-        ).values("organization_id")
+        ).values("organization_id"),
+        roles=roles,
     )

@@ -25,6 +25,7 @@ from intercoop.directory.models import (
     Organization,
     OrganizationRole,
 )
+from intercoop.directory.selectors import coordinators_of
 
 MODEL_FIELDS = [name for name in FIELDS if name != "slug"]
 
@@ -130,13 +131,8 @@ def organization_create(
 def _reviewers(network: Network | None) -> list[User]:
     """Who reviews a new organisation: the coordinators of the network it applied to (of
     every network when it applied to none) and staff."""
-    coordinators = NetworkRole.objects.filter(role=NetworkRole.Role.COORDINATOR)
-    if network is not None:
-        coordinators = coordinators.filter(network=network)
-    return [
-        *User.objects.filter(is_active=True, is_staff=True),
-        *User.objects.filter(is_active=True, pk__in=coordinators.values("user_id")),
-    ]
+    networks = [network.pk] if network is not None else Network.objects.values("pk")
+    return [*User.objects.filter(is_active=True, is_staff=True), *coordinators_of(networks)]
 
 
 @transaction.atomic
@@ -332,11 +328,7 @@ def network_member_apply(
         membership.save(update_fields=["status", "applied_on"])
     _record_membership(actor, "network_member.apply", membership, _("%(org)s applied to %(net)s"))
     notify(
-        users=User.objects.filter(
-            is_active=True,
-            network_roles__network=network,
-            network_roles__role=NetworkRole.Role.COORDINATOR,
-        ),
+        users=coordinators_of([network.pk]),
         subject=gettext_lazy("%(org)s applied to join %(network)s"),
         params={"org": organization.name, "network": network.name},
         link=("directory:network", [network.slug]),

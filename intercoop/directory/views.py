@@ -83,6 +83,7 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "organization": organization,
             "values": organization_values(organization, None if show_private else set()),
             "can_edit": permissions.can_edit_organization(request.user, organization),
+            "can_introduce": permissions.can_request_introduction(request.user, organization),
             "can_manage_people": permissions.can_manage_people(request.user, organization),
             "can_apply": permissions.can_apply_to_network(request.user, organization),
             "can_see_history": permissions.can_view_organization_history(

@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -29,7 +28,7 @@ from intercoop.core.permissions import require
 from intercoop.core.services import notify
 from intercoop.directory.models import Network, NetworkMembership, Organization, OrganizationRole
 from intercoop.directory.permissions import can_act_for
-from intercoop.directory.selectors import member_speakers
+from intercoop.directory.selectors import member_speakers, speakers_of
 from intercoop.exchange import cards, lock_objects, permissions, selectors
 from intercoop.exchange.fields import FIELDS, clean_exchange_item
 from intercoop.exchange.models import Block, Deal, ExchangeItem, Introduction, Notice, Redemption
@@ -136,17 +135,6 @@ def exchange_item_withdraw(*, actor: Actor, item: ExchangeItem) -> ExchangeItem:
 # Introductions
 
 
-def _speakers(organization: Organization) -> list[User]:
-    """The people who speak for an organisation: its admins and editors."""
-    return [
-        role.user
-        for role in OrganizationRole.objects.filter(
-            organization=organization,
-            role__in=[OrganizationRole.Role.ADMIN, OrganizationRole.Role.EDITOR],
-        ).select_related("user")
-    ]
-
-
 @transaction.atomic
 def introduction_request(
     *,
@@ -204,7 +192,7 @@ def introduction_request(
         organizations=[requester, recipient],
     )
     notify(
-        users=_speakers(recipient),
+        users=speakers_of([recipient.pk]),
         subject=gettext_lazy("%(name)s would like to meet you"),
         params={"name": requester.name},
         body=message,
@@ -240,7 +228,7 @@ def introduction_answer(*, actor: Actor, introduction: Introduction, accept: boo
         organizations=[requester, recipient],
     )
     notify(
-        users=_speakers(requester),
+        users=speakers_of([requester.pk]),
         subject=(
             gettext_lazy("%(name)s accepted your request: you can now contact each other")
             if accept
@@ -350,8 +338,11 @@ def _day(value: Any, field: str) -> dt.date:
         raise OutOfBounds(message, field=field) from None
 
 
-def _check_notice(values: dict[str, Any], *, today: dt.date) -> dict[str, str]:
-    """Check and clean a notice's values in place; {field: reason} of those refused."""
+def _check_notice(
+    values: dict[str, Any], *, today: dt.date, stored: Mapping[str, Any] | None = None
+) -> dict[str, str]:
+    """Check and clean a notice's values in place; {field: reason} of those refused. A
+    date left as `stored` (a notice saved again) is not checked again: it may be past."""
     errors: dict[str, str] = {}
     kind = values.get("kind")
     if kind not in Notice.Kind.values:
@@ -374,8 +365,10 @@ def _check_notice(values: dict[str, Any], *, today: dt.date) -> dict[str, str]:
             continue
         try:
             day = _day(values[field], field)
-            check_date(day, field=field, not_past=True, today=today)
-            if day > horizon:
+            kept = stored is not None and stored.get(field) in (values[field], day)
+            if not kept:
+                check_date(day, field=field, not_past=True, today=today)
+            if day > horizon and not kept:
                 raise OutOfBounds(
                     _("is more than a year ahead (at most %(date)s)")
                     % {"date": horizon.isoformat()},
@@ -409,6 +402,12 @@ def _check_notice(values: dict[str, Any], *, today: dt.date) -> dict[str, str]:
     return errors
 
 
+def _expiry(needed_by: dt.date | None, starts_at: dt.datetime | None, today: dt.date) -> dt.date:
+    """A notice's expiry when none is given: its needed-by date, else its start, else 30
+    days from today."""
+    return needed_by or (starts_at.date() if starts_at else today + dt.timedelta(30))
+
+
 @transaction.atomic
 def notice_post(
     *,
@@ -438,9 +437,7 @@ def notice_post(
     if errors:
         raise InvalidValues(errors)
     if not values.get("expires_on"):
-        values["expires_on"] = values.get("needed_by") or (
-            values["starts_at"].date() if values.get("starts_at") else today + dt.timedelta(30)
-        )
+        values["expires_on"] = _expiry(values.get("needed_by"), values.get("starts_at"), today)
     if values.get("latitude") is None or values.get("longitude") is None:
         values["latitude"], values["longitude"] = organization.latitude, organization.longitude
     notice = Notice.objects.create(
@@ -459,9 +456,9 @@ def notice_post(
         network=network,
     )
     if notice.urgent:
-        # the bat signal: every member organisation's people, at once
+        # the bat signal: every member organisation's admins, at once
         notify(
-            users=member_speakers(network),
+            users=member_speakers(network, roles=[OrganizationRole.Role.ADMIN]),
             subject=gettext_lazy("Urgent call for help from %(org)s: %(title)s"),
             body=notice.body,
             params={"org": organization.name, "title": notice.title},
@@ -487,8 +484,10 @@ def notice_update(*, actor: Actor, notice: Notice, values: Mapping[str, Any]) ->
     fresh = Notice.objects.select_for_update(of=("self",)).get(pk=notice.pk)
     if fresh.withdrawn:
         raise DomainError(_("A withdrawn notice is not changed"))
-    merged = {field: getattr(fresh, field) for field in NOTICE_EDITABLE} | dict(values)
-    errors = _check_notice(merged, today=timezone.localdate())
+    stored = {field: getattr(fresh, field) for field in NOTICE_EDITABLE}
+    merged = stored | dict(values)
+    today = timezone.localdate()
+    errors = _check_notice(merged, today=today, stored=stored)
     if "urgent" in values:
         errors["urgent"] = _("stays as posted")
     if fresh.urgent and merged.get("kind") != Notice.Kind.HELP and "kind" not in errors:
@@ -498,9 +497,7 @@ def notice_update(*, actor: Actor, notice: Notice, values: Mapping[str, Any]) ->
     for field in NOTICE_EDITABLE:
         setattr(fresh, field, merged.get(field))
     if not fresh.expires_on:
-        fresh.expires_on = fresh.needed_by or (
-            fresh.starts_at.date() if fresh.starts_at else notice.expires_on
-        )
+        fresh.expires_on = _expiry(fresh.needed_by, fresh.starts_at, today)
     fresh.save(update_fields=sorted(NOTICE_EDITABLE))
     audit_record(
         actor=actor,

@@ -154,6 +154,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "exchange/catalogue.html",
         {
             "paged": paginate(offers, page=params.get("page", 1), page_size=30),
+            "introducers": permissions.introducing_organizations(request.user),
             "params": params,
             "query": query.urlencode(),
             "categories": CATEGORIES.items(),
@@ -168,7 +169,7 @@ def introduction_request(request: HttpRequest, slug: str) -> HttpResponse:
     user speaks for."""
     recipient = permissions.access_organization(request.user, slug=slug)
     mine = Organization.objects.filter(
-        pk__in=permissions.acting_organizations(request.user), approval="approved"
+        pk__in=permissions.introducing_organizations(request.user)
     ).exclude(pk=recipient.pk)
     if not mine:
         raise PermissionDenied(_("You do not speak for an organisation in the directory"))

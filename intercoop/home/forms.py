@@ -25,6 +25,13 @@ class ProfileForm(forms.Form):
         help_text=_("Shown instead of your username"),
     )
     email = forms.EmailField(label=_("E-mail"), required=False)
+    current_password = forms.CharField(
+        label=_("Current password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Needed only to change your e-mail address"),
+    )
     language = forms.ChoiceField(
         label=_("Preferred language"),
         required=False,
@@ -56,7 +63,7 @@ class ProfileForm(forms.Form):
             )
 
     def about_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in ("display_name", "email", "language")]
+        return [self[name] for name in ("display_name", "email", "current_password", "language")]
 
     def kind_fields(self) -> list[forms.BoundField]:
         return [self[kind_field(kind)] for kind in KINDS]

@@ -2,16 +2,16 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from intercoop.core import services
-from intercoop.core.dashboard import Task
 from intercoop.core.errors import DomainError
 from intercoop.core.forms import add_domain_errors
 from intercoop.core.notifications import profile_for
@@ -21,20 +21,13 @@ from intercoop.home.forms import ProfileForm
 from intercoop.home.language import remember_profile
 
 
-def _link(task: Task) -> str:
-    try:
-        return reverse(task.link[0], args=task.link[1])
-    except NoReverseMatch:
-        return ""
-
-
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The signed-in user's home: their organisations and networks, what needs them, and
     what happened lately."""
     user = authenticated_user(request)
     context: dict[str, Any] = selectors.dashboard(user=user)
-    context["tasks"] = [(task, _link(task)) for task in context["tasks"]]
+    context["tasks"] = [(task, task.url) for task in context["tasks"]]
     return render(request, "home/dashboard.html", context)
 
 
@@ -53,6 +46,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 language=form.cleaned_data["language"],
                 delivery=form.cleaned_data["delivery"],
                 deliveries=form.deliveries(),
+                current_password=form.cleaned_data["current_password"],
             )
         except DomainError as error:
             add_domain_errors(form, error)
@@ -71,6 +65,16 @@ class PasswordChange(auth_views.PasswordChangeView):
     success_url = reverse_lazy("profile")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
+        # the form checks the entries; the service changes the password and records it
+        user = authenticated_user(self.request)
+        try:
+            services.password_change(
+                actor=user, user=user, old=form.cleaned_data["old_password"],
+                new=form.cleaned_data["new_password1"],
+            )  # fmt: skip
+        except DomainError as error:
+            add_domain_errors(form, error)
+            return self.form_invalid(form)
+        update_session_auth_hash(self.request, user)  # stay signed in here
         messages.success(self.request, _("Your password is changed."))
-        return response
+        return redirect(self.get_success_url())

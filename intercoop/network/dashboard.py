@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intercoop.core.dashboard import Task
-from intercoop.directory.models import NetworkMembership
 from intercoop.directory.permissions import coordinated_network_ids, organization_roles
+from intercoop.directory.selectors import member_networks_of
 from intercoop.network.models import Assessment
 
 RECENT_DAYS = 30
@@ -21,9 +21,7 @@ def dashboard_tasks(user: Any) -> list[Task]:
     networks = coordinated_network_ids(user)
     if not (mine or networks):
         return []
-    member_of = NetworkMembership.objects.filter(
-        organization_id__in=mine, status=NetworkMembership.Status.MEMBER
-    ).values("network_id")
+    member_of = member_networks_of(mine)
     recent = (
         Assessment.objects.filter(
             created_at__gte=timezone.now() - dt.timedelta(days=RECENT_DAYS),

@@ -9,10 +9,10 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from intercoop.core.dashboard import Task
-from intercoop.directory.models import NetworkMembership
 from intercoop.directory.permissions import acting_organizations
-from intercoop.exchange.models import ExchangeItem
+from intercoop.directory.selectors import member_networks_of
 from intercoop.purchasing.models import Bid, Round
+from intercoop.purchasing.selectors import invited_categories
 
 MAX_LISTED = 20
 
@@ -21,9 +21,7 @@ def dashboard_tasks(user: Any) -> list[Task]:
     acting = acting_organizations(user)
     if not acting:
         return []
-    member_of = NetworkMembership.objects.filter(
-        organization_id__in=acting, status=NetworkMembership.Status.MEMBER
-    ).values("network_id")
+    member_of = member_networks_of(acting)
     open_rounds = (
         Round.objects.filter(status=Round.Status.OPEN, network_id__in=member_of)
         .values("network__slug", "network__name")
@@ -39,11 +37,9 @@ def dashboard_tasks(user: Any) -> list[Task]:
         )
         for row in open_rounds
     ]
-    offered = ExchangeItem.objects.filter(
-        organization_id__in=acting, kind=ExchangeItem.Kind.OFFER, active=True
-    ).values("category")
+    invited = invited_categories(organization_ids=acting)
     bidding = (
-        Round.objects.filter(status=Round.Status.BIDDING, category__in=offered)
+        Round.objects.filter(status=Round.Status.BIDDING, category__in=invited)
         .exclude(pk__in=Bid.objects.filter(supplier_id__in=acting).values("round_id"))
         .values_list("pk", "title", "network__name")
         .order_by("-created_at", "-pk")[:MAX_LISTED]

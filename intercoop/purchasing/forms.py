@@ -16,6 +16,7 @@ from intercoop.purchasing.models import (
     MAX_TIERS,
     MAX_UNIT_PRICE,
     MAX_UNITS,
+    Article,
     Bid,
     Round,
 )
@@ -151,3 +152,44 @@ class RoundEditForm(RoundForm):
         self.fields["articles"].label = _("New articles")
         if self.is_bound and self.instance.pk:  # new articles are priced in its currency
             self.data = {**dict(self.data.items()), "currency": self.instance.currency}
+
+
+class ArticleRows:
+    """The round's existing articles as the edit page posts them (name-<id>, unit-<id>,
+    case-<id>, price-<id>, remove-<id>), read without judging them: the service checks
+    each row and names it articles[n], n counting the rows kept, in this order. A value
+    that is not a number is passed as typed, for the service to refuse."""
+
+    def __init__(self, articles: list[Article], data: Any, currency: str) -> None:
+        self.kept = [a for a in articles if not data.get(f"remove-{a.pk}")]
+        self.data, self.currency = data, currency
+
+    def _price(self, article: Article) -> Any:
+        typed = str(self.data.get(f"price-{article.pk}") or "0").strip()
+        try:
+            return unit_price(typed, self.currency)
+        except (DomainError, ArithmeticError, ValueError):
+            return typed
+
+    def values(self) -> list[dict[str, Any]]:
+        """The kept rows, with the id of each, as `round_update` takes them."""
+        rows = []
+        for article in self.kept:
+            case = str(self.data.get(f"case-{article.pk}", "")).strip()
+            rows.append({
+                "id": article.pk, "name": self.data.get(f"name-{article.pk}", ""),
+                "unit": self.data.get(f"unit-{article.pk}", ""),
+                "case_size": int(case) if case.isascii() and case.isdigit() and len(case) < 10
+                else case,
+                "reference_price": self._price(article),
+                "minimum": article.minimum, "by_weight": article.by_weight,
+            })  # fmt: skip
+        return rows
+
+    def article_of(self, key: str) -> Article | None:
+        """The existing article an error key (articles[n].field) is about, if any."""
+        if not key.startswith("articles["):
+            return None
+        number = key.removeprefix("articles[").split("]", 1)[0]
+        n = int(number) if number.isascii() and number.isdigit() else 0
+        return self.kept[n - 1] if 1 <= n <= len(self.kept) else None

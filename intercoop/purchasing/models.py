@@ -85,6 +85,29 @@ class Round(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    # the round's state as templates and views ask for it (never by its status string)
+    @property
+    def is_goods(self) -> bool:
+        return self.kind == Round.Kind.GOODS
+
+    @property
+    def takes_orders(self) -> bool:
+        """Members order or commit, and the coordinators change the round."""
+        return self.status == Round.Status.OPEN
+
+    @property
+    def takes_bids(self) -> bool:
+        return self.status == Round.Status.BIDDING
+
+    @property
+    def is_awarded(self) -> bool:
+        """Awarded and waiting for its delivery or contract to start."""
+        return self.status == Round.Status.AWARDED
+
+    @property
+    def is_delivered(self) -> bool:
+        return self.status == Round.Status.DELIVERED
+
 
 class Article(models.Model):
     """A good bought in a goods round. Prices are minor units per unit."""

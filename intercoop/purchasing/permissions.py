@@ -71,8 +71,14 @@ def can_view_round(user: AnyUser, round: Round) -> bool:
     return (
         can_coordinate(user, round)
         or is_network_insider(user, round.network)
-        or (round.status != Round.Status.OPEN and bool(acting_organizations(user)))
+        or (not round.takes_orders and bool(acting_organizations(user)))
     )
+
+
+def can_view_pick_list(user: AnyUser, round: Round, supplier: Organization) -> bool:
+    """A supplier's pick list of a round: the round's coordinators and the people who
+    speak for that supplier (each supplier sees its own list only)."""
+    return can_coordinate(user, round) or can_act_for(user, supplier)
 
 
 def can_view_patronage(user: AnyUser, patronage: Patronage) -> bool:

@@ -487,7 +487,7 @@ class PickList:
     quantity; and each article's total."""
 
     supplier: Organization
-    members: list[tuple[str, list[tuple[Article, Decimal]]]]
+    members: list[tuple[Organization, list[tuple[Article, Decimal]]]]
     totals: list[tuple[Article, Decimal]]
 
 
@@ -499,27 +499,40 @@ def pick_lists(*, round: Round) -> list[PickList]:
         return []
     allocations = article_allocations(round=round)
     slugs = {m for _a, computed in allocations for m in computed.shares}
-    names = dict(Organization.objects.filter(slug__in=slugs).values_list("slug", "name"))
+    found = {o.slug: o for o in Organization.objects.filter(slug__in=slugs)}
+    # keyed by the member (its slug), never its name: two members may share a name
     members: dict[str, list[tuple[Article, Decimal]]] = {}
     totals = []
     for article, computed in allocations:
         total = Decimal(0)
         for slug, share in computed.shares.items():
             units = Decimal(share.total)
-            if units > 0:
-                members.setdefault(names.get(slug, slug), []).append((article, units))
+            if units > 0 and slug in found:
+                members.setdefault(slug, []).append((article, units))
                 total += units
         totals.append((article, total))
-    return [PickList(contract.bid.supplier, sorted(members.items()), totals)]
+    rows = sorted(((found[slug], lines) for slug, lines in members.items()),
+                  key=lambda row: (row[0].name, row[0].slug))  # fmt: skip
+    return [PickList(contract.bid.supplier, rows, totals)]
+
+
+def _inviting_offers() -> QuerySet[Any]:
+    """The offers on the exchange that invite their organisation to bid when a round of
+    their category takes bids: the active ones."""
+    from intercoop.exchange.models import ExchangeItem
+
+    return ExchangeItem.objects.filter(kind=ExchangeItem.Kind.OFFER, active=True)
 
 
 def invited_suppliers(*, category: str) -> QuerySet[Organization]:
     """The organisations invited to bid when a round of `category` takes bids: those with
     an active offer in that category on the exchange."""
-    from intercoop.exchange.models import ExchangeItem
-
     return Organization.objects.filter(
-        pk__in=ExchangeItem.objects.filter(
-            kind=ExchangeItem.Kind.OFFER, category=category, active=True
-        ).values("organization_id")
+        pk__in=_inviting_offers().filter(category=category).values("organization_id")
     )
+
+
+def invited_categories(*, organization_ids: Any) -> QuerySet[Any]:
+    """The categories whose rounds invite any of the organisations to bid (the other side
+    of `invited_suppliers`; a subquery: `category__in=` it)."""
+    return _inviting_offers().filter(organization_id__in=organization_ids).values("category")

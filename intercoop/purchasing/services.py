@@ -16,8 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from intercoop.clearing.models import Obligation
-from intercoop.clearing.services import obligation_record
 from intercoop.core.audit import audit_record
 from intercoop.core.bounds import (
     LONG_TEXT,
@@ -46,6 +44,7 @@ from intercoop.purchasing.checks import (
     required_text,
     round_values,
 )
+from intercoop.purchasing.deliveries import delivery_correct, delivery_record
 from intercoop.purchasing.models import (
     MAX_ARTICLES,
     Article,
@@ -53,7 +52,6 @@ from intercoop.purchasing.models import (
     Bill,
     Commitment,
     Contract,
-    Delivery,
     FeedToken,
     OrderRow,
     Override,
@@ -64,12 +62,11 @@ from intercoop.purchasing.models import (
 from intercoop.purchasing.pricing import CRITERIA, patronage
 from intercoop.purchasing.selectors import (
     invited_suppliers,
-    member_costs,
     member_purchases,
-    round_facts,
 )
 
 Actor = User | AnonymousUser | None
+__all__ = ["delivery_correct", "delivery_record"]  # re-exported: the deliveries' services
 
 # the timeline: from each status, the statuses a coordinator may move the round to, and
 # the audit action of each move
@@ -103,7 +100,7 @@ def _member(round: Round, organization: Organization) -> None:
 
 
 def _open(round: Round) -> None:
-    if round.status != Round.Status.OPEN:
+    if not round.takes_orders:
         raise DomainError(_("The round is closed: orders and commitments can no longer change"))
 
 
@@ -212,7 +209,7 @@ def round_update(
         permissions.can_coordinate(_user(actor), fresh),
         _("Only the round's coordinators change it"),
     )
-    if fresh.status != Round.Status.OPEN:
+    if not fresh.takes_orders:
         raise DomainError(_("A round is changed only while it takes orders"))
     errors = Errors()
     fixed = sorted(set(values) - set(EDITABLE))
@@ -450,7 +447,7 @@ def bid_submit(
         _("Only the people who speak for a supplier bid for it"),
     )
     fresh = lock_objects.round_for_update(round.pk)
-    if fresh.status != Round.Status.BIDDING:
+    if not fresh.takes_bids:
         raise DomainError(_("The round is not taking bids"))
     errors = Errors()
     mode = values.get("mode")
@@ -534,7 +531,7 @@ def round_award(
         permissions.can_coordinate(_user(actor), round),
         _("Only the round's coordinators award it"),
     )
-    if round.status != Round.Status.BIDDING:
+    if not round.takes_bids:
         raise DomainError(_("Only a round taking bids is awarded"))
     if bid.round_id != round.pk:
         raise DomainError(_("This bid is for another round"), field="bid")
@@ -568,157 +565,8 @@ def round_award(
     return contract
 
 
-# After the award
-
-
-@transaction.atomic
-def delivery_record(
-    *, actor: Actor, round: Round, received: Mapping[int, Decimal], transport_cost: int = 0
-) -> Round:
-    """What arrived of each article (missing articles: all that was ordered) and the
-    transport cost (minor units); what arrived is then shared by the round's rule, and
-    each member is invoiced for its part (an obligation to the supplier)."""
-    fresh = lock_objects.round_for_update(round.pk)
-    require(
-        permissions.can_coordinate(_user(actor), fresh),
-        _("Only the round's coordinators record deliveries"),
-    )
-    if fresh.status != Round.Status.AWARDED or fresh.kind != Round.Kind.GOODS:
-        raise DomainError(_("Deliveries are recorded for an awarded goods round"))
-    errors = Errors()
-    errors.check(check_money, transport_cost, field="transport_cost")
-    articles = lock_objects.articles_for_update(fresh.pk)
-    amounts: dict[int, Decimal | None] = {}
-    for pk, amount in received.items():
-        if pk not in articles:
-            errors.add(f"received[{pk}]", _("is not an article of this round"))
-        else:
-            amounts[pk] = errors.check(
-                check_units, amount, field=f"received[{pk}]", whole=not articles[pk].by_weight
-            )
-    errors.raise_any()
-    for pk, received_units in amounts.items():
-        articles[pk].received = received_units
-        articles[pk].save(update_fields=["received"])
-    fresh.transport_cost = round.transport_cost = transport_cost
-    fresh.status = round.status = Round.Status.DELIVERED
-    fresh.save(update_fields=["transport_cost", "status"])
-    Delivery.objects.create(
-        round=fresh, received={str(pk): plain(a.received) for pk, a in articles.items()
-                               if a.received is not None},
-        transport_cost=transport_cost, recorded_by=recorded_user(actor), recorded_at=timezone.now(),
-    )  # fmt: skip
-    invoiced = _invoice_delivery(actor, fresh)
-    supplier = fresh.contract.bid.supplier
-    audit_record(
-        actor=actor, action="delivery.record", target=fresh, network=fresh.network,
-        organizations=[supplier, *invoiced],
-        summary=_("delivery of %(round)s recorded (transport %(transport)s); "
-                  "%(members)s members invoiced")
-        % {"round": fresh.title, "transport": format_money(transport_cost, fresh.currency),
-           "members": len(invoiced)},
-    )  # fmt: skip
-    return fresh
-
-
-@transaction.atomic
-def delivery_correct(
-    *, actor: Actor, round: Round, received: Mapping[int, Decimal], transport_cost: int,
-    reason: str,
-) -> Delivery:  # fmt: skip
-    """Correct a recorded delivery by a new entry of the delivery log that names the one
-    it corrects: what arrived of each article (missing articles: as recorded before) and
-    the transport cost. Nothing recorded is changed: each member whose part changes is
-    invoiced the difference, or credited it (an invoice from the supplier to the member)."""
-    fresh = lock_objects.round_for_update(round.pk)
-    require(
-        permissions.can_coordinate(_user(actor), fresh),
-        _("Only the round's coordinators correct deliveries"),
-    )
-    if fresh.status != Round.Status.DELIVERED or fresh.kind != Round.Kind.GOODS:
-        raise DomainError(_("Only a delivered goods round's delivery is corrected"))
-    errors = Errors()
-    errors.check(check_money, transport_cost, field="transport_cost")
-    why = (errors.check(check_text, reason, field="reason", max_length=300) or "").strip()
-    if "reason" not in errors.errors and not why:
-        errors.add("reason", _("Say why"))
-    articles = lock_objects.articles_for_update(fresh.pk)
-    amounts: dict[int, Decimal | None] = {}
-    for pk, amount in received.items():
-        if pk not in articles:
-            errors.add(f"received[{pk}]", _("is not an article of this round"))
-        else:
-            amounts[pk] = errors.check(
-                check_units, amount, field=f"received[{pk}]", whole=not articles[pk].by_weight
-            )
-    errors.raise_any()
-    before = {c.member: c.cost + c.transport for c in member_costs(facts=round_facts(round=fresh))}
-    for pk, units in amounts.items():
-        articles[pk].received = units
-        articles[pk].save(update_fields=["received"])
-    fresh.transport_cost = round.transport_cost = transport_cost
-    fresh.save(update_fields=["transport_cost"])
-    after = {c.member: c.cost + c.transport for c in member_costs(facts=round_facts(round=fresh))}
-    entry = Delivery.objects.create(
-        round=fresh, received={str(pk): plain(a.received) for pk, a in articles.items()
-                               if a.received is not None},
-        transport_cost=transport_cost, corrects=fresh.deliveries.order_by("recorded_at", "pk")
-        .last(), reason=why, recorded_by=recorded_user(actor), recorded_at=timezone.now(),
-    )  # fmt: skip
-    supplier = fresh.contract.bid.supplier
-    members = {o.slug: o for o in Organization.objects.filter(slug__in=set(before) | set(after))}
-    due = timezone.localdate() + dt.timedelta(days=30)
-    touched = []
-    for slug in sorted(set(before) | set(after)):
-        member, change = members.get(slug), after.get(slug, 0) - before.get(slug, 0)
-        if member is None or member == supplier or change == 0:
-            continue
-        if abs(change) > MAX_MONEY:
-            raise DomainError(_("%(member)s's correction is too large") % {"member": member.name})
-        debtor, creditor = (member, supplier) if change > 0 else (supplier, member)
-        obligation_record(
-            actor=_user(actor), debtor=debtor, creditor=creditor,
-            source=Obligation.Source.PURCHASING,
-            values={"amount": abs(change), "currency": fresh.currency, "due_on": due,
-                    "reference": (_("Correction: %(round)s") % {"round": fresh.title})[:200],
-                    "round": fresh},
-        )  # fmt: skip
-        touched.append(member)
-    audit_record(
-        actor=actor, action="delivery.correct", target=entry, network=fresh.network,
-        organizations=[supplier, *touched],
-        summary=_("delivery of %(round)s corrected (%(reason)s); %(members)s members invoiced "
-                  "or credited the difference")
-        % {"round": fresh.title, "reason": why, "members": len(touched)},
-    )  # fmt: skip
-    return entry
-
-
-def _invoice_delivery(actor: Actor, round: Round) -> list[Organization]:
-    """Each member owes the supplier what it received and its transport: an obligation
-    that member confirms and the network's clearing runs can settle without cash."""
-    supplier = round.contract.bid.supplier
-    members = {o.slug: o for o in Organization.objects.filter(
-        pk__in=OrderRow.objects.filter(article__round=round).values("member_id"))}  # fmt: skip
-    due = timezone.localdate() + dt.timedelta(days=30)
-    invoiced = []
-    for cost in member_costs(facts=round_facts(round=round)):
-        member = members.get(cost.member)
-        amount = cost.cost + cost.transport
-        if member is None or member == supplier or amount <= 0:
-            continue
-        if amount > MAX_MONEY:
-            raise DomainError(
-                _("%(member)s would owe more than 10^15 minor units") % {"member": member.name}
-            )
-        obligation_record(
-            actor=_user(actor), debtor=member, creditor=supplier,
-            source=Obligation.Source.PURCHASING,
-            values={"amount": amount, "currency": round.currency, "due_on": due,
-                    "reference": round.title[:200], "round": round},
-        )  # fmt: skip
-        invoiced.append(member)
-    return invoiced
+# After the award: deliveries (recorded, corrected) live in `deliveries`, re-exported
+# here as the services of joint purchasing.
 
 
 @transaction.atomic

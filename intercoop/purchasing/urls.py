@@ -1,6 +1,6 @@
 from django.urls import path
 
-from intercoop.purchasing import views
+from intercoop.purchasing import views, views_goods
 
 app_name = "purchasing"
 
@@ -15,10 +15,10 @@ urlpatterns = [
     path("rounds/<int:pk>/delivery/", views.delivery, name="delivery"),
     path("rounds/<int:pk>/override/", views.override, name="override"),
     path("rounds/<int:pk>/bill/", views.bill, name="bill"),
-    path("rounds/<int:pk>/edit/", views.round_edit, name="round_edit"),
-    path("rounds/<int:pk>/orders/", views.order_form, name="order_form"),
-    path("rounds/<int:pk>/pick-list/", views.pick_list, name="pick_list"),
-    path("rounds/<int:pk>/pick-list.csv", views.pick_list_csv, name="pick_list_csv"),
+    path("rounds/<int:pk>/edit/", views_goods.round_edit, name="round_edit"),
+    path("rounds/<int:pk>/orders/", views_goods.order_form, name="order_form"),
+    path("rounds/<int:pk>/pick-list/", views_goods.pick_list, name="pick_list"),
+    path("rounds/<int:pk>/pick-list.csv", views_goods.pick_list_csv, name="pick_list_csv"),
     path("rounds/<int:pk>/delivery/correct/", views.delivery_correct, name="delivery_correct"),
     path("bids/<int:pk>/score/", views.score, name="score"),
     path("networks/<slug:slug>/contracts/", views.contracts, name="contracts"),

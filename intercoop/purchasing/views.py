@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,13 +22,12 @@ from django.views.decorators.http import require_POST
 from intercoop.core.csvfiles import SafeWriter
 from intercoop.core.errors import DomainError, InvalidValues
 from intercoop.core.forms import add_domain_errors
-from intercoop.core.money import major_units, minor_units, unit_price, unit_price_major
+from intercoop.core.money import major_units, minor_units, unit_price
 from intercoop.core.pagination import paginate
 from intercoop.directory import permissions as roles
 from intercoop.directory.models import Network, Organization
 from intercoop.directory.selectors import network_members, network_members_acting_for
 from intercoop.purchasing import calendar, permissions, selectors, services
-from intercoop.purchasing.checks import plain
 from intercoop.purchasing.forms import (
     AwardForm,
     BidForm,
@@ -35,10 +35,9 @@ from intercoop.purchasing.forms import (
     CommitmentForm,
     OrderForm,
     PatronageForm,
-    RoundEditForm,
     RoundForm,
 )
-from intercoop.purchasing.models import Bid, Patronage, PatronageAllocation, Round
+from intercoop.purchasing.models import Bid, Contract, Patronage, PatronageAllocation, Round
 from intercoop.purchasing.pricing import CRITERIA
 
 PAGE_SIZE = 50
@@ -149,12 +148,15 @@ def round_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round = _round(request, pk)
+    contract = Contract.objects.filter(round=round).select_related("bid__supplier").first()
     context = selectors.round_page(user=request.user, round=round) | {
         "round": round,
         "next": services.NEXT[Round.Status(round.status)],
-        "can_bid": round.status == Round.Status.BIDDING
-        and bool(roles.acting_organizations(request.user)),
-        "contract": getattr(round, "contract", None),
+        "can_bid": round.takes_bids and bool(roles.acting_organizations(request.user)),
+        "contract": contract,
+        "sees_pick_list": round.is_goods
+        and contract is not None
+        and permissions.can_view_pick_list(request.user, round, contract.bid.supplier),
         "transport_major": major_units(round.transport_cost, round.currency),
     }
     return render(request, "purchasing/round.html", context)
@@ -237,8 +239,10 @@ def bid(request: HttpRequest, pk: int) -> HttpResponse:
     suppliers = Organization.objects.filter(
         pk__in=roles.acting_organizations(request.user)
     ).order_by("name")
-    if not suppliers or round.status != Round.Status.BIDDING:
-        raise Http404(_("The round is not taking bids"))
+    if not suppliers:
+        raise Http404
+    if not round.takes_bids:
+        raise PermissionDenied(_("The round is not taking bids"))
     articles = list(round.articles.all())
     form = BidForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -496,157 +500,6 @@ def patronage_csv(request: HttpRequest, pk: int) -> HttpResponse:
                for key in ("purchases", "share", "cash", "retained")]
             + [patronage.currency]
         )  # fmt: skip
-    return response
-
-
-def _article_rows(request: HttpRequest, round: Round) -> list[dict[str, Any]]:
-    """The round's articles as the edit page posted them (those not marked for removal),
-    with the id of each; a bad number is the row's error."""
-    rows: list[dict[str, Any]] = []
-    for n, article in enumerate(round.articles.all(), start=1):
-        if request.POST.get(f"remove-{article.pk}"):
-            continue
-        case = request.POST.get(f"case-{article.pk}", "").strip()
-        if not (case.isascii() and case.isdigit() and len(case) < 10):
-            raise InvalidValues({f"articles[{n}].case_size": _("is a whole number")})
-        rows.append({
-            "id": article.pk, "name": request.POST.get(f"name-{article.pk}", ""),
-            "unit": request.POST.get(f"unit-{article.pk}", ""), "case_size": int(case),
-            "reference_price": _per_unit(request.POST.get(f"price-{article.pk}") or 0,
-                                         round.currency, f"articles[{n}].reference_price"),
-            "minimum": article.minimum, "by_weight": article.by_weight,
-        })  # fmt: skip
-    return rows
-
-
-@login_required
-def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """The coordinator changes a round (and its articles) until it closes."""
-    round = _round(request, pk)
-    if not permissions.can_coordinate(request.user, round):
-        raise Http404
-    if round.status != Round.Status.OPEN:
-        raise Http404(_("A round is changed only while it takes orders"))
-    form = RoundEditForm(request.POST or None, instance=round)
-    del form.fields["articles" if round.kind == Round.Kind.SERVICE else "volume_unit"]
-    if request.method == "POST" and form.is_valid():
-        values = {k: form.cleaned_data[k] for k in RoundEditForm.Meta.fields if k in form.fields}
-        try:
-            articles = None
-            if round.kind == Round.Kind.GOODS:
-                articles = _article_rows(request, round) + form.cleaned_data["articles"]
-            services.round_update(actor=request.user, round=round, values=values, articles=articles)
-        except DomainError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, _("The round is saved."))
-            return redirect("purchasing:round", pk=round.pk)
-    articles_shown = list(round.articles.all())
-    for article in articles_shown:
-        article.price_major = plain(unit_price_major(article.reference_price, round.currency))  # type: ignore[attr-defined]
-    return render(
-        request,
-        "purchasing/round_edit.html",
-        {"round": round, "form": form, "articles": articles_shown},
-    )
-
-
-def _order_members(request: HttpRequest, round: Round) -> list[Organization]:
-    """The members the user may order for: those it speaks for; a coordinator, all."""
-    mine = list(network_members_acting_for(user=request.user, network=round.network))
-    if permissions.can_coordinate(request.user, round):
-        return list(network_members(network=round.network))
-    return mine
-
-
-@login_required
-def order_form(request: HttpRequest, pk: int) -> HttpResponse:
-    """A member's whole order of a goods round: every article with its current quantity
-    and tolerance, saved together (all or nothing), and the order's estimated cost."""
-    round = _round(request, pk)
-    members = _order_members(request, round)
-    if round.kind != Round.Kind.GOODS or not members:
-        raise Http404
-    wanted = _slug(request.POST.get("member") or request.GET.get("member") or "")
-    member = next((m for m in members if m.slug == wanted), members[0])
-    errors: dict[int, list[str]] = {}
-    posted: dict[int, tuple[str, str]] = {}
-    if request.method == "POST":
-        articles = list(round.articles.all())
-        lines: dict[int, tuple[Decimal, Decimal]] = {}
-        for article in articles:
-            raw = (request.POST.get(f"quantity-{article.pk}", "").strip() or "0",
-                   request.POST.get(f"tolerance-{article.pk}", "").strip() or "0")  # fmt: skip
-            posted[article.pk] = raw
-            try:
-                lines[article.pk] = (_decimal(raw[0]), _decimal(raw[1]))
-            except (ArithmeticError, ValueError):
-                errors.setdefault(article.pk, []).append(
-                    _("%(article)s: the quantity and tolerance are numbers")
-                    % {"article": article.name}
-                )
-        if not errors:
-            try:
-                services.order_set_many(actor=request.user, round=round, member=member, lines=lines)
-            except InvalidValues as error:
-                for key, reason in error.errors.items():
-                    found = _id(key.removeprefix("orders[").split("]", 1)[0])
-                    errors.setdefault(found, []).append(reason)
-            except DomainError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(
-                    request, _("The order of %(member)s is saved.") % {"member": member.name}
-                )
-                return redirect(f"{reverse('purchasing:order_form', args=[round.pk])}"
-                                f"?member={member.slug}")  # fmt: skip
-        if errors:
-            messages.error(request, _("Nothing was saved: correct the rows marked below."))
-    lines_now = selectors.order_lines(round=round, member=member)
-    rows = [
-        (line, posted.get(line.article.pk), errors.get(line.article.pk, [])) for line in lines_now
-    ]
-    ordered = [line for line in lines_now if line.quantity]
-    return render(
-        request,
-        "purchasing/order_form.html",
-        {"round": round, "member": member, "members": members, "rows": rows,
-         "summary": ordered, "total": sum(line.estimate for line in ordered),
-         "takes_orders": round.status == Round.Status.OPEN},
-    )  # fmt: skip
-
-
-def _pick_lists(request: HttpRequest, pk: int) -> tuple[Round, list[selectors.PickList]]:
-    round = _round(request, pk)
-    if not permissions.can_coordinate(request.user, round):
-        raise Http404
-    lists = selectors.pick_lists(round=round)
-    if not lists:
-        raise Http404(_("A round has pick lists once it is awarded"))
-    return round, lists
-
-
-@login_required
-def pick_list(request: HttpRequest, pk: int) -> HttpResponse:
-    """Per supplier of an awarded goods round, what each member gets of each article;
-    printable."""
-    round, lists = _pick_lists(request, pk)
-    return render(request, "purchasing/pick_list.html", {"round": round, "lists": lists})
-
-
-@login_required
-def pick_list_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    """The pick lists, one row per supplier, member and article."""
-    round, lists = _pick_lists(request, pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="pick-list-{round.pk}.csv"'
-    writer = SafeWriter(response)
-    writer.writerow(["supplier", "member", "article", "unit", "quantity"])
-    for picks in lists:
-        for member, lines in picks.members:
-            for article, units in lines:
-                writer.writerow([picks.supplier.name, member, article.name, article.unit,
-                                 plain(units)])  # fmt: skip
     return response
 
 

@@ -16,6 +16,13 @@ LOCALE = PACKAGE / "locale"
 NBSP = "\xa0"
 
 
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """LocaleMiddleware leaves the last request's language active in this thread."""
+    yield
+    translation.deactivate()
+
+
 @pytest.mark.parametrize(
     ("language", "zoom_in"), [("en", "Zoom in"), ("es", "Acercar"), ("fr", "Zoom avant")]
 )

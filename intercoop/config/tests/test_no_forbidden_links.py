@@ -1,5 +1,6 @@
-"""An anonymous visitor is never shown a link that answers 403: every internal link on the
-demo region's pages, followed, answers something else (a page, a redirect to log in, a
+"""Nobody is shown a link that answers 403: every internal link on the demo region's
+pages, followed as an anonymous visitor, as a signed-in person of no organisation and as
+the demo's `member` persona, answers something else (a page, a redirect to log in, a
 404). Pages hide what a visitor may not open by the same rules that refuse it."""
 
 import re
@@ -8,13 +9,14 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 
 from intercoop.config.demo import demo_region_build
 
 MAX_PAGES = 400
 PER_SHAPE = 5  # pages of one shape (an organisation's page, a round) fetched
-SKIP = re.compile(r"^/(i18n/|admin/|static/|embed/)|\.(png|svg|ics)$")
+SKIP = re.compile(r"^/(i18n/|admin/|static/|embed/|accounts/logout/)|\.(png|svg|ics)$")
 SEEDS = ["/", "/map/", "/orgs/", "/networks/", "/catalogue/", "/deals/", "/accounts/login/"]
 
 
@@ -36,9 +38,14 @@ def shape(path: str) -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_anonymous_visitors_are_never_shown_a_link_that_answers_403() -> None:
+@pytest.mark.parametrize("who", ["anonymous", "no organisation", "member"])
+def test_nobody_is_shown_a_link_that_answers_403(who: str) -> None:
     demo_region_build()
     client = Client(raise_request_exception=False)
+    if who == "no organisation":
+        client.force_login(get_user_model().objects.create_user("newcomer", "n@example.org"))
+    elif who == "member":
+        client.force_login(get_user_model().objects.get(username="member"))
     seen: set[str] = set()
     shapes: Counter[str] = Counter()
     found_on: dict[str, str] = {}
@@ -66,4 +73,4 @@ def test_anonymous_visitors_are_never_shown_a_link_that_answers_403() -> None:
                 queue.append(target)
     print(f"{len(seen)} pages")
     assert len(seen) > 50
-    assert forbidden == []
+    assert forbidden == [], "\n".join(forbidden)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.template.base import tag_re
+from django.utils import translation
 
 PACKAGE = Path(__file__).resolve().parents[2]
 TEMPLATES = sorted(PACKAGE.glob("*/templates/**/*.html")) + sorted(
@@ -55,6 +56,13 @@ HOLE = " "  # where a template tag or variable stood (a space: it may stand in a
 SEEN = frozenset(["title", "placeholder", "aria-label", "alt", "data-confirm", "aria-description"])
 BLOCKS = {"blocktranslate": "endblocktranslate", "blocktrans": "endblocktrans",
           "comment": "endcomment", "verbatim": "endverbatim"}  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """LocaleMiddleware leaves the last request's language active in this thread."""
+    yield
+    translation.deactivate()
 
 
 def skeleton(source: str) -> str:

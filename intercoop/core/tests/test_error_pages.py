@@ -4,12 +4,13 @@ test_api_errors.)"""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
 from django.test import Client, RequestFactory
 from django.utils import translation
 from django.utils.translation import gettext
 
 from intercoop.conftest import make_user
-from intercoop.core.views import server_error
+from intercoop.core.views import not_found, server_error
 
 
 def spanish(message: str) -> str:
@@ -25,7 +26,7 @@ def in_layout(html: str) -> bool:
 
 
 def test_404_in_the_layout_says_what_and_where_to_go(db):
-    response = Client().get("/orgs/no-such-co-op/", HTTP_REFERER="http://testserver/orgs/")
+    response = Client().get("/no-such-page/", HTTP_REFERER="http://testserver/orgs/")
     html = response.content.decode()
     assert response.status_code == 404
     assert in_layout(html)
@@ -37,8 +38,33 @@ def test_404_in_the_layout_says_what_and_where_to_go(db):
 
 
 def test_404_never_shows_what_django_says_of_the_query(db):
-    html = Client().get("/networks/nowhere/").content.decode()
+    request = RequestFactory().get("/orgs/")
+    request.user = AnonymousUser()
+    raised = Http404("No Organization matches the given query.")
+    html = not_found(request, raised).content.decode()
     assert "matches the given query" not in html
+    assert "We could not find the page or the item you asked for." in html
+
+
+def test_404_says_why_when_the_view_gives_a_reason_for_the_visitor(db):
+    response = Client().get("/networks/nowhere/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert '<h1 id="error-title">Page not found</h1>' in html
+    assert '<p class="lead">No such network</p>' in html
+    assert "We could not find the page or the item you asked for." not in html
+    with translation.override("es"):
+        html = Client(HTTP_ACCEPT_LANGUAGE="es").get("/networks/nowhere/").content.decode()
+    assert f'<p class="lead">{spanish("No such network")}</p>' in html
+
+
+def test_an_error_page_for_a_host_we_do_not_serve_with_a_referer_is_no_500(db):
+    client = Client(raise_request_exception=False)
+    response = client.get("/", HTTP_HOST="evil.example", HTTP_REFERER="http://evil.example/x")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert '<h1 id="error-title">The request could not be understood</h1>' in html
+    assert "Back to the previous page" not in html
 
 
 def test_404_offers_the_dashboard_to_a_signed_in_user_and_a_back_link_only_from_here(db):
@@ -92,7 +118,7 @@ def test_500_needs_no_database_and_links_the_stylesheet(db, django_assert_num_qu
 @pytest.mark.parametrize(
     ("path", "host", "status", "title", "detail"),
     [
-        ("/orgs/no-such-co-op/", "testserver", 404, "Page not found",
+        ("/no-such-page/", "testserver", 404, "Page not found",
          "We could not find the page or the item you asked for."),
         ("/networks/valley/assessments/", "testserver", 403, "Not allowed",
          "This is for the network's members and coordinators"),

@@ -110,3 +110,59 @@ def test_a_rolled_back_action_mails_nothing(mailoutbox, django_capture_on_commit
             pass
     assert mailoutbox == []
     assert Notification.objects.count() == 0
+
+
+def test_closed_accounts_get_no_message_and_no_mail(mailoutbox, django_capture_on_commit_callbacks):
+    active, closed = _user("hal"), _user("ida")
+    closed.is_active = False
+    closed.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        notes = _notify([active, closed], urgent=True)
+    assert [n.user.username for n in notes] == ["hal"]
+    assert [m.to for m in mailoutbox] == [["hal@example.org"]]
+    assert not Notification.objects.filter(user=closed).exists()
+
+
+def test_two_digest_runs_at_once_send_each_notification_once(
+    mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A second run starting while the first is mailing (after it read what waits) finds
+    the first person's notifications claimed, and takes the second person's: each person
+    gets one mail, in all."""
+    from intercoop.core import services
+
+    first, second = _user("jay", delivery=Delivery.DAILY), _user("kim", delivery=Delivery.DAILY)
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify([first, second])
+        _notify([first])
+    deliver = services.mail_deliver
+    concurrent: list[int] = []
+
+    def deliver_while_another_run_starts(**mail: Any) -> int:
+        if not concurrent:
+            monkeypatch.setattr(services, "mail_deliver", deliver)  # the other run's mail
+            concurrent.append(digests_send(period="daily"))
+        return deliver(**mail)
+
+    monkeypatch.setattr(services, "mail_deliver", deliver_while_another_run_starts)
+    assert digests_send(period="daily") == 1
+    assert concurrent == [1]
+    assert sorted((m.to[0], m.subject) for m in mailoutbox) == [
+        ("jay@example.org", "Your daily digest: 2 notifications"),
+        ("kim@example.org", "Your daily digest: 1 notification"),
+    ]
+    assert not Notification.objects.filter(mailed_at__isnull=True).exists()
+    assert digests_send(period="daily") == 0
+
+
+def test_a_digest_that_could_not_go_is_sent_by_the_next_run(mailoutbox, monkeypatch):
+    from intercoop.core import services
+
+    user = _user("lou", delivery=Delivery.WEEKLY)
+    _notify([user])
+    monkeypatch.setattr(services, "mail_deliver", lambda **mail: 0)
+    assert digests_send(period="weekly") == 0
+    assert Notification.objects.filter(user=user, mailed_at__isnull=True).count() == 1
+    monkeypatch.undo()
+    assert digests_send(period="weekly") == 1
+    assert [m.to for m in mailoutbox] == [["lou@example.org"]]

@@ -131,3 +131,36 @@ def test_a_member_posts_for_its_own_organisation_only(people, network, org):
     assert not Notice.objects.exists()
     assert post(people["admin"], organization=org.slug).status_code == 302
     assert Notice.objects.get().organization == org
+
+
+def test_a_notice_whose_date_has_passed_is_saved_again_but_a_changed_date_is_checked(people):
+    from intercoop.core.errors import InvalidValues
+    from intercoop.exchange import services
+
+    post(people["admin"], kind="help", title="Volunteers",
+         needed_by=(TODAY + dt.timedelta(days=3)).isoformat())  # fmt: skip
+    notice = Notice.objects.get()
+    yesterday = TODAY - dt.timedelta(days=1)
+    Notice.objects.filter(pk=notice.pk).update(needed_by=yesterday)  # time has passed
+    notice.refresh_from_db()
+    saved = services.notice_update(
+        actor=people["admin"], notice=notice,
+        values={"title": "Volunteers, thank you", "needed_by": yesterday},
+    )  # fmt: skip
+    assert (saved.title, saved.needed_by) == ("Volunteers, thank you", yesterday)
+    with pytest.raises(InvalidValues) as raised:
+        services.notice_update(actor=people["admin"], notice=notice,
+                               values={"needed_by": TODAY - dt.timedelta(days=2)})  # fmt: skip
+    assert list(raised.value.errors) == ["needed_by"]
+    assert Notice.objects.get().needed_by == yesterday
+
+
+def test_an_emptied_expiry_falls_back_as_when_posted(people):
+    from intercoop.exchange import services
+
+    post(people["admin"], expires_on=(TODAY + dt.timedelta(days=5)).isoformat())
+    notice = Notice.objects.get()
+    saved = services.notice_update(actor=people["admin"], notice=notice,
+                                   values={"expires_on": None})  # fmt: skip
+    assert saved.expires_on == TODAY + dt.timedelta(days=30)
+    assert Notice.objects.get().expires_on == TODAY + dt.timedelta(days=30)

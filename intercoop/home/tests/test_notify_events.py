@@ -1,5 +1,5 @@
 """Each event of the dashboard notifies the people it needs, with its kind; the urgent
-call for help (the bat signal) reaches the people of every member organisation at once."""
+call for help (the bat signal) reaches the admins of every member organisation at once."""
 
 import datetime as dt
 
@@ -162,3 +162,43 @@ def test_only_a_call_for_help_is_urgent(world):
         )  # fmt: skip
     assert refused.value.errors == {"urgent": "only a call for help is urgent"}
     assert not Notification.objects.exists()
+
+
+def test_the_bat_signal_goes_to_the_admins_only_and_never_to_closed_accounts(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    network, orgs, _people = world
+    system = system_actor()
+    editor = make_user("editor_b", email="editor_b@example.org")
+    directory.organization_role_assign(
+        actor=system, organization=orgs["b"], user=editor, role=OrganizationRole.Role.EDITOR
+    )
+    gone = make_user("gone_c", email="gone_c@example.org", is_active=False)
+    directory.organization_role_assign(
+        actor=system, organization=orgs["c"], user=gone, role=OrganizationRole.Role.ADMIN
+    )
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        exchange.notice_post(
+            actor=system, network=network, organization=orgs["a"],
+            values={"kind": "help", "title": "Flooded", "body": "Bring sandbags",
+                    "urgent": True, "needed_by": timezone.localdate() + dt.timedelta(days=1)},
+        )  # fmt: skip
+    subject = "Urgent call for help from Co-op A: Flooded"
+    assert _got("notices") == [(f"admin_{k}", subject) for k in "abc"]
+    assert sorted(m.to[0] for m in mailoutbox) == [f"admin_{k}@example.org" for k in "abc"]
+
+
+def test_an_introduction_reaches_admins_and_editors_but_not_closed_accounts(world):
+    _network, orgs, _people = world
+    system = system_actor()
+    editor = make_user("editor_b", email="editor_b@example.org")
+    gone = make_user("gone_b", email="gone_b@example.org", is_active=False)
+    for user, role in ((editor, OrganizationRole.Role.EDITOR), (gone, OrganizationRole.Role.ADMIN)):
+        directory.organization_role_assign(
+            actor=system, organization=orgs["b"], user=user, role=role
+        )
+    exchange.introduction_request(actor=system, requester=orgs["a"], recipient=orgs["b"],
+                                  message="Hi")  # fmt: skip
+    subject = "Co-op A would like to meet you"
+    assert _got("introductions") == [("admin_b", subject), ("editor_b", subject)]

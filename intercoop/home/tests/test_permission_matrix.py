@@ -19,7 +19,8 @@ def test_profile_update(people, who):
     target = people["member"]
     actor = people[who] or AnonymousUser()
     values = {"display_name": "Changed", "email": "changed@example.org", "language": "fr",
-              "delivery": "weekly", "deliveries": {"invoices": "off"}}  # fmt: skip
+              "delivery": "weekly", "deliveries": {"invoices": "off"},
+              "current_password": "pw-for-tests-1"}  # fmt: skip
     before = (Profile.objects.count(), AuditEvent.objects.count())
     if who not in ALLOWED:
         with pytest.raises(PermissionDenied):
@@ -35,4 +36,28 @@ def test_profile_update(people, who):
     event = AuditEvent.objects.get(action="profile.update")
     assert (event.actor_name, event.object_type, event.object_id) == (
         actor.username, "core.profile", str(profile.pk),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_password_change(people, who):
+    """Only the person changes their own password (staff reset it in the admin)."""
+    target = people["member"]
+    actor = people[who] or AnonymousUser()
+    before = AuditEvent.objects.count()
+    if who != "member":
+        with pytest.raises(PermissionDenied):
+            services.password_change(
+                actor=actor, user=target, old="pw-for-tests-1", new="Zz-9-new-pw"
+            )
+        assert AuditEvent.objects.count() == before
+        target.refresh_from_db()
+        assert target.check_password("pw-for-tests-1")
+        return
+    services.password_change(actor=actor, user=target, old="pw-for-tests-1", new="Zz-9-new-pw")
+    target.refresh_from_db()
+    assert target.check_password("Zz-9-new-pw")
+    event = AuditEvent.objects.get(action="user.password_change")
+    assert (event.actor_name, event.object_type, event.object_id) == (
+        "member", "auth.user", str(target.pk),
     )  # fmt: skip

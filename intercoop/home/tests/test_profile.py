@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from intercoop.conftest import client_for, make_user
 from intercoop.core import services
+from intercoop.core.errors import InvalidValues
 from intercoop.core.models import AuditEvent, Profile
 from intercoop.core.notifications import profile_for
 
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.django_db
 FORM = {
     "display_name": "Ana López",
     "email": "ana@example.org",
+    "current_password": "pw-for-tests-1",
     "language": "es",
     "delivery": "daily",
     "delivery_invoices": "immediately",
@@ -102,6 +104,71 @@ def test_password_change_from_the_profile():
     assert response["Location"] == "/accounts/profile/"
     user.refresh_from_db()
     assert user.check_password("a-New-one-42x")
+    event = AuditEvent.objects.get(action="user.password_change")
+    assert (event.actor_name, event.summary) == ("hal", "hal: password changed")
+    assert "a-New-one-42x" not in event.summary and "pw-for-tests-1" not in event.summary
+    assert client.get(reverse("profile")).status_code == 200  # still signed in
+
+
+def test_password_change_with_a_wrong_password_changes_nothing():
+    user = make_user("ida")
+    response = client_for(user).post(
+        reverse("password_change"),
+        {"old_password": "wrong", "new_password1": "a-New-one-42x",
+         "new_password2": "a-New-one-42x"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert user.check_password("pw-for-tests-1")
+    assert not AuditEvent.objects.filter(action="user.password_change").exists()
+
+
+def test_password_change_service_refuses_others_and_a_wrong_password():
+    owner, staff = make_user("jay"), make_user("kay", is_staff=True)
+    with pytest.raises(PermissionDenied):
+        services.password_change(actor=staff, user=owner, old="pw-for-tests-1", new="Zz-9-new-pw")
+    with pytest.raises(InvalidValues) as refused:
+        services.password_change(actor=owner, user=owner, old="nope", new="Zz-9-new-pw")
+    assert refused.value.field == "old_password"
+    with pytest.raises(InvalidValues) as refused:
+        services.password_change(actor=owner, user=owner, old="pw-for-tests-1", new="123")
+    assert refused.value.field == "new_password1"
+    owner.refresh_from_db()
+    assert owner.check_password("pw-for-tests-1")
+    assert not AuditEvent.objects.filter(action="user.password_change").exists()
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [("", "Enter your current password to change your e-mail."),
+     ("a-wrong-one", "This is not your current password.")],
+)  # fmt: skip
+def test_a_new_e_mail_needs_the_current_password(password, reason):
+    user = make_user("lou", email="lou@example.org")
+    response = client_for(user).post(reverse("profile"), FORM | {"current_password": password})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"current_password": [reason]}
+    user.refresh_from_db()
+    assert user.email == "lou@example.org"
+    assert not Profile.objects.filter(user=user).exists()
+    assert not AuditEvent.objects.filter(action="profile.update").exists()
+
+
+def test_keeping_the_e_mail_needs_no_password():
+    user = make_user("mia", email="ana@example.org")
+    response = client_for(user).post(reverse("profile"), FORM | {"current_password": ""})
+    assert response.status_code == 302
+    assert Profile.objects.get(user=user).display_name == "Ana López"
+
+
+def test_reading_the_profile_or_signing_in_writes_nothing(client):
+    user = make_user("ned")
+    client.post(reverse("login"), {"username": "ned", "password": "pw-for-tests-1"})
+    page = client.get(reverse("profile"))
+    assert page.status_code == 200
+    assert page.context["form"]["delivery"].value() == "immediately"
+    assert client_for(user).get("/api/v1/me/profile").status_code == 200
+    assert not Profile.objects.filter(user=user).exists()
 
 
 def test_an_e_mail_address_belongs_to_one_account():

@@ -5,12 +5,20 @@ import html
 import json
 
 import pytest
+from django.utils import translation
 
 from intercoop.conftest import client_for
 from intercoop.network.assessment import FORMULAS
 from intercoop.network.models import Assessment
 
 FORM = {"as_of": "2026-06-01", "institutionalisation_score": "2", "diversity_score": "4"}
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """LocaleMiddleware leaves the last request's language active in this thread."""
+    yield
+    translation.deactivate()
 
 
 @pytest.mark.parametrize(

@@ -126,7 +126,7 @@ def test_a_coordinator_has_a_pick_list_per_supplier_after_the_award(people, awar
     page = client.get(f"/rounds/{round.pk}/pick-list/")
     (picks,) = page.context["lists"]
     assert picks.supplier.name == "Bakers"
-    assert [(m, [(a.name, q) for a, q in lines]) for m, lines in picks.members] == [
+    assert [(m.name, [(a.name, q) for a, q in lines]) for m, lines in picks.members] == [
         ("Other Co-op", [("Loaf", 4)]), ("Riverside Bakery Co-op", [("Loaf", 6)]),
     ]  # fmt: skip
     assert [(a.name, q) for a, q in picks.totals] == [("Loaf", 10)]
@@ -141,9 +141,13 @@ def test_a_coordinator_has_a_pick_list_per_supplier_after_the_award(people, awar
         assert client_for(people[who]).get(f"/rounds/{round.pk}/pick-list/").status_code == 404
 
 
-def test_no_pick_list_before_the_award(people, bread):
+def test_no_pick_list_before_the_award_and_the_page_says_why(people, bread):
     response = client_for(people["coordinator"]).get(f"/rounds/{bread.pk}/pick-list/")
-    assert response.status_code == 404
+    assert response.status_code == 403
+    assert "The round is not awarded yet: it has pick lists once it is." in (
+        response.content.decode()
+    )
+    assert client_for(people["admin"]).get(f"/rounds/{bread.pk}/pick-list/").status_code == 404
 
 
 def test_a_round_is_changed_until_it_closes(people, org, bread):
@@ -187,7 +191,9 @@ def test_an_ordered_article_stays_and_a_closed_round_does_not_change(people, org
     services.round_move(actor=people["coordinator"], round=bread, to="closed")
     with pytest.raises(DomainError):
         services.round_update(actor=people["coordinator"], round=bread, values={"title": "X"})
-    assert client_for(people["coordinator"]).get(f"/rounds/{bread.pk}/edit/").status_code == 404
+    response = client_for(people["coordinator"]).get(f"/rounds/{bread.pk}/edit/")
+    assert response.status_code == 403
+    assert "A round is changed only while it takes orders" in response.content.decode()
     assert Round.objects.get().title == "Bread"
     assert Article.objects.count() == 2
 

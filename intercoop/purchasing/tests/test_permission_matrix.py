@@ -22,7 +22,7 @@ from intercoop.core.audit import system_actor
 from intercoop.core.models import AuditEvent, AuditSubject
 from intercoop.directory import services as directory_services
 from intercoop.directory.models import NetworkRole
-from intercoop.purchasing import services
+from intercoop.purchasing import deliveries, services
 from intercoop.purchasing.models import (
     Article,
     Bid,
@@ -287,7 +287,12 @@ def test_a_coordinator_who_stops_coordinating_stops_running_the_round(people, ne
 
 
 def test_the_matrix_covers_every_write_service():
-    public = {name for name in vars(services) if not name.startswith("_")
-              and callable(getattr(services, name))
-              and getattr(getattr(services, name), "__module__", "") == services.__name__}  # fmt: skip
-    assert public == set(WRITES)
+    """Every public function of `services` and of the modules it re-exports writes from
+    (`deliveries`), found by the module it is defined in."""
+    modules = {services.__name__, deliveries.__name__}
+    found = {name for module in (services, deliveries) for name in vars(module)
+             if not name.startswith("_") and callable(getattr(module, name))
+             and getattr(getattr(module, name), "__module__", "") in modules}  # fmt: skip
+    assert found == set(WRITES)
+    assert {services.delivery_record, services.delivery_correct} == {
+        deliveries.delivery_record, deliveries.delivery_correct}  # fmt: skip
