@@ -298,22 +298,28 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("purchasing:round", pk=bid.round_id)
 
 
+def _delivered(request: HttpRequest, round: Round) -> dict[str, Any]:
+    """What the delivery form says arrived: quantities received by article, and the
+    transport cost in minor units (ValueError on a bad number)."""
+    return {
+        "received": {
+            article.pk: _decimal(request.POST[f"received-{article.pk}"])
+            for article in round.articles.all()
+            if request.POST.get(f"received-{article.pk}", "").strip()
+        },
+        "transport_cost": _minor(
+            request.POST.get("transport_cost") or 0, round.currency, "transport_cost"
+        ),
+    }
+
+
 @require_POST
 @login_required
 def delivery(request: HttpRequest, pk: int) -> HttpResponse:
     """The coordinator records what arrived of each article and the transport cost."""
     round = _round(request, pk)
     try:
-        received = {
-            article.pk: _decimal(request.POST[f"received-{article.pk}"])
-            for article in round.articles.all()
-            if request.POST.get(f"received-{article.pk}", "").strip()
-        }
-        services.delivery_record(
-            actor=request.user, round=round, received=received,
-            transport_cost=_minor(request.POST.get("transport_cost") or 0, round.currency,
-                                  "transport_cost"),
-        )  # fmt: skip
+        services.delivery_record(actor=request.user, round=round, **_delivered(request, round))
     except (ArithmeticError, ValueError):
         messages.error(request, _("Received amounts are numbers"))
     except DomainError as error:
@@ -509,16 +515,9 @@ def delivery_correct(request: HttpRequest, pk: int) -> HttpResponse:
     """The coordinator corrects a recorded delivery by a new entry."""
     round = _round(request, pk)
     try:
-        received = {
-            article.pk: _decimal(request.POST[f"received-{article.pk}"])
-            for article in round.articles.all()
-            if request.POST.get(f"received-{article.pk}", "").strip()
-        }
         services.delivery_correct(
-            actor=request.user, round=round, received=received,
-            transport_cost=_minor(request.POST.get("transport_cost") or 0, round.currency,
-                                  "transport_cost"),
-            reason=request.POST.get("reason", ""),
+            actor=request.user, round=round, reason=request.POST.get("reason", ""),
+            **_delivered(request, round),
         )  # fmt: skip
     except (ArithmeticError, ValueError):
         messages.error(request, _("Received amounts are numbers"))

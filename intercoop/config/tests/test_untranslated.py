@@ -383,7 +383,8 @@ def test_demo_pages_show_no_english_in_spanish_and_french(capsys):
                         english.setdefault(f"{language}: money {text[:100]!r}", []).append(url)
             for link in page.links:
                 parts = urlsplit(urljoin(url, link))
-                if parts.netloc in {"", "testserver"} and parts.path not in seen:
+                local = parts.scheme in {"", "http"} and parts.netloc in {"", "testserver"}
+                if local and parts.path not in seen:
                     queue.append(parts.path)
     left = [f"{text} on {urls[0]}" for text, urls in sorted(english.items())]
     with capsys.disabled():
