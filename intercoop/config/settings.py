@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "intercoop.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "intercoop.core.middleware.SecurityHeadersMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "intercoop.core.middleware.StaticFilesMiddleware",
     "intercoop.core.middleware.ApiGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -161,7 +161,7 @@ STATICFILES_DIRS = [
     ("vendor/cytoscape", NODE_MODULES / "cytoscape" / "dist"),
 ]
 # Static files under hashed names (site.3f2a….css), compressed by collectstatic and served
-# by whitenoise with "Cache-Control: max-age=315360000, immutable": a browser fetches each
+# by whitenoise with "Cache-Control: max-age=31536000, immutable" (a year): a browser fetches each
 # version once. Tests, which do not run collectstatic, use the plain storage (conftest).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

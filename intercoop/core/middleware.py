@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 
@@ -119,3 +120,10 @@ class ApiGZipMiddleware(GZipMiddleware):
         if not request.path.startswith("/api/"):
             return response
         return super().process_response(request, response)
+
+
+class StaticFilesMiddleware(WhiteNoiseMiddleware):
+    """Whitenoise, with files under hashed names cached for a year (its default is ten;
+    a year is the most HTTP caches are asked to keep anything, RFC 9111 §5.2.2.1)."""
+
+    FOREVER = 365 * 24 * 60 * 60
