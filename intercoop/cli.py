@@ -31,6 +31,7 @@ COMMANDS = {
 STANDALONE = {
     "allocate": "intercoop.purchasing.cli",
     "clear": "intercoop.clearing.cli",
+    "count-votes": "intercoop.governance.cli",
 }
 
 
