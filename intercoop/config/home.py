@@ -10,6 +10,7 @@ from intercoop.core.dashboard import register_tasks
 from intercoop.core.notifications import register_kind
 from intercoop.directory.dashboard import dashboard_tasks as directory_tasks
 from intercoop.exchange.dashboard import dashboard_tasks as exchange_tasks
+from intercoop.governance.dashboard import dashboard_tasks as governance_tasks
 from intercoop.network.dashboard import dashboard_tasks as network_tasks
 from intercoop.purchasing.dashboard import dashboard_tasks as purchasing_tasks
 
@@ -23,6 +24,7 @@ NOTIFICATION_KINDS = {
     "clearing": _("Clearing runs"),
     "assessments": _("Network assessments"),
     "notices": _("Urgent calls for help"),
+    "polls": _("Polls and elections"),
 }
 
 
@@ -34,3 +36,4 @@ def register_home() -> None:
     register_tasks("directory", directory_tasks)
     register_tasks("purchasing", purchasing_tasks)
     register_tasks("network", network_tasks)
+    register_tasks("governance", governance_tasks)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "intercoop.exchange",
     "intercoop.purchasing",
     "intercoop.clearing",
+    "intercoop.governance",
     "intercoop.home",
 ]
 

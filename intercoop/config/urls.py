@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("intercoop.exchange.urls")),
     path("", include("intercoop.purchasing.urls")),
     path("", include("intercoop.clearing.urls")),
+    path("", include("intercoop.governance.urls")),
     path("", include("intercoop.directory.urls")),
 ]
 

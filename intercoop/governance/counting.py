@@ -41,9 +41,17 @@ METHODS = ("scottish-stv", "meek-stv", "irv", "borda", "schulze")
 
 @dataclass
 class Stage:
+    """One stage of a count. `action` describes it in English (the CLI's text); `event`
+    (first, surplus, exclusion, redistribution), `candidate`, `value` (a surplus's
+    transfer value) and `elected` say the same for pages that word it in their language."""
+
     action: str
     totals: dict[str, float]
     exhausted: float = 0.0
+    event: str = ""
+    candidate: str = ""
+    value: float | None = None
+    elected: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -71,6 +79,10 @@ class Result:
                     "action": s.action,
                     "totals": {k: _r(v) for k, v in s.totals.items()},
                     "exhausted": _r(s.exhausted),
+                    "event": s.event,
+                    "candidate": s.candidate,
+                    "value": s.value,
+                    "elected": list(s.elected),
                 }
                 for s in self.stages
             ],
@@ -155,10 +167,10 @@ def scottish_stv(election: Election, seats: int | None = None, seed: int | None 
     elected: list[int] = []
     pending: list[int] = []  # elected with a surplus not yet transferred
 
-    def record(action: str) -> None:
+    def record(action: str, event: str, candidate: str = "", value: float | None = None) -> None:
         history.append(dict(totals))
         stages.append(Stage(action, {names[c]: totals[c] / SCALE for c in standing},
-                            exhausted / SCALE))  # fmt: skip
+                            exhausted / SCALE, event, candidate, value))  # fmt: skip
 
     def transfer(pile: list[tuple[tuple[int, ...], int, int, int]], times: int, over: int) -> None:
         """Each paper to its next continuing preference at value × times / over, truncated
@@ -186,10 +198,11 @@ def scottish_stv(election: Election, seats: int | None = None, seed: int | None 
             status[chosen] = state[chosen] = ELECTED
             elected.append(chosen)
             stages[-1].action += f"; {names[chosen]} elected"
+            stages[-1].elected.append(names[chosen])
             if totals[chosen] > quota_v:
                 pending.append(chosen)
 
-    record("first preferences")
+    record("first preferences", "first")
     while True:
         elect_reached()
         if len(elected) >= seats:
@@ -199,6 +212,7 @@ def scottish_stv(election: Election, seats: int | None = None, seed: int | None 
             for c in sorted(continuing, key=lambda c: -totals[c]):
                 status[c] = state[c] = ELECTED
                 elected.append(c)
+                stages[-1].elected.append(names[c])
             stages[-1].action += (
                 "; "
                 + ", ".join(names[c] for c in continuing)
@@ -214,8 +228,9 @@ def scottish_stv(election: Election, seats: int | None = None, seed: int | None 
             pile, piles[chosen] = piles[chosen], []
             totals[chosen] = quota_v
             transfer(pile, surplus, total)
+            value = surplus * SCALE // total / SCALE
             record(f"surplus of {names[chosen]} ({surplus / SCALE:.5f}) transferred at "
-                   f"{surplus * SCALE // total / SCALE:.5f} of each paper's value")  # fmt: skip
+                   f"{value:.5f} of each paper's value", "surplus", names[chosen], value)  # fmt: skip
         else:
             low = min(totals[c] for c in continuing)
             tied = [c for c in continuing if totals[c] == low]
@@ -224,7 +239,7 @@ def scottish_stv(election: Election, seats: int | None = None, seed: int | None 
             pile, piles[chosen] = piles[chosen], []
             totals[chosen] = 0
             transfer(pile, 1, 1)
-            record(f"{names[chosen]} excluded")
+            record(f"{names[chosen]} excluded", "exclusion", names[chosen])
     return Result(election.title, "scottish-stv", seats, valid, quota,
                   [names[c] for c in elected], stages, seed, lot.log)  # fmt: skip
 
@@ -264,7 +279,7 @@ def meek_stv(election: Election, seats: int | None = None, seed: int | None = No
         return votes, excess
 
     votes, excess = distribute()
-    action = "first preferences"
+    action, event, candidate = "first preferences", "first", ""
     while True:
         for _ in range(10_000):  # converge
             votes, excess = distribute()
@@ -284,12 +299,14 @@ def meek_stv(election: Election, seats: int | None = None, seed: int | None = No
         if reached:
             action += "; " + ", ".join(names[c] for c in reached) + " elected"
         stages.append(Stage(action, {names[c]: float(votes[c]) for c in standing},
-                            float(excess)))  # fmt: skip
+                            float(excess), event, candidate,
+                            elected=[names[c] for c in reached]))  # fmt: skip
         if len(elected) >= seats:
             break
         if len(hopeful) <= seats - len(elected):
             rest = sorted(hopeful, key=lambda c: -votes[c])
             elected += rest
+            stages[-1].elected += [names[c] for c in rest]
             stages[-1].action += (
                 "; "
                 + ", ".join(names[c] for c in rest)
@@ -297,14 +314,14 @@ def meek_stv(election: Election, seats: int | None = None, seed: int | None = No
             )
             break
         if reached:
-            action = "surpluses redistributed"
+            action, event, candidate = "surpluses redistributed", "redistribution", ""
             continue
         low = min(votes[c] for c in hopeful)
         tied = [c for c in hopeful if votes[c] == low]
         chosen = _break_tie(tied, history[:-1], False, lot, "exclusion")
         hopeful.discard(chosen)
         keep[chosen] = Decimal(0)
-        action = f"{names[chosen]} excluded"
+        action, event, candidate = f"{names[chosen]} excluded", "exclusion", names[chosen]
     return Result(election.title, "meek-stv", seats, valid, float(quota),
                   [names[c] for c in elected[:seats]], stages, seed, lot.log)  # fmt: skip
 
@@ -319,7 +336,7 @@ def irv(election: Election, seats: int | None = None, seed: int | None = None) -
     continuing = set(standing)
     history: list[dict[int, int]] = []
     stages: list[Stage] = []
-    action = "first preferences"
+    action, event, candidate = "first preferences", "first", ""
     winner: int | None = None
     while continuing:
         totals = dict.fromkeys(standing, 0)
@@ -332,18 +349,20 @@ def irv(election: Election, seats: int | None = None, seed: int | None = None) -
             else:
                 exhausted += weight
         history.append(totals)
-        stages.append(Stage(action, {names[c]: float(totals[c]) for c in standing}, exhausted))
+        stages.append(Stage(action, {names[c]: float(totals[c]) for c in standing}, exhausted,
+                            event, candidate))  # fmt: skip
         top = max(totals[c] for c in continuing)
         if 2 * top > valid - exhausted or len(continuing) == 1:
             tied = [c for c in continuing if totals[c] == top]
             winner = _break_tie(tied, history[:-1], True, lot, "winner")
             stages[-1].action += f"; {names[winner]} elected"
+            stages[-1].elected.append(names[winner])
             break
         low = min(totals[c] for c in continuing)
         tied = [c for c in continuing if totals[c] == low]
         chosen = _break_tie(tied, history[:-1], False, lot, "exclusion")
         continuing.discard(chosen)
-        action = f"{names[chosen]} excluded"
+        action, event, candidate = f"{names[chosen]} excluded", "exclusion", names[chosen]
     elected = [] if winner is None else [names[winner]]
     return Result(election.title, "irv", 1, valid, None, elected, stages, seed, lot.log)
 
@@ -374,7 +393,7 @@ def borda(election: Election, seats: int | None = None, seed: int | None = None)
             points[c] += (n - i) * weight
     order = _in_order(points, seats, lot, "equal points")
     stage = Stage(f"points (n − position + 1, n = {n})",
-                  {names[c]: float(points[c]) for c in standing})  # fmt: skip
+                  {names[c]: float(points[c]) for c in standing}, event="points")  # fmt: skip
     return Result(election.title, "borda", seats, sum(merged.values()), None,
                   [names[c] for c in order], [stage], seed, lot.log)  # fmt: skip
 
@@ -422,7 +441,7 @@ def schulze(election: Election, seats: int | None = None, seed: int | None = Non
         order.append(chosen)
         left.remove(chosen)
     stage = Stage("candidates beaten on strongest paths",
-                  {names[c]: float(wins[c]) for c in standing})  # fmt: skip
+                  {names[c]: float(wins[c]) for c in standing}, event="paths")  # fmt: skip
     valid = sum(_papers(election)[1].values())
     return Result(election.title, "schulze", seats, valid, None, [names[c] for c in order],
                   [stage], seed, lot.log)  # fmt: skip

@@ -48,9 +48,10 @@ def test_json_one_object_per_file_in_order(tmp_path, capsys):
         "elected": ["Ana", "Cai"],
         "stages": [
             {"action": "first preferences; Ana elected", "totals": {"Ana": 4, "Ben": 2, "Cai": 3, "Dee": 1},
-             "exhausted": 0},
+             "exhausted": 0, "event": "first", "candidate": "", "value": None, "elected": ["Ana"]},
             {"action": "Dee excluded; Cai elected", "totals": {"Ana": 4, "Ben": 2, "Cai": 4, "Dee": 0},
-             "exhausted": 0},
+             "exhausted": 0, "event": "exclusion", "candidate": "Dee", "value": None,
+             "elected": ["Cai"]},
         ],
         "seed": 4,
         "lots": [],

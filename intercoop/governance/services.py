@@ -1,0 +1,683 @@
+"""Writes of governance: bodies, delegates, polls and their life (draft → open → closed,
+reopen, amend), outcomes, comments and proxies. Ballots are cast in `ballots.py`
+(re-exported here). Each service checks its rule and records an audit event in its own
+transaction."""
+
+import secrets
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from intercoop.core.audit import audit_record, system_actor
+from intercoop.core.bounds import LONG_TEXT, SHORT_TEXT, check_text
+from intercoop.core.errors import DomainError
+from intercoop.core.permissions import recorded_user, require
+from intercoop.core.services import notify
+from intercoop.directory.models import Network, NetworkMembership, Organization, OrganizationRole
+from intercoop.directory.services import unique_slug
+from intercoop.governance import permissions
+from intercoop.governance.ballots import ballot_cast  # noqa: F401 - re-exported
+from intercoop.governance.lock_objects import poll_for_update
+from intercoop.governance.models import (
+    MAX_OPTIONS,
+    MAX_SEATS,
+    MAX_WEIGHT,
+    Body,
+    Comment,
+    Delegate,
+    Poll,
+    PollRound,
+    Proxy,
+    Seat,
+    Voter,
+)
+from intercoop.governance.selectors import (
+    people_of_voters,
+    poll_compute_result,
+    voters_not_voted,
+)
+
+MAX_PROXIES_PER_HOLDER = getattr(settings, "MAX_PROXIES_PER_HOLDER", 2)
+MAX_POLL_DAYS = 366
+REMINDER_BEFORE = timedelta(hours=24)
+Actor = Any
+
+
+def _audit(actor: Actor, action: str, poll_or_body: Any, summary: str) -> None:
+    body = poll_or_body if isinstance(poll_or_body, Body) else poll_or_body.body
+    audit_record(
+        actor=actor,
+        action=action,
+        target=poll_or_body,
+        summary=summary,
+        network=body.network_id,
+        organizations=[body.organization_id] if body.organization_id else [],
+    )
+
+
+# Bodies and delegates
+
+
+@transaction.atomic
+def body_ensure(
+    *, actor: Actor, network: Network | None = None, organization: Organization | None = None
+) -> Body:
+    """The body of a network (its member organisations) or of an organisation (its
+    people), made the first time one of its people starts a poll there."""
+    if (network is None) == (organization is None):
+        raise DomainError(_("A body belongs to one network or one organisation"), field="body")
+    kind = Body.Kind.NETWORK if network is not None else Body.Kind.ORGANIZATION
+    owner: Any = network or organization
+    found = Body.objects.filter(kind=kind, network=network, organization=organization).first()
+    if found is not None:
+        return found
+    body = Body(kind=kind, slug=owner.slug, name=owner.name, network=network, organization=organization)
+    require(permissions.can_view_body(actor, body), _("Only its people may decide here"))
+    body.created_at = timezone.now()
+    body.created_by = recorded_user(actor)
+    body.save()
+    _audit(actor, "body.create", body, body.name)
+    return body
+
+
+@transaction.atomic
+def committee_create(
+    *,
+    actor: Actor,
+    name: str,
+    network: Network | None = None,
+    organization: Organization | None = None,
+    description: str = "",
+    users: Iterable[Any] = (),
+    organizations: Iterable[Organization] = (),
+) -> Body:
+    """A committee of a network or an organisation (e.g. a fund's loan committee), run
+    by its owner's coordinators or administrators, with named members."""
+    if (network is None) == (organization is None):
+        raise DomainError(_("A committee belongs to one network or one organisation"), field="body")
+    body = Body(
+        kind=Body.Kind.COMMITTEE,
+        name=check_text(name, field="name", max_length=SHORT_TEXT),
+        description=check_text(description, field="description", max_length=LONG_TEXT),
+        network=network,
+        organization=organization,
+    )
+    require(
+        permissions.can_manage_body(actor, body),
+        _("Only the coordinators or administrators of its owner may set up a committee"),
+    )
+    if not body.name:
+        raise DomainError(_("Give the committee a name"), field="name")
+    body.slug = unique_slug(
+        body.name, lambda s: Body.objects.filter(kind=Body.Kind.COMMITTEE, slug=s).exists()
+    )
+    body.created_at = timezone.now()
+    body.created_by = recorded_user(actor)
+    body.save()
+    _set_seats(body, users, organizations)
+    _audit(actor, "body.create", body, body.name)
+    return body
+
+
+def _set_seats(body: Body, users: Iterable[Any], organizations: Iterable[Organization]) -> None:
+    body.seats.all().delete()
+    Seat.objects.bulk_create(
+        [Seat(body=body, user=user) for user in {u.pk: u for u in users}.values()]
+        + [Seat(body=body, organization=o) for o in {o.pk: o for o in organizations}.values()]
+    )
+
+
+@transaction.atomic
+def committee_seats_set(
+    *, actor: Actor, body: Body, users: Iterable[Any], organizations: Iterable[Organization]
+) -> Body:
+    require(body.is_committee, _("Only a committee has named members"))
+    require(permissions.can_manage_body(actor, body), _("Only the body's managers may do this"))
+    _set_seats(body, users, organizations)
+    count = body.seats.count()
+    _audit(actor, "body.seats", body, _("%(n)s members") % {"n": count})
+    return body
+
+
+@transaction.atomic
+def body_update(
+    *,
+    actor: Actor,
+    body: Body,
+    description: str | None = None,
+    admission_by_poll: bool | None = None,
+    ratify_awards: bool | None = None,
+) -> Body:
+    require(permissions.can_manage_body(actor, body), _("Only the body's managers may do this"))
+    if description is not None:
+        body.description = check_text(description, field="description", max_length=LONG_TEXT)
+    for name, value in (("admission_by_poll", admission_by_poll), ("ratify_awards", ratify_awards)):
+        if value is not None:
+            if value and not body.is_network:
+                raise DomainError(_("Only a network's body decides this"), field=name)
+            setattr(body, name, value)
+    body.save()
+    _audit(actor, "body.update", body, body.name)
+    return body
+
+
+@transaction.atomic
+def delegate_set(
+    *, actor: Actor, network: Network, organization: Organization, user: Any | None
+) -> Delegate | None:
+    """Name the person who votes for an organisation in a network's polls (None: any of
+    its administrators, the first to vote counting). The delegate is one of its people."""
+    require(
+        permissions.can_manage_delegate(actor, organization.pk),
+        _("Only the organisation's administrators may name its delegate"),
+    )
+    Delegate.objects.filter(network=network, organization=organization).delete()
+    delegate = None
+    if user is not None:
+        if not OrganizationRole.objects.filter(organization=organization, user=user).exists():
+            raise DomainError(_("The delegate must be one of the organisation's people"), field="user")
+        delegate = Delegate.objects.create(network=network, organization=organization, user=user)
+    audit_record(
+        actor=actor,
+        action="delegate.set",
+        target=organization,
+        summary=f"{network.name}: {user.get_username() if user else '-'}",
+        network=network,
+        organizations=[organization],
+    )
+    return delegate
+
+
+# Polls
+
+
+def _deadline(closes_at: datetime | None, *, field: str = "closes_at") -> datetime:
+    now = timezone.now()
+    if closes_at is None:
+        raise DomainError(_("Give the poll a closing time"), field=field)
+    if closes_at <= now:
+        raise DomainError(_("The closing time must be in the future"), field=field)
+    if closes_at > now + timedelta(days=MAX_POLL_DAYS):
+        raise DomainError(_("A poll closes within a year"), field=field)
+    return closes_at
+
+
+def _int(value: Any, field: str, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise DomainError(_("Give a whole number"), field=field) from None
+    if not low <= number <= high:
+        raise DomainError(
+            _("Give a number from %(low)s to %(high)s") % {"low": low, "high": high}, field=field
+        )
+    return number
+
+
+def _choice(value: str, choices: Any, field: str) -> str:
+    if value not in choices.values:
+        raise DomainError(_("Not one of the choices"), field=field)
+    return value
+
+
+def _options(kind: str, options: Sequence[str]) -> list[str]:
+    names = [check_text(o, field="options", max_length=SHORT_TEXT) for o in options]
+    names = [n for n in names if n]
+    if kind in (Poll.Kind.PROPOSAL, Poll.Kind.CONSENT):
+        return []
+    if len(names) < 2:
+        raise DomainError(_("Give at least two options"), field="options")
+    if len(names) > MAX_OPTIONS:
+        raise DomainError(
+            _("Give at most %(n)s options") % {"n": MAX_OPTIONS}, field="options"
+        )
+    if len(set(names)) != len(names):
+        raise DomainError(_("Each option must be different"), field="options")
+    return names
+
+
+def _weights(weights: Any) -> dict[str, int]:
+    if not weights:
+        return {}
+    if not isinstance(weights, dict) or len(weights) > 100_000:
+        raise DomainError(_("Give the weights as voter → whole number"), field="weights")
+    return {
+        check_text(key, field="weights", max_length=SHORT_TEXT): _int(value, "weights", 0, MAX_WEIGHT)
+        for key, value in weights.items()
+    }
+
+
+POLL_FIELDS = (
+    "title", "details", "rule", "threshold", "method", "seats", "min_choices", "max_choices",
+    "score_max", "dots", "quorum", "anonymous", "results_visible", "weighting", "weights",
+)  # fmt: skip
+
+
+def _apply(poll: Poll, values: dict[str, Any], options: Sequence[str] | None) -> list[str] | None:
+    """Check and set a draft's settings; returns the options to store (None: unchanged)."""
+    for name, value in values.items():
+        if name not in POLL_FIELDS:
+            raise DomainError(_("Unknown setting"), field=name)
+        setattr(poll, name, value)
+    poll.title = check_text(poll.title, field="title", max_length=SHORT_TEXT)
+    if not poll.title:
+        raise DomainError(_("Give the poll a title"), field="title")
+    poll.details = check_text(poll.details, field="details", max_length=LONG_TEXT)
+    _choice(poll.kind, Poll.Kind, "kind")
+    _choice(poll.threshold, Poll.Threshold, "threshold")
+    _choice(poll.results_visible, Poll.Visibility, "results_visible")
+    _choice(poll.weighting, Poll.Weighting, "weighting")
+    poll.rule = _choice(poll.rule or Poll.Rule.MAJORITY, Poll.Rule, "rule")
+    poll.quorum = _int(poll.quorum, "quorum", 0, 100)
+    poll.score_max = _int(poll.score_max, "score_max", 1, 100)
+    poll.dots = _int(poll.dots, "dots", 1, 1000)
+    poll.weights = _weights(poll.weights) if poll.weighting == Poll.Weighting.CUSTOM else {}
+    if poll.anonymous and poll.weighting != Poll.Weighting.EQUAL:
+        raise DomainError(_("An anonymous poll gives every voter one equal vote"), field="weighting")
+    if poll.is_election:
+        poll.method = poll.method or Poll.Method.SCOTTISH_STV
+        if poll.method not in (Poll.Method.SCOTTISH_STV, Poll.Method.MEEK_STV):
+            raise DomainError(_("An election is counted by STV"), field="method")
+    elif poll.kind == Poll.Kind.RANKED:
+        poll.method = poll.method or Poll.Method.IRV
+        if poll.method not in (Poll.Method.IRV, Poll.Method.BORDA, Poll.Method.SCHULZE):
+            raise DomainError(_("Ranked choice is counted by instant runoff, Borda or Schulze"), field="method")
+    else:
+        poll.method = ""
+    names = None if options is None else _options(poll.kind, options)
+    count = len(names) if names is not None else (poll.options.count() if poll.pk else 0)
+    poll.seats = _int(poll.seats, "seats", 1, MAX_SEATS) if poll.is_election else 1
+    if poll.is_election and count and poll.seats >= count:
+        raise DomainError(_("An election needs more candidates than seats"), field="seats")
+    if poll.is_choice:
+        poll.min_choices = _int(poll.min_choices, "min_choices", 1, max(count, 1))
+        poll.max_choices = _int(poll.max_choices, "max_choices", poll.min_choices, max(count, 1))
+    return names
+
+
+@transaction.atomic
+def poll_create(
+    *,
+    actor: Actor,
+    body: Body,
+    kind: str,
+    title: str,
+    options: Sequence[str] = (),
+    closes_at: datetime | None = None,
+    purpose: str = "",
+    subject_id: int | None = None,
+    **settings_: Any,
+) -> Poll:
+    """A draft poll of the body (settings as in `POLL_FIELDS`). Its proposer, or the
+    body's managers, open it."""
+    if body.pk is None:
+        body = body_ensure(actor=actor, network=body.network, organization=body.organization)
+    require(permissions.can_propose(actor, body), _("Only the body's voters and managers may start a poll"))
+    poll = Poll(body=body, kind=kind, created_at=timezone.now(), created_by=recorded_user(actor))
+    poll.purpose = _choice(purpose, Poll.Purpose, "purpose")
+    poll.subject_id = subject_id
+    names = _apply(poll, {"title": title} | settings_, options)
+    if closes_at is not None:
+        poll.closes_at = _deadline(closes_at)
+    poll.save()
+    _store_options(poll, names or [])
+    _audit(actor, "poll.create", poll, f"{poll.get_kind_display()}: {poll.title}")
+    return poll
+
+
+def _store_options(poll: Poll, names: list[str]) -> None:
+    from intercoop.governance.models import Option
+
+    poll.options.all().delete()
+    Option.objects.bulk_create(
+        [Option(poll=poll, position=i, name=name) for i, name in enumerate(names, start=1)]
+    )
+
+
+@transaction.atomic
+def poll_update(
+    *,
+    actor: Actor,
+    poll: Poll,
+    options: Sequence[str] | None = None,
+    closes_at: datetime | None = None,
+    **settings_: Any,
+) -> Poll:
+    """Change a draft (an open poll's settings are fixed)."""
+    poll = poll_for_update(poll.pk)
+    require(permissions.can_edit_draft(actor, poll), _("Only a draft's proposer or the body's managers may change it"))
+    names = _apply(poll, settings_, options)
+    if closes_at is not None:
+        poll.closes_at = _deadline(closes_at)
+    poll.save()
+    if names is not None:
+        _store_options(poll, names)
+    _audit(actor, "poll.update", poll, poll.title)
+    return poll
+
+
+def _electorate(poll: Poll) -> list[Voter]:
+    from intercoop.core.notifications import display_name
+
+    body = poll.body
+    voters: list[Voter] = []
+    if body.is_network:
+        for organization in Organization.objects.filter(
+            network_memberships__network_id=body.network_id,
+            network_memberships__status=NetworkMembership.Status.MEMBER,
+        ).order_by("name", "pk"):
+            voters.append(Voter(poll=poll, organization=organization, name=organization.name, weight=1))
+    elif body.kind == Body.Kind.ORGANIZATION:
+        roles = OrganizationRole.objects.filter(
+            organization_id=body.organization_id, user__is_active=True
+        ).select_related("user")
+        for role in roles.order_by("user__username"):
+            voters.append(Voter(poll=poll, user=role.user, name=display_name(role.user)[:200], weight=1))
+    else:
+        for seat in body.seats.select_related("user", "organization").order_by("pk"):
+            if seat.user is not None:
+                name = display_name(seat.user)[:200]
+            else:
+                assert seat.organization is not None
+                name = seat.organization.name
+            voters.append(Voter(poll=poll, user=seat.user, organization=seat.organization, name=name))
+    if poll.weighting == Poll.Weighting.CUSTOM:
+        for voter in voters:
+            key = voter.organization.slug if voter.organization else voter.user.get_username()  # type: ignore[union-attr]
+            voter.weight = poll.weights.get(key, 1)
+    return voters
+
+
+@transaction.atomic
+def poll_open(*, actor: Actor, poll: Poll, closes_at: datetime | None = None) -> Poll:
+    """Open a draft: its electorate and their weights are fixed now, the seed of any lot
+    drawn, and the electorate told."""
+    poll = poll_for_update(poll.pk)
+    require(permissions.can_open_poll(actor, poll), _("Only a draft's proposer or the body's managers may open it"))
+    poll.closes_at = _deadline(closes_at or poll.closes_at)
+    if poll.has_options and poll.options.count() < 2:
+        raise DomainError(_("Give at least two options"), field="options")
+    voters = Voter.objects.bulk_create(_electorate(poll))
+    if not voters:
+        raise DomainError(_("This body has no voters yet"), field="body")
+    poll.status = Poll.Status.OPEN
+    poll.opened_at = timezone.now()
+    poll.seed = secrets.randbelow(2**31)
+    poll.save()
+    _audit(
+        actor,
+        "poll.open",
+        poll,
+        f"{poll.title}: {len(voters)} voters, seed {poll.seed}, closes {poll.closes_at:%Y-%m-%d %H:%M}",
+    )
+    notify(
+        users=people_of_voters(voters),
+        subject=gettext_lazy("New poll: %(title)s"),
+        body=gettext_lazy("%(body)s asks for your vote by %(closes)s."),
+        params={"title": poll.title, "body": poll.body.name, "closes": f"{poll.closes_at:%Y-%m-%d %H:%M} UTC"},
+        link=("governance:poll", [poll.pk]),
+        kind="polls",
+    )
+    return poll
+
+
+def _close(actor: Actor, poll: Poll, action: str) -> Poll:
+    poll.result = poll_compute_result(poll)
+    poll.status = Poll.Status.CLOSED
+    poll.closed_at = timezone.now()
+    poll.save(update_fields=["result", "status", "closed_at"])
+    _audit(actor, action, poll, f"{poll.title}: {poll.result.get('voters')} of {poll.result.get('electorate')} voted")
+    notify(
+        users=people_of_voters(poll.voters.all()),
+        subject=gettext_lazy("Poll closed: %(title)s"),
+        body=gettext_lazy("The results are on the poll's page."),
+        params={"title": poll.title},
+        link=("governance:poll", [poll.pk]),
+        kind="polls",
+    )
+    from intercoop.governance.uses import on_poll_closed
+
+    on_poll_closed(poll)
+    return poll
+
+
+@transaction.atomic
+def poll_close(*, actor: Actor, poll: Poll) -> Poll:
+    """Close an open poll before its deadline: the body's managers only."""
+    poll = poll_for_update(poll.pk)
+    require(permissions.can_close_early(actor, poll), _("Only the body's coordinators may close a poll early"))
+    if not poll.is_open:
+        raise DomainError(_("This poll is not open"), field="status")
+    return _close(actor, poll, "poll.close")
+
+
+def polls_close_due(*, now: datetime | None = None) -> int:
+    """Close every open poll whose deadline has passed (the clock's task); each in its
+    own transaction, so one failure leaves the others closed."""
+    now = now or timezone.now()
+    closed = 0
+    for pk in Poll.objects.filter(status=Poll.Status.OPEN, closes_at__lte=now).values_list("pk", flat=True):
+        with transaction.atomic():
+            poll = poll_for_update(pk)
+            if poll.is_open and poll.closes_at is not None and poll.closes_at <= now:
+                _close(system_actor(), poll, "poll.close_due")
+                closed += 1
+    return closed
+
+
+def polls_remind(*, now: datetime | None = None) -> int:
+    """Remind, once, the voters who have not voted in polls closing within 24 hours."""
+    now = now or timezone.now()
+    reminded = 0
+    due = Poll.objects.filter(
+        status=Poll.Status.OPEN, reminded_at__isnull=True, closes_at__lte=now + REMINDER_BEFORE, closes_at__gt=now
+    )
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            poll = poll_for_update(pk)
+            if poll.reminded_at is not None or not poll.is_open:
+                continue
+            poll.reminded_at = now
+            poll.save(update_fields=["reminded_at"])
+            notify(
+                users=people_of_voters(voters_not_voted(poll)),
+                subject=gettext_lazy("Reminder: %(title)s closes soon"),
+                body=gettext_lazy("You have not voted yet. The poll closes at %(closes)s."),
+                params={"title": poll.title, "closes": f"{poll.closes_at:%Y-%m-%d %H:%M} UTC"},
+                link=("governance:poll", [poll.pk]),
+                kind="polls",
+            )
+            reminded += 1
+    return reminded
+
+
+@transaction.atomic
+def poll_reopen(*, actor: Actor, poll: Poll, closes_at: datetime | None) -> Poll:
+    """Reopen a closed poll with a new deadline (the body's coordinators): its ballots
+    stand and may be changed until the new close."""
+    poll = poll_for_update(poll.pk)
+    require(permissions.can_close_early(actor, poll), _("Only the body's coordinators may reopen a poll"))
+    if not poll.is_closed:
+        raise DomainError(_("Only a closed poll can be reopened"), field="status")
+    poll.closes_at = _deadline(closes_at)
+    poll.status = Poll.Status.OPEN
+    poll.closed_at = None
+    poll.result = None
+    poll.reminded_at = None
+    poll.save()
+    _audit(actor, "poll.reopen", poll, f"{poll.title}: closes {poll.closes_at:%Y-%m-%d %H:%M}")
+    return poll
+
+
+@transaction.atomic
+def poll_amend(
+    *, actor: Actor, poll: Poll, details: str, closes_at: datetime | None, title: str | None = None
+) -> Poll:
+    """Amend a consent proposal and put it again: the round just ended is kept with its
+    result, and voting starts afresh on the new text."""
+    poll = poll_for_update(poll.pk)
+    require(permissions.can_amend(actor, poll), _("Only the proposer may amend a consent proposal"))
+    if poll.is_draft:
+        raise DomainError(_("Open the proposal first"), field="status")
+    result = poll.result if poll.is_closed else poll_compute_result(poll)
+    PollRound.objects.create(
+        poll=poll,
+        number=poll.round,
+        title=poll.title,
+        details=poll.details,
+        result=result,
+        closed_at=poll.closed_at or timezone.now(),
+    )
+    if title is not None:
+        poll.title = check_text(title, field="title", max_length=SHORT_TEXT) or poll.title
+    poll.details = check_text(details, field="details", max_length=LONG_TEXT)
+    poll.closes_at = _deadline(closes_at)
+    poll.round += 1
+    poll.status = Poll.Status.OPEN
+    poll.closed_at = None
+    poll.result = None
+    poll.reminded_at = None
+    poll.save()
+    _audit(actor, "poll.amend", poll, f"{poll.title}: round {poll.round}")
+    notify(
+        users=people_of_voters(poll.voters.all()),
+        subject=gettext_lazy("Amended proposal: %(title)s"),
+        body=gettext_lazy("The proposal was amended; please give your consent or object again."),
+        params={"title": poll.title},
+        link=("governance:poll", [poll.pk]),
+        kind="polls",
+    )
+    return poll
+
+
+@transaction.atomic
+def poll_outcome_set(*, actor: Actor, poll: Poll, outcome: str) -> Poll:
+    """The outcome statement of a closed poll, by its proposer or the body's coordinator;
+    the electorate hears of it."""
+    poll = poll_for_update(poll.pk)
+    require(permissions.can_write_outcome(actor, poll), _("Only the proposer or the body's coordinators may state the outcome"))
+    if not poll.is_closed:
+        raise DomainError(_("State the outcome once the poll has closed"), field="outcome")
+    poll.outcome = check_text(outcome, field="outcome", max_length=LONG_TEXT)
+    if not poll.outcome:
+        raise DomainError(_("Write the outcome"), field="outcome")
+    poll.outcome_at = timezone.now()
+    poll.outcome_by = recorded_user(actor)
+    poll.save(update_fields=["outcome", "outcome_at", "outcome_by"])
+    _audit(actor, "poll.outcome", poll, poll.title)
+    notify(
+        users=people_of_voters(poll.voters.all()),
+        subject=gettext_lazy("Outcome: %(title)s"),
+        body=gettext_lazy("%(outcome)s"),
+        params={"title": poll.title, "outcome": poll.outcome[:2000]},
+        link=("governance:poll", [poll.pk]),
+        kind="polls",
+    )
+    return poll
+
+
+@transaction.atomic
+def comment_add(*, actor: Actor, poll: Poll, text: str) -> Comment:
+    require(permissions.can_comment(actor, poll), _("Only the body's people may comment"))
+    text = check_text(text, field="text", max_length=LONG_TEXT)
+    if not text:
+        raise DomainError(_("Write a comment"), field="text")
+    comment = Comment.objects.create(poll=poll, author=recorded_user(actor), text=text, created_at=timezone.now())
+    _audit(actor, "poll.comment", poll, poll.title)
+    return comment
+
+
+# Proxies
+
+
+def _identity(user: Any | None, organization: Organization | None) -> tuple[int | None, int | None]:
+    if (user is None) == (organization is None):
+        raise DomainError(_("Name one person or one organisation"), field="holder")
+    return (user.pk, None) if user is not None else (None, organization.pk)  # type: ignore[union-attr]
+
+
+def _body_identities(body: Body) -> set[tuple[int | None, int | None]]:
+    if body.is_network:
+        return {
+            (None, pk)
+            for pk in NetworkMembership.objects.filter(
+                network_id=body.network_id, status=NetworkMembership.Status.MEMBER
+            ).values_list("organization_id", flat=True)
+        }
+    if body.kind == Body.Kind.ORGANIZATION:
+        return {
+            (pk, None)
+            for pk in OrganizationRole.objects.filter(organization_id=body.organization_id).values_list(
+                "user_id", flat=True
+            )
+        }
+    return set(body.seats.values_list("user_id", "organization_id"))
+
+
+@transaction.atomic
+def proxy_give(
+    *,
+    actor: Actor,
+    body: Body,
+    giver_user: Any = None,
+    giver_organization: Organization | None = None,
+    holder_user: Any = None,
+    holder_organization: Organization | None = None,
+    poll: Poll | None = None,
+) -> Proxy:
+    """A voter gives its vote to another voter of the same body, for one poll or until
+    revoked. A holder holds at most MAX_PROXIES_PER_HOLDER proxies at a time; a new
+    proxy from the same giver for the same scope replaces the old one."""
+    giver = _identity(giver_user, giver_organization)
+    holder = _identity(holder_user, holder_organization)
+    require(giver in permissions.identities_in(actor, body), _("Only a voter may give its own vote"))
+    if poll is not None and (poll.body_id != body.pk or poll.is_closed):
+        raise DomainError(_("Choose an open poll of this body"), field="poll")
+    if giver == holder:
+        raise DomainError(_("A proxy goes to another voter"), field="holder")
+    if holder not in _body_identities(body):
+        raise DomainError(_("The holder must be a voter of the same body"), field="holder")
+    if poll is not None and poll.anonymous:
+        raise DomainError(_("In an anonymous poll everyone votes for themselves"), field="poll")
+    active = Proxy.objects.filter(body=body, revoked_at__isnull=True)
+    now = timezone.now()
+    active.filter(giver_user_id=giver[0], giver_organization_id=giver[1], poll=poll).update(revoked_at=now)
+    held = active.filter(holder_user_id=holder[0], holder_organization_id=holder[1]).exclude(
+        poll__status=Poll.Status.CLOSED
+    )
+    if held.count() >= MAX_PROXIES_PER_HOLDER:
+        raise DomainError(
+            _("A voter may hold at most %(n)s proxies") % {"n": MAX_PROXIES_PER_HOLDER}, field="holder"
+        )
+    proxy = Proxy.objects.create(
+        body=body,
+        poll=poll,
+        giver_user_id=giver[0],
+        giver_organization_id=giver[1],
+        holder_user_id=holder[0],
+        holder_organization_id=holder[1],
+        created_at=now,
+        created_by=recorded_user(actor),
+    )
+    _audit(actor, "proxy.give", body, f"{poll.title if poll else body.name}")
+    return proxy
+
+
+@transaction.atomic
+def proxy_revoke(*, actor: Actor, proxy: Proxy) -> Proxy:
+    giver = (proxy.giver_user_id, proxy.giver_organization_id)
+    require(
+        giver in permissions.identities_in(actor, proxy.body) or permissions.can_manage_body(actor, proxy.body),
+        _("Only the voter who gave the proxy may revoke it"),
+    )
+    if proxy.revoked_at is None:
+        proxy.revoked_at = timezone.now()
+        proxy.save(update_fields=["revoked_at"])
+        _audit(actor, "proxy.revoke", proxy.body, proxy.body.name)
+    return proxy
