@@ -7,6 +7,7 @@ from intercoop.clearing.demo import clearing_build
 from intercoop.directory.demo import DEMO_PASSWORD, demo_build
 from intercoop.directory.models import Network
 from intercoop.exchange.demo import exchange_build
+from intercoop.governance.demo import governance_build
 from intercoop.home.demo import home_build
 from intercoop.network.demo import assessments_build, economy_build, relationships_build
 from intercoop.purchasing.demo import purchasing_build
@@ -29,10 +30,12 @@ def demo_region_build() -> str:
         rounds = purchasing_build()
         invoices = clearing_build()
         rounds += home_build()
+        polls = governance_build()
     return (
         f"Demo region: {summary.organizations} organisations, {summary.networks} networks, "
         f"{ties} relationships, 2 assessments, {items} offers, needs and challenges, "
         f"notices, member deals and introductions, {rounds} purchasing rounds, "
-        f"{invoices} invoices and a committed clearing run. "
+        f"{invoices} invoices and a committed clearing run, {polls} polls (a decided "
+        f"proposal, a board election and an open poll). "
         f"Sign in as {', '.join(DEMO_ACCOUNTS)} with password {DEMO_PASSWORD!r}."
     )

@@ -1,7 +1,7 @@
 """What each app contributes to every user's home, registered by the composition root
 (core knows no app): the kinds of notification people choose how to receive, and what
-each app counts as waiting for them on their dashboard. A new app (governance: polls
-that need a vote) registers its own here, without editing the dashboard."""
+each app counts as waiting for them on their dashboard (governance: polls that need a
+vote), and governance's part in the directory's admissions."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -9,10 +9,14 @@ from intercoop.clearing.dashboard import dashboard_tasks as clearing_tasks
 from intercoop.core.dashboard import register_tasks
 from intercoop.core.notifications import register_kind
 from intercoop.directory.dashboard import dashboard_tasks as directory_tasks
+from intercoop.directory.hooks import register_admission_guard, register_application_listener
 from intercoop.exchange.dashboard import dashboard_tasks as exchange_tasks
+from intercoop.governance.admission import admission_guard, on_application
 from intercoop.governance.dashboard import dashboard_tasks as governance_tasks
+from intercoop.governance.ratification import on_award
 from intercoop.network.dashboard import dashboard_tasks as network_tasks
 from intercoop.purchasing.dashboard import dashboard_tasks as purchasing_tasks
+from intercoop.purchasing.hooks import register_award_listener
 
 NOTIFICATION_KINDS = {
     "introductions": _("Introductions"),
@@ -37,3 +41,8 @@ def register_home() -> None:
     register_tasks("purchasing", purchasing_tasks)
     register_tasks("network", network_tasks)
     register_tasks("governance", governance_tasks)
+    # a network that admits members by a poll of its members
+    register_admission_guard(admission_guard)
+    register_application_listener(on_application)
+    # a network whose purchasing awards are ratified by a poll of the round's members
+    register_award_listener(on_award)

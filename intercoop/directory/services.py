@@ -16,7 +16,7 @@ from intercoop.core.bounds import LONG_TEXT, SHORT_TEXT, check_text
 from intercoop.core.errors import DomainError, InvalidValues
 from intercoop.core.permissions import recorded_user, require
 from intercoop.core.services import notify
-from intercoop.directory import permissions
+from intercoop.directory import hooks, permissions
 from intercoop.directory.fields import FIELDS, clean_organization, search_text
 from intercoop.directory.models import (
     Network,
@@ -327,6 +327,7 @@ def network_member_apply(
         membership.applied_on = timezone.now().date()
         membership.save(update_fields=["status", "applied_on"])
     _record_membership(actor, "network_member.apply", membership, _("%(org)s applied to %(net)s"))
+    hooks.application_made(membership)
     notify(
         users=coordinators_of([network.pk]),
         subject=gettext_lazy("%(org)s applied to join %(network)s"),
@@ -348,6 +349,9 @@ def network_member_admit(
         permissions.can_manage_network(actor, network),
         _("Only the network's coordinators may do this"),
     )
+    refused = hooks.admission_refused(actor, network)
+    if refused:
+        raise DomainError(refused, field="organization")
     membership = (
         NetworkMembership.objects.select_for_update()
         .filter(network=network, organization=organization)

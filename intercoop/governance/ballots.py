@@ -67,7 +67,9 @@ def check_choice(poll: Poll, choice: Any, reason: str) -> dict[str, Any]:
             raise DomainError(_("Choose one of: %(s)s") % {"s": ", ".join(stances)}, field="stance")
         needs_reason = stance in ("disagree", "block", "object")
         if needs_reason and not reason and not poll.anonymous:
-            raise DomainError(_("Give a reason for disagreeing, blocking or objecting"), field="reason")
+            raise DomainError(
+                _("Give a reason for disagreeing, blocking or objecting"), field="reason"
+            )
         return {"stance": stance}
     if poll.is_choice:
         chosen = choice.get("options")
@@ -104,19 +106,33 @@ def check_choice(poll: Poll, choice: Any, reason: str) -> dict[str, Any]:
 
 def proxies_for(actor: Actor, poll: Poll) -> list[Voter]:
     """The voters whose proxy the actor holds in this poll (through a voter it acts for):
-    proxies given for this poll or until revoked, not revoked."""
+    proxies given for this poll or until revoked, not revoked. A giver's proxy for this
+    poll takes precedence over its proxy until revoked. In an anonymous poll everyone
+    votes for themselves: no proxies."""
+    if poll.anonymous:
+        return []
     mine = permissions.voters_acting_for(actor, poll)
     if not mine:
         return []
-    givers = set(
-        Proxy.objects.filter(body_id=poll.body_id, revoked_at__isnull=True)
-        .filter(Q(poll__isnull=True) | Q(poll=poll))
-        .filter(
-            Q(holder_user_id__in=[v.user_id for v in mine if v.user_id])
-            | Q(holder_organization_id__in=[v.organization_id for v in mine if v.organization_id])
-        )
+    users = {v.user_id for v in mine if v.user_id}
+    organizations = {v.organization_id for v in mine if v.organization_id}
+    scoped = Proxy.objects.filter(body_id=poll.body_id, revoked_at__isnull=True).filter(
+        Q(poll__isnull=True) | Q(poll=poll)
+    )
+    held = list(
+        scoped.filter(
+            Q(holder_user_id__in=users) | Q(holder_organization_id__in=organizations)
+        ).values_list("giver_user_id", "giver_organization_id", "poll_id")
+    )
+    if not held:
+        return []
+    # a giver who named someone else for this very poll is theirs, not ours
+    elsewhere = set(
+        scoped.filter(poll=poll)
+        .exclude(Q(holder_user_id__in=users) | Q(holder_organization_id__in=organizations))
         .values_list("giver_user_id", "giver_organization_id")
     )
+    givers = {(u, o) for u, o, scope in held if scope is not None or (u, o) not in elsewhere}
     if not givers:
         return []
     return list(
@@ -142,6 +158,7 @@ def ballot_cast(
         require(bool(own), _("Only the poll's electorate may vote"))
         voter = own[0]
     elif voter not in own:
+        require(not poll.anonymous, _("In an anonymous poll everyone votes for themselves"))
         require(voter in proxies_for(actor, poll), _("Only the poll's electorate may vote"))
         by_proxy = True
     if not poll.is_open:
@@ -173,7 +190,12 @@ def ballot_cast(
         participation.save(update_fields=["cast_by", "by_proxy", "voted_at"])
     else:
         Participation.objects.create(
-            poll=poll, round=poll.round, voter=voter, cast_by=recorded_user(actor), by_proxy=by_proxy, voted_at=now
+            poll=poll,
+            round=poll.round,
+            voter=voter,
+            cast_by=recorded_user(actor),
+            by_proxy=by_proxy,
+            voted_at=now,
         )
     seal = seal_of(poll, voter) if poll.anonymous else ""
     previous = Ballot.objects.filter(poll=poll, round=poll.round, current=True)
@@ -183,7 +205,9 @@ def ballot_cast(
     if poll.anonymous:
         number = Ballot.objects.filter(poll=poll, round=poll.round, seal=seal).count() + 1
         receipt = receipt_of(seal, poll.round, number)
-        ballot = Ballot.objects.create(poll=poll, round=poll.round, seal=seal, receipt=receipt, choice=stored)
+        ballot = Ballot.objects.create(
+            poll=poll, round=poll.round, seal=seal, receipt=receipt, choice=stored
+        )
     else:
         ballot = Ballot.objects.create(
             poll=poll,

@@ -121,14 +121,20 @@ def parse(text: str) -> Election:
     return Election(names, seats, ballots, title, withdrawn)
 
 
+def _name(text: str) -> str:
+    """A name as BLT can quote it: no double quote (made a single one), on one line."""
+    return text.replace('"', "'").replace("\r", " ").replace("\n", " ")
+
+
 def write(election: Election) -> str:
-    """The BLT text of an election (parse(write(e)) == e)."""
+    """The BLT text of an election (parse(write(e)) == e for names without double quotes
+    or line breaks, which BLT cannot carry: they become single quotes and spaces)."""
     out = [f"{len(election.candidates)} {election.seats}"]
     if election.withdrawn:
         out.append(" ".join(f"-{c + 1}" for c in sorted(election.withdrawn)))
     for weight, prefs in election.ballots:
         out.append(" ".join([str(weight), *(str(p + 1) for p in prefs), "0"]))
     out.append("0")
-    out += [f'"{name}"' for name in election.candidates]
-    out.append(f'"{election.title}"')
+    out += [f'"{_name(name)}"' for name in election.candidates]
+    out.append(f'"{_name(election.title)}"')
     return "\n".join(out) + "\n"

@@ -229,8 +229,9 @@ def scottish_stv(election: Election, seats: int | None = None, seed: int | None 
             totals[chosen] = quota_v
             transfer(pile, surplus, total)
             value = surplus * SCALE // total / SCALE
-            record(f"surplus of {names[chosen]} ({surplus / SCALE:.5f}) transferred at "
-                   f"{value:.5f} of each paper's value", "surplus", names[chosen], value)  # fmt: skip
+            action = (f"surplus of {names[chosen]} ({surplus / SCALE:.5f}) transferred at "
+                      f"{value:.5f} of each paper's value")  # fmt: skip
+            record(action, "surplus", names[chosen], value)
         else:
             low = min(totals[c] for c in continuing)
             tied = [c for c in continuing if totals[c] == low]

@@ -110,6 +110,9 @@ class Seat(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return str(self.user or self.organization)
+
 
 class Delegate(models.Model):
     """The one person who votes for an organisation in a network's polls (without one,
@@ -128,6 +131,9 @@ class Delegate(models.Model):
                 fields=["network", "organization"], name="governance_one_delegate"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.organization}: {self.user}"
 
 
 class Poll(models.Model):
@@ -194,7 +200,9 @@ class Poll(models.Model):
     threshold = models.CharField(
         _("threshold"), max_length=4, choices=Threshold.choices, default=Threshold.TWO_THIRDS
     )
-    method = models.CharField(_("counting method"), max_length=12, choices=Method.choices, blank=True)
+    method = models.CharField(
+        _("counting method"), max_length=12, choices=Method.choices, blank=True
+    )
     seats = models.PositiveSmallIntegerField(_("seats"), default=1)
     min_choices = models.PositiveSmallIntegerField(_("fewest choices"), default=1)
     max_choices = models.PositiveSmallIntegerField(_("most choices"), default=1)
@@ -214,6 +222,9 @@ class Poll(models.Model):
     seed = models.BigIntegerField(_("seed of the lot"), default=0)
     purpose = models.CharField(max_length=10, choices=Purpose.choices, default="", blank=True)
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # when set, the electorate is only these member organisations (an award's
+    # ratification: the round's members), fixed at opening like any other
+    voter_organizations = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(_("created at"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -349,6 +360,9 @@ class Participation(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.voter} ({self.poll_id}, round {self.round})"
+
 
 class Ballot(models.Model):
     """What was voted. Append-only: a changed vote marks the previous ballot not current
@@ -376,6 +390,9 @@ class Ballot(models.Model):
     class Meta:
         verbose_name = _("ballot")
         indexes = [models.Index(fields=["poll", "round", "current"])]
+
+    def __str__(self) -> str:
+        return self.receipt or f"ballot {self.pk}"
 
 
 class Proxy(models.Model):
@@ -419,6 +436,10 @@ class Proxy(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        giver = self.giver_user or self.giver_organization
+        return f"{giver} → {self.holder_user or self.holder_organization}"
+
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
@@ -434,6 +455,9 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
 
 
 class PollRound(models.Model):
@@ -451,3 +475,6 @@ class PollRound(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["poll", "number"], name="governance_round_number"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (round {self.number})"

@@ -13,7 +13,9 @@ are checked by their services.
 
 from typing import Any
 
-from django.db.models import Q
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
 
 from intercoop.core.permissions import AnyUser, is_signed_in, is_staff
 from intercoop.directory.models import NetworkMembership, OrganizationRole
@@ -47,11 +49,14 @@ def is_body_person(user: AnyUser | None, body: Body) -> bool:
     if body.network_id is not None:
         if body.network_id in coordinated_network_ids(user):
             return True
-        if roles and NetworkMembership.objects.filter(
-            network_id=body.network_id,
-            organization_id__in=list(roles),
-            status=NetworkMembership.Status.MEMBER,
-        ).exists():
+        if (
+            roles
+            and NetworkMembership.objects.filter(
+                network_id=body.network_id,
+                organization_id__in=list(roles),
+                status=NetworkMembership.Status.MEMBER,
+            ).exists()
+        ):
             return True
     elif body.organization_id is not None and body.organization_id in roles:
         return True
@@ -121,6 +126,18 @@ def can_see_ballots(user: AnyUser | None, poll: Poll) -> bool:
     return can_view_poll(user, poll)
 
 
+def standing_delegates() -> Any:
+    """Delegates still among their organisation's people: one who has left it no longer
+    votes for it (and its administrators vote again)."""
+    return Delegate.objects.filter(
+        Exists(
+            OrganizationRole.objects.filter(
+                user_id=OuterRef("user_id"), organization_id=OuterRef("organization_id")
+            )
+        )
+    )
+
+
 def delegated_organizations(user: AnyUser | None, network_id: int) -> tuple[set[int], set[int]]:
     """(organisations the user is the delegate of in the network, organisations with
     some other delegate there)."""
@@ -128,8 +145,8 @@ def delegated_organizations(user: AnyUser | None, network_id: int) -> tuple[set[
         return set(), set()
     mine: set[int] = set()
     others: set[int] = set()
-    for organization_id, user_id in Delegate.objects.filter(network_id=network_id).values_list(
-        "organization_id", "user_id"
+    for organization_id, user_id in (
+        standing_delegates().filter(network_id=network_id).values_list("organization_id", "user_id")
     ):
         (mine if user_id == user.pk else others).add(organization_id)
     return mine, others
@@ -161,9 +178,11 @@ def identities_in(user: AnyUser | None, body: Body) -> list[tuple[int | None, in
     assert user.pk is not None
     organizations = organizations_voted_for(user, _network_of(body))
     if body.is_network:
-        members = set(_member_organization_ids(body.network_id).values_list(  # type: ignore[arg-type]
-            "organization_id", flat=True
-        ))
+        members = set(
+            _member_organization_ids(body.network_id).values_list(  # type: ignore[arg-type]
+                "organization_id", flat=True
+            )
+        )
         return [(None, pk) for pk in sorted(organizations & members)]
     if body.kind == Body.Kind.ORGANIZATION:
         return [(user.pk, None)] if body.organization_id in organization_roles(user) else []
@@ -192,3 +211,37 @@ def can_manage_delegate(user: AnyUser | None, organization_id: int) -> bool:
         is_signed_in(user)
         and organization_roles(user).get(organization_id) == OrganizationRole.Role.ADMIN  # type: ignore[arg-type]
     )
+
+
+# Reads refused with a reason: views and API handlers call these (they raise no 403
+# themselves; see core's test_layering).
+
+
+def access_results(user: AnyUser | None, poll: Poll) -> None:
+    """Refuse (403, saying when they will show) unless the user may see the poll's
+    results now (`selectors.results_visible`)."""
+    from intercoop.governance.selectors import results_visible
+
+    if user is not None and results_visible(user, poll):
+        return
+    if not can_view_poll(user, poll):
+        raise PermissionDenied(_("You may not see this poll"))
+    if poll.is_draft:
+        raise PermissionDenied(_("A draft has no results: it has not opened yet"))
+    closes = f"{poll.closes_at:%Y-%m-%d %H:%M} UTC" if poll.closes_at else ""
+    if poll.results_visible == Poll.Visibility.AFTER_VOTE and voters_acting_for(user, poll):
+        raise PermissionDenied(
+            _("The results show once you have voted, or when the poll closes (%(closes)s)")
+            % {"closes": closes}
+        )
+    raise PermissionDenied(
+        _("The results show when the poll closes (%(closes)s)") % {"closes": closes}
+    )
+
+
+def access_ballots(user: AnyUser | None, poll: Poll) -> None:
+    """Refuse (403) unless the user may see the published ballots now: whoever sees the
+    results (in an anonymous poll the list names receipts, never voters)."""
+    access_results(user, poll)
+    if not can_see_ballots(user, poll):
+        raise PermissionDenied(_("You may not see this poll's ballots"))

@@ -34,7 +34,7 @@ class PollRules:
     dots: int = 10
     quorum: int = 0
     electorate: int = 0
-    electorate_weight: int = 0
+    electorate_weight: int | None = None  # the electorate's total weight; None: one each
     title: str = ""
     seed: int = 0
 
@@ -54,6 +54,10 @@ def _ranked(rules: PollRules, ballots: Sequence[tuple[int, dict[str, Any]]]) -> 
     election = Election(list(rules.options), rules.seats, papers, rules.title)
     method = rules.method or ("scottish-stv" if rules.kind == "election" else "irv")
     seats = rules.seats if rules.kind == "election" or method != "irv" else 1
+    if not any(weight for weight, _prefs in papers):
+        # nothing to count: the counts would elect by lot alone
+        empty: dict[str, Any] = {"valid": 0, "quota": None, "elected": [], "stages": [], "lots": []}
+        return {"title": rules.title, "method": method, "seats": seats, "seed": rules.seed} | empty
     return counting.count(election, method, seats=seats, seed=rules.seed).to_json()
 
 
@@ -63,11 +67,14 @@ def poll_result(rules: PollRules, ballots: Sequence[tuple[int, dict[str, Any]]])
     ranked polls and elections also the count's stages, quota and those elected."""
     voters = len(ballots)
     quorum_met = tallies.quorum_met(voters, rules.electorate, rules.quorum)
+    electorate_weight = (
+        rules.electorate if rules.electorate_weight is None else rules.electorate_weight
+    )
     base: dict[str, Any] = {
         "kind": rules.kind,
         "voters": voters,
         "electorate": rules.electorate,
-        "electorate_weight": rules.electorate_weight or rules.electorate,
+        "electorate_weight": electorate_weight,
         "weight_cast": sum(weight for weight, _ in ballots),
         "quorum": rules.quorum,
         "quorum_met": quorum_met,
@@ -85,7 +92,7 @@ def poll_result(rules: PollRules, ballots: Sequence[tuple[int, dict[str, Any]]])
             rule=rules.rule,
             threshold=Fraction(rules.threshold),
             quorum=rules.quorum,
-            electorate_weight=rules.electorate_weight or rules.electorate,
+            electorate_weight=electorate_weight,
         )
     elif rules.kind == "consent":
         tally = tallies.consent(

@@ -1,7 +1,6 @@
 """Reads of governance: bodies a person belongs to, polls, who may still vote, results
 (computed from current ballots while open, stored at close), ballot lists and exports."""
 
-import csv
 import io
 import json
 from collections.abc import Iterable
@@ -9,14 +8,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from intercoop.core.csvfiles import SafeWriter
 from intercoop.core.permissions import AnyUser, is_signed_in
 from intercoop.directory.models import Network, NetworkMembership, Organization, OrganizationRole
 from intercoop.directory.permissions import coordinated_network_ids, organization_roles
 from intercoop.governance import permissions
 from intercoop.governance.blt import Election, write
-from intercoop.governance.models import Ballot, Body, Delegate, Participation, Poll, Proxy, Voter
+from intercoop.governance.models import Ballot, Body, Participation, Poll, Proxy, Voter
 from intercoop.governance.results import PollRules, poll_result
 
 
@@ -29,9 +29,9 @@ def people_of_voters(voters: Iterable[Voter]) -> list[Any]:
     if organizations:
         network_ids = {v.poll.body.network_id for v in voters[:1]} - {None}
         delegated = dict(
-            Delegate.objects.filter(
-                network_id__in=network_ids, organization_id__in=organizations
-            ).values_list("organization_id", "user_id")
+            permissions.standing_delegates()
+            .filter(network_id__in=network_ids, organization_id__in=organizations)
+            .values_list("organization_id", "user_id")
         )
         users |= set(delegated.values())
         users |= set(
@@ -183,7 +183,7 @@ def ballots_csv(poll: Poll) -> str:
     `weight` then one column per option (stance, chosen 0/1, score, dots or rank)."""
     names = list(poll.options.values_list("name", flat=True))
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeWriter(out)
     rows = []
     for weight, choice in current_ballots(poll).values_list("weight", "choice"):
         if "stance" in choice:
@@ -203,7 +203,12 @@ def ballots_csv(poll: Poll) -> str:
 
 def results_json(poll: Poll) -> str:
     return json.dumps(
-        {"poll": poll.pk, "title": poll.title, "status": poll.status, "result": poll_result_of(poll)},
+        {
+            "poll": poll.pk,
+            "title": poll.title,
+            "status": poll.status,
+            "result": poll_result_of(poll),
+        },
         ensure_ascii=False,
         indent=2,
     )
@@ -214,7 +219,7 @@ def results_csv(poll: Poll) -> str:
     first-stage and last-stage totals and whether elected."""
     result = poll_result_of(poll) or {}
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeWriter(out)
     if "count" in result:
         stages = result["count"]["stages"]
         writer.writerow(["candidate", "first_preferences", "final", "elected"])
@@ -272,27 +277,27 @@ def bodies_of(user: AnyUser) -> list[Body]:
                 organization=organization,
             )
         )
-    bodies += [
-        b
-        for b in saved.values()
-        if b.is_committee and permissions.can_view_body(user, b)
-    ]
+    bodies += [b for b in saved.values() if b.is_committee and permissions.can_view_body(user, b)]
     return bodies
 
 
 def body_by_path(kind: str, slug: str) -> Body | None:
     """The body at /decide/<kind>/<slug>/ (a network's or organisation's unsaved until its
     first poll), or None."""
-    found = Body.objects.filter(kind=kind, slug=slug).select_related("network", "organization").first()
+    found = (
+        Body.objects.filter(kind=kind, slug=slug).select_related("network", "organization").first()
+    )
     if found is not None or kind == Body.Kind.COMMITTEE:
         return found
     if kind == Body.Kind.NETWORK:
         network = Network.objects.filter(slug=slug).first()
-        return network and Body(kind=kind, slug=slug, name=network.name, network=network)
+        if network is None:
+            return None
+        return Body(kind=kind, slug=slug, name=network.name, network=network)
     organization = Organization.objects.filter(slug=slug).first()
-    return organization and Body(
-        kind=kind, slug=slug, name=organization.name, organization=organization
-    )
+    if organization is None:
+        return None
+    return Body(kind=kind, slug=slug, name=organization.name, organization=organization)
 
 
 def body_polls(user: AnyUser, body: Body) -> QuerySet[Poll]:
@@ -311,14 +316,13 @@ def polls_needing_vote(user: AnyUser) -> QuerySet[Poll]:
     if not is_signed_in(user):
         return Poll.objects.none()
     admin_of = [pk for pk, role in organization_roles(user).items() if role == "admin"]
-    delegate_of = Delegate.objects.filter(user=user)
-    delegated_elsewhere = Delegate.objects.filter(
+    delegation = permissions.standing_delegates().filter(
         organization_id=OuterRef("organization_id"), network_id=OuterRef("poll__body__network_id")
-    ).exclude(user=user)
+    )
     mine = Voter.objects.filter(
         Q(user=user)
-        | Q(organization_id__in=delegate_of.values("organization_id"), poll__body__network_id__in=delegate_of.values("network_id"))
-        | (Q(organization_id__in=admin_of) & ~Exists(delegated_elsewhere)),
+        | Exists(delegation.filter(user=user))
+        | (Q(organization_id__in=admin_of) & ~Exists(delegation.exclude(user=user))),
         poll__status=Poll.Status.OPEN,
     )
     voted = Participation.objects.filter(voter=OuterRef("pk"), round=OuterRef("poll__round"))
@@ -332,6 +336,133 @@ def proxies_of(body: Body) -> QuerySet[Proxy]:
         return Proxy.objects.none()
     return (
         body.proxies.filter(revoked_at__isnull=True)
-        .select_related("giver_user", "giver_organization", "holder_user", "holder_organization", "poll")
+        .select_related(
+            "giver_user", "giver_organization", "holder_user", "holder_organization", "poll"
+        )
         .order_by("created_at")
     )
+
+
+# The body pages
+
+
+def people_names(user_ids: Iterable[int | None]) -> dict[int, str]:
+    """user id → the name shown for that person (display name, else user name), at once."""
+    rows = (
+        get_user_model()
+        .objects.filter(pk__in={pk for pk in user_ids if pk})
+        .values_list("pk", "username", "profile__display_name")
+    )
+    return {pk: shown or username for pk, username, shown in rows}
+
+
+@dataclass(frozen=True)
+class BodyVoter:
+    """One who votes in a body's polls today: a person or an organisation."""
+
+    user_id: int | None
+    organization_id: int | None
+    name: str
+
+    @property
+    def key(self) -> tuple[int | None, int | None]:
+        return (self.user_id, self.organization_id)
+
+
+def body_voters(body: Body) -> list[BodyVoter]:
+    """Who would vote if a poll of the body opened now, by name: a network's member
+    organisations, an organisation's (active) people, a committee's members."""
+    if body.is_network and body.network_id is not None:
+        return [
+            BodyVoter(None, pk, name)
+            for pk, name in Organization.objects.filter(
+                network_memberships__network_id=body.network_id,
+                network_memberships__status=NetworkMembership.Status.MEMBER,
+            )
+            .order_by("name", "pk")
+            .values_list("pk", "name")
+        ]
+    if body.kind == Body.Kind.ORGANIZATION and body.organization_id is not None:
+        ids = OrganizationRole.objects.filter(
+            organization_id=body.organization_id, user__is_active=True
+        ).values_list("user_id", flat=True)
+        names = people_names(ids)
+        return sorted(
+            (BodyVoter(pk, None, name) for pk, name in names.items()),
+            key=lambda v: (v.name.lower(), v.user_id),
+        )
+    if body.pk is None or not body.is_committee:
+        return []
+    seats = list(body.seats.select_related("organization").order_by("pk"))
+    names = people_names(s.user_id for s in seats)
+    return sorted(
+        (
+            BodyVoter(s.user_id, None, names.get(s.user_id, ""))
+            if s.user_id
+            else BodyVoter(None, s.organization_id, s.organization.name if s.organization else "")
+            for s in seats
+        ),
+        key=lambda v: (v.name.lower(), v.user_id or 0, v.organization_id or 0),
+    )
+
+
+def network_delegates(network_id: int | None) -> dict[int, int]:
+    """organisation id → the user id of its delegate in the network (one who has left the
+    organisation no longer counts: see `permissions.standing_delegates`)."""
+    if network_id is None:
+        return {}
+    return dict(
+        permissions.standing_delegates()
+        .filter(network_id=network_id)
+        .values_list("organization_id", "user_id")
+    )
+
+
+def organization_people(organization_ids: Iterable[int]) -> dict[int, list[tuple[int, str]]]:
+    """organisation id → its (active) people as (user id, name), by name."""
+    roles = list(
+        OrganizationRole.objects.filter(
+            organization_id__in=set(organization_ids), user__is_active=True
+        ).values_list("organization_id", "user_id")
+    )
+    names = people_names(user_id for _, user_id in roles)
+    found: dict[int, list[tuple[int, str]]] = {}
+    for organization_id, user_id in roles:
+        found.setdefault(organization_id, []).append((user_id, names.get(user_id, "")))
+    return {k: sorted(v, key=lambda p: (p[1].lower(), p[0])) for k, v in found.items()}
+
+
+def open_poll_counts(bodies: Iterable[Body]) -> dict[int, int]:
+    """body id → how many of its polls are open (saved bodies only)."""
+    ids = [b.pk for b in bodies if b.pk is not None]
+    rows = (
+        Poll.objects.filter(body_id__in=ids, status=Poll.Status.OPEN)
+        .values("body_id")
+        .annotate(n=Count("pk"))
+        .values_list("body_id", "n")
+    )
+    return dict(rows)
+
+
+def my_vote_states(user: AnyUser, body: Body, polls: Iterable[Poll]) -> dict[int, bool]:
+    """Of the body's open `polls`, poll id → whether every voter the user casts for
+    (themselves, or organisations they vote for: see `permissions.voters_acting_for`) has
+    voted in the current round; polls where the user casts for nobody are left out."""
+    ids = [p.pk for p in polls if p.is_open]
+    if not ids or not is_signed_in(user):
+        return {}
+    organizations = permissions.organizations_voted_for(user, body.network_id)
+    voted = Participation.objects.filter(voter=OuterRef("pk"), round=OuterRef("poll__round"))
+    states: dict[int, bool] = {}
+    for poll_id, has in (
+        Voter.objects.filter(Q(user=user) | Q(organization_id__in=organizations), poll_id__in=ids)
+        .annotate(has=Exists(voted))
+        .values_list("poll_id", "has")
+    ):
+        states[poll_id] = states.get(poll_id, True) and has
+    return states
+
+
+def poll_comments(poll: Poll) -> QuerySet[Any]:
+    """A poll's discussion, oldest first."""
+    return poll.comments.select_related("author").order_by("created_at", "pk")

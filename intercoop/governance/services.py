@@ -3,9 +3,10 @@ reopen, amend), outcomes, comments and proxies. Ballots are cast in `ballots.py`
 (re-exported here). Each service checks its rule and records an audit event in its own
 transaction."""
 
+import logging
 import secrets
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -47,6 +48,7 @@ MAX_PROXIES_PER_HOLDER = getattr(settings, "MAX_PROXIES_PER_HOLDER", 2)
 MAX_POLL_DAYS = 366
 REMINDER_BEFORE = timedelta(hours=24)
 Actor = Any
+logger = logging.getLogger(__name__)
 
 
 def _audit(actor: Actor, action: str, poll_or_body: Any, summary: str) -> None:
@@ -77,7 +79,9 @@ def body_ensure(
     found = Body.objects.filter(kind=kind, network=network, organization=organization).first()
     if found is not None:
         return found
-    body = Body(kind=kind, slug=owner.slug, name=owner.name, network=network, organization=organization)
+    body = Body(
+        kind=kind, slug=owner.slug, name=owner.name, network=network, organization=organization
+    )
     require(permissions.can_view_body(actor, body), _("Only its people may decide here"))
     body.created_at = timezone.now()
     body.created_by = recorded_user(actor)
@@ -181,7 +185,9 @@ def delegate_set(
     delegate = None
     if user is not None:
         if not OrganizationRole.objects.filter(organization=organization, user=user).exists():
-            raise DomainError(_("The delegate must be one of the organisation's people"), field="user")
+            raise DomainError(
+                _("The delegate must be one of the organisation's people"), field="user"
+            )
         delegate = Delegate.objects.create(network=network, organization=organization, user=user)
     audit_record(
         actor=actor,
@@ -201,6 +207,12 @@ def _deadline(closes_at: datetime | None, *, field: str = "closes_at") -> dateti
     now = timezone.now()
     if closes_at is None:
         raise DomainError(_("Give the poll a closing time"), field=field)
+    if not isinstance(closes_at, datetime):
+        raise DomainError(_("Give a date and time"), field=field)
+    if timezone.is_naive(closes_at):  # a time without a zone is the site's local time
+        closes_at = timezone.make_aware(closes_at)
+    # kept in UTC: messages print it with "UTC"
+    closes_at = closes_at.astimezone(UTC)
     if closes_at <= now:
         raise DomainError(_("The closing time must be in the future"), field=field)
     if closes_at > now + timedelta(days=MAX_POLL_DAYS):
@@ -234,9 +246,7 @@ def _options(kind: str, options: Sequence[str]) -> list[str]:
     if len(names) < 2:
         raise DomainError(_("Give at least two options"), field="options")
     if len(names) > MAX_OPTIONS:
-        raise DomainError(
-            _("Give at most %(n)s options") % {"n": MAX_OPTIONS}, field="options"
-        )
+        raise DomainError(_("Give at most %(n)s options") % {"n": MAX_OPTIONS}, field="options")
     if len(set(names)) != len(names):
         raise DomainError(_("Each option must be different"), field="options")
     return names
@@ -248,7 +258,9 @@ def _weights(weights: Any) -> dict[str, int]:
     if not isinstance(weights, dict) or len(weights) > 100_000:
         raise DomainError(_("Give the weights as voter → whole number"), field="weights")
     return {
-        check_text(key, field="weights", max_length=SHORT_TEXT): _int(value, "weights", 0, MAX_WEIGHT)
+        check_text(key, field="weights", max_length=SHORT_TEXT): _int(
+            value, "weights", 0, MAX_WEIGHT
+        )
         for key, value in weights.items()
     }
 
@@ -279,7 +291,9 @@ def _apply(poll: Poll, values: dict[str, Any], options: Sequence[str] | None) ->
     poll.dots = _int(poll.dots, "dots", 1, 1000)
     poll.weights = _weights(poll.weights) if poll.weighting == Poll.Weighting.CUSTOM else {}
     if poll.anonymous and poll.weighting != Poll.Weighting.EQUAL:
-        raise DomainError(_("An anonymous poll gives every voter one equal vote"), field="weighting")
+        raise DomainError(
+            _("An anonymous poll gives every voter one equal vote"), field="weighting"
+        )
     if poll.is_election:
         poll.method = poll.method or Poll.Method.SCOTTISH_STV
         if poll.method not in (Poll.Method.SCOTTISH_STV, Poll.Method.MEEK_STV):
@@ -287,7 +301,9 @@ def _apply(poll: Poll, values: dict[str, Any], options: Sequence[str] | None) ->
     elif poll.kind == Poll.Kind.RANKED:
         poll.method = poll.method or Poll.Method.IRV
         if poll.method not in (Poll.Method.IRV, Poll.Method.BORDA, Poll.Method.SCHULZE):
-            raise DomainError(_("Ranked choice is counted by instant runoff, Borda or Schulze"), field="method")
+            raise DomainError(
+                _("Ranked choice is counted by instant runoff, Borda or Schulze"), field="method"
+            )
     else:
         poll.method = ""
     names = None if options is None else _options(poll.kind, options)
@@ -312,16 +328,30 @@ def poll_create(
     closes_at: datetime | None = None,
     purpose: str = "",
     subject_id: int | None = None,
+    voter_organizations: Sequence[int] = (),
     **settings_: Any,
 ) -> Poll:
     """A draft poll of the body (settings as in `POLL_FIELDS`). Its proposer, or the
     body's managers, open it."""
     if body.pk is None:
         body = body_ensure(actor=actor, network=body.network, organization=body.organization)
-    require(permissions.can_propose(actor, body), _("Only the body's voters and managers may start a poll"))
+    require(
+        permissions.can_propose(actor, body),
+        _("Only the body's voters and managers may start a poll"),
+    )
     poll = Poll(body=body, kind=kind, created_at=timezone.now(), created_by=recorded_user(actor))
     poll.purpose = _choice(purpose, Poll.Purpose, "purpose")
-    poll.subject_id = subject_id
+    if poll.purpose:
+        # its result is carried out by the system (uses.py): never a voter's to start
+        require(
+            permissions.can_manage_body(actor, body),
+            _("Only the body's coordinators may start a poll that other apps carry out"),
+        )
+        _check_purpose(body, kind, poll.purpose, subject_id)
+    poll.subject_id = subject_id if poll.purpose else None
+    # an award's ratification: only the round's members vote
+    award = poll.purpose == Poll.Purpose.AWARD
+    poll.voter_organizations = sorted({int(pk) for pk in voter_organizations}) if award else []
     names = _apply(poll, {"title": title} | settings_, options)
     if closes_at is not None:
         poll.closes_at = _deadline(closes_at)
@@ -329,6 +359,77 @@ def poll_create(
     _store_options(poll, names or [])
     _audit(actor, "poll.create", poll, f"{poll.get_kind_display()}: {poll.title}")
     return poll
+
+
+def _check_purpose(body: Body, kind: str, purpose: str, subject_id: int | None) -> None:
+    """A poll carried out by another app: allowed by the body's setting, about a subject
+    still waiting for the decision, and not already put to a vote."""
+    if purpose == Poll.Purpose.AWARD:
+        if not body.ratify_awards:
+            raise DomainError(_("This body does not ratify purchasing awards"), field="purpose")
+        return
+    if not (body.is_network and body.admission_by_poll):
+        raise DomainError(_("This network does not admit members by a poll"), field="purpose")
+    if kind != Poll.Kind.PROPOSAL:
+        raise DomainError(_("An admission is decided by a proposal"), field="kind")
+    if not NetworkMembership.objects.filter(
+        pk=subject_id or 0,
+        network_id=body.network_id or 0,
+        status=NetworkMembership.Status.APPLICANT,
+    ).exists():
+        raise DomainError(
+            _("This organisation has not applied to join the network"), field="organization"
+        )
+    if Poll.objects.filter(
+        body=body,
+        purpose=purpose,
+        subject_id=subject_id,
+        status__in=[Poll.Status.DRAFT, Poll.Status.OPEN],
+    ).exists():
+        raise DomainError(_("This admission is already put to a vote"), field="organization")
+
+
+@transaction.atomic
+def admission_poll_start(
+    *, actor: Actor, network: Network, organization: Organization, closes_at: datetime | None
+) -> Poll:
+    """Put an applicant's admission to a vote of the network's members (when the network
+    admits by poll): a proposal, opened now; when it closes, a pass admits the applicant
+    and anything else declines it (uses.py). The network's coordinators only."""
+    body = Body.objects.filter(kind=Body.Kind.NETWORK, network=network).first() or Body(
+        kind=Body.Kind.NETWORK, slug=network.slug, name=network.name, network=network
+    )
+    require(
+        permissions.can_manage_body(actor, body),
+        _("Only the network's coordinators may put an admission to a vote"),
+    )
+    membership = NetworkMembership.objects.filter(
+        network=network, organization=organization
+    ).first()
+    if membership is not None and body.pk is not None:
+        # asked again (an application made anew while its poll is open): the same poll
+        already = Poll.objects.filter(
+            body=body,
+            purpose=Poll.Purpose.ADMISSION,
+            subject_id=membership.pk,
+            status=Poll.Status.OPEN,
+        ).first()
+        if already is not None and membership.is_applicant:
+            return already
+    title = _("Admit %(organization)s to %(network)s?") % {
+        "organization": organization.name,
+        "network": network.name,
+    }
+    poll = poll_create(
+        actor=actor,
+        body=body,
+        kind=Poll.Kind.PROPOSAL,
+        title=title[:SHORT_TEXT],
+        closes_at=closes_at,
+        purpose=Poll.Purpose.ADMISSION,
+        subject_id=membership.pk if membership else None,
+    )
+    return poll_open(actor=actor, poll=poll, closes_at=closes_at)
 
 
 def _store_options(poll: Poll, names: list[str]) -> None:
@@ -351,7 +452,10 @@ def poll_update(
 ) -> Poll:
     """Change a draft (an open poll's settings are fixed)."""
     poll = poll_for_update(poll.pk)
-    require(permissions.can_edit_draft(actor, poll), _("Only a draft's proposer or the body's managers may change it"))
+    require(
+        permissions.can_edit_draft(actor, poll),
+        _("Only a draft's proposer or the body's managers may change it"),
+    )
     names = _apply(poll, settings_, options)
     if closes_at is not None:
         poll.closes_at = _deadline(closes_at)
@@ -368,17 +472,24 @@ def _electorate(poll: Poll) -> list[Voter]:
     body = poll.body
     voters: list[Voter] = []
     if body.is_network:
-        for organization in Organization.objects.filter(
-            network_memberships__network_id=body.network_id,
+        members = Organization.objects.filter(
+            network_memberships__network_id=body.network_id or 0,
             network_memberships__status=NetworkMembership.Status.MEMBER,
-        ).order_by("name", "pk"):
-            voters.append(Voter(poll=poll, organization=organization, name=organization.name, weight=1))
+        )
+        if poll.voter_organizations:
+            members = members.filter(pk__in=poll.voter_organizations)
+        for organization in members.order_by("name", "pk"):
+            voters.append(
+                Voter(poll=poll, organization=organization, name=organization.name, weight=1)
+            )
     elif body.kind == Body.Kind.ORGANIZATION:
         roles = OrganizationRole.objects.filter(
-            organization_id=body.organization_id, user__is_active=True
+            organization_id=body.organization_id or 0, user__is_active=True
         ).select_related("user")
         for role in roles.order_by("user__username"):
-            voters.append(Voter(poll=poll, user=role.user, name=display_name(role.user)[:200], weight=1))
+            voters.append(
+                Voter(poll=poll, user=role.user, name=display_name(role.user)[:200], weight=1)
+            )
     else:
         for seat in body.seats.select_related("user", "organization").order_by("pk"):
             if seat.user is not None:
@@ -386,7 +497,9 @@ def _electorate(poll: Poll) -> list[Voter]:
             else:
                 assert seat.organization is not None
                 name = seat.organization.name
-            voters.append(Voter(poll=poll, user=seat.user, organization=seat.organization, name=name))
+            voters.append(
+                Voter(poll=poll, user=seat.user, organization=seat.organization, name=name)
+            )
     if poll.weighting == Poll.Weighting.CUSTOM:
         for voter in voters:
             key = voter.organization.slug if voter.organization else voter.user.get_username()  # type: ignore[union-attr]
@@ -399,7 +512,10 @@ def poll_open(*, actor: Actor, poll: Poll, closes_at: datetime | None = None) ->
     """Open a draft: its electorate and their weights are fixed now, the seed of any lot
     drawn, and the electorate told."""
     poll = poll_for_update(poll.pk)
-    require(permissions.can_open_poll(actor, poll), _("Only a draft's proposer or the body's managers may open it"))
+    require(
+        permissions.can_open_poll(actor, poll),
+        _("Only a draft's proposer or the body's managers may open it"),
+    )
     poll.closes_at = _deadline(closes_at or poll.closes_at)
     if poll.has_options and poll.options.count() < 2:
         raise DomainError(_("Give at least two options"), field="options")
@@ -414,13 +530,18 @@ def poll_open(*, actor: Actor, poll: Poll, closes_at: datetime | None = None) ->
         actor,
         "poll.open",
         poll,
-        f"{poll.title}: {len(voters)} voters, seed {poll.seed}, closes {poll.closes_at:%Y-%m-%d %H:%M}",
+        f"{poll.title}: {len(voters)} voters, seed {poll.seed}, "
+        f"closes {poll.closes_at:%Y-%m-%d %H:%M}",
     )
     notify(
         users=people_of_voters(voters),
         subject=gettext_lazy("New poll: %(title)s"),
         body=gettext_lazy("%(body)s asks for your vote by %(closes)s."),
-        params={"title": poll.title, "body": poll.body.name, "closes": f"{poll.closes_at:%Y-%m-%d %H:%M} UTC"},
+        params={
+            "title": poll.title,
+            "body": poll.body.name,
+            "closes": f"{poll.closes_at:%Y-%m-%d %H:%M} UTC",
+        },
         link=("governance:poll", [poll.pk]),
         kind="polls",
     )
@@ -432,7 +553,12 @@ def _close(actor: Actor, poll: Poll, action: str) -> Poll:
     poll.status = Poll.Status.CLOSED
     poll.closed_at = timezone.now()
     poll.save(update_fields=["result", "status", "closed_at"])
-    _audit(actor, action, poll, f"{poll.title}: {poll.result.get('voters')} of {poll.result.get('electorate')} voted")
+    _audit(
+        actor,
+        action,
+        poll,
+        f"{poll.title}: {poll.result.get('voters')} of {poll.result.get('electorate')} voted",
+    )
     notify(
         users=people_of_voters(poll.voters.all()),
         subject=gettext_lazy("Poll closed: %(title)s"),
@@ -451,7 +577,10 @@ def _close(actor: Actor, poll: Poll, action: str) -> Poll:
 def poll_close(*, actor: Actor, poll: Poll) -> Poll:
     """Close an open poll before its deadline: the body's managers only."""
     poll = poll_for_update(poll.pk)
-    require(permissions.can_close_early(actor, poll), _("Only the body's coordinators may close a poll early"))
+    require(
+        permissions.can_close_early(actor, poll),
+        _("Only the body's coordinators may close a poll early"),
+    )
     if not poll.is_open:
         raise DomainError(_("This poll is not open"), field="status")
     return _close(actor, poll, "poll.close")
@@ -462,12 +591,19 @@ def polls_close_due(*, now: datetime | None = None) -> int:
     own transaction, so one failure leaves the others closed."""
     now = now or timezone.now()
     closed = 0
-    for pk in Poll.objects.filter(status=Poll.Status.OPEN, closes_at__lte=now).values_list("pk", flat=True):
-        with transaction.atomic():
-            poll = poll_for_update(pk)
-            if poll.is_open and poll.closes_at is not None and poll.closes_at <= now:
-                _close(system_actor(), poll, "poll.close_due")
-                closed += 1
+    due = Poll.objects.filter(status=Poll.Status.OPEN, closes_at__lte=now).order_by(
+        "closes_at", "pk"
+    )
+    for pk in due.values_list("pk", flat=True):
+        try:
+            with transaction.atomic():
+                poll = poll_for_update(pk)
+                if poll.is_open and poll.closes_at is not None and poll.closes_at <= now:
+                    _close(system_actor(), poll, "poll.close_due")
+                    closed += 1
+        except Exception:
+            # one poll that cannot close must not keep every later one open
+            logger.exception("poll %s could not be closed", pk)
     return closed
 
 
@@ -476,7 +612,10 @@ def polls_remind(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     reminded = 0
     due = Poll.objects.filter(
-        status=Poll.Status.OPEN, reminded_at__isnull=True, closes_at__lte=now + REMINDER_BEFORE, closes_at__gt=now
+        status=Poll.Status.OPEN,
+        reminded_at__isnull=True,
+        closes_at__lte=now + REMINDER_BEFORE,
+        closes_at__gt=now,
     )
     for pk in due.values_list("pk", flat=True):
         with transaction.atomic():
@@ -502,9 +641,14 @@ def poll_reopen(*, actor: Actor, poll: Poll, closes_at: datetime | None) -> Poll
     """Reopen a closed poll with a new deadline (the body's coordinators): its ballots
     stand and may be changed until the new close."""
     poll = poll_for_update(poll.pk)
-    require(permissions.can_close_early(actor, poll), _("Only the body's coordinators may reopen a poll"))
+    require(
+        permissions.can_close_early(actor, poll),
+        _("Only the body's coordinators may reopen a poll"),
+    )
     if not poll.is_closed:
         raise DomainError(_("Only a closed poll can be reopened"), field="status")
+    if poll.purpose:
+        raise DomainError(_("This poll's decision has been carried out"), field="status")
     poll.closes_at = _deadline(closes_at)
     poll.status = Poll.Status.OPEN
     poll.closed_at = None
@@ -561,7 +705,10 @@ def poll_outcome_set(*, actor: Actor, poll: Poll, outcome: str) -> Poll:
     """The outcome statement of a closed poll, by its proposer or the body's coordinator;
     the electorate hears of it."""
     poll = poll_for_update(poll.pk)
-    require(permissions.can_write_outcome(actor, poll), _("Only the proposer or the body's coordinators may state the outcome"))
+    require(
+        permissions.can_write_outcome(actor, poll),
+        _("Only the proposer or the body's coordinators may state the outcome"),
+    )
     if not poll.is_closed:
         raise DomainError(_("State the outcome once the poll has closed"), field="outcome")
     poll.outcome = check_text(outcome, field="outcome", max_length=LONG_TEXT)
@@ -588,7 +735,9 @@ def comment_add(*, actor: Actor, poll: Poll, text: str) -> Comment:
     text = check_text(text, field="text", max_length=LONG_TEXT)
     if not text:
         raise DomainError(_("Write a comment"), field="text")
-    comment = Comment.objects.create(poll=poll, author=recorded_user(actor), text=text, created_at=timezone.now())
+    comment = Comment.objects.create(
+        poll=poll, author=recorded_user(actor), text=text, created_at=timezone.now()
+    )
     _audit(actor, "poll.comment", poll, poll.title)
     return comment
 
@@ -607,15 +756,15 @@ def _body_identities(body: Body) -> set[tuple[int | None, int | None]]:
         return {
             (None, pk)
             for pk in NetworkMembership.objects.filter(
-                network_id=body.network_id, status=NetworkMembership.Status.MEMBER
+                network_id=body.network_id or 0, status=NetworkMembership.Status.MEMBER
             ).values_list("organization_id", flat=True)
         }
     if body.kind == Body.Kind.ORGANIZATION:
         return {
             (pk, None)
-            for pk in OrganizationRole.objects.filter(organization_id=body.organization_id).values_list(
-                "user_id", flat=True
-            )
+            for pk in OrganizationRole.objects.filter(
+                organization_id=body.organization_id or 0
+            ).values_list("user_id", flat=True)
         }
     return set(body.seats.values_list("user_id", "organization_id"))
 
@@ -636,7 +785,9 @@ def proxy_give(
     proxy from the same giver for the same scope replaces the old one."""
     giver = _identity(giver_user, giver_organization)
     holder = _identity(holder_user, holder_organization)
-    require(giver in permissions.identities_in(actor, body), _("Only a voter may give its own vote"))
+    require(
+        giver in permissions.identities_in(actor, body), _("Only a voter may give its own vote")
+    )
     if poll is not None and (poll.body_id != body.pk or poll.is_closed):
         raise DomainError(_("Choose an open poll of this body"), field="poll")
     if giver == holder:
@@ -645,15 +796,25 @@ def proxy_give(
         raise DomainError(_("The holder must be a voter of the same body"), field="holder")
     if poll is not None and poll.anonymous:
         raise DomainError(_("In an anonymous poll everyone votes for themselves"), field="poll")
+    if poll is not None and poll.is_open:
+        # the electorate was fixed at opening: a proxy outside it could never be used
+        electorate = set(poll.voters.values_list("user_id", "organization_id"))
+        if giver not in electorate:
+            raise DomainError(_("The giver is not a voter in this poll"), field="poll")
+        if holder not in electorate:
+            raise DomainError(_("The holder is not a voter in this poll"), field="holder")
     active = Proxy.objects.filter(body=body, revoked_at__isnull=True)
     now = timezone.now()
-    active.filter(giver_user_id=giver[0], giver_organization_id=giver[1], poll=poll).update(revoked_at=now)
+    active.filter(giver_user_id=giver[0], giver_organization_id=giver[1], poll=poll).update(
+        revoked_at=now
+    )
     held = active.filter(holder_user_id=holder[0], holder_organization_id=holder[1]).exclude(
         poll__status=Poll.Status.CLOSED
     )
     if held.count() >= MAX_PROXIES_PER_HOLDER:
         raise DomainError(
-            _("A voter may hold at most %(n)s proxies") % {"n": MAX_PROXIES_PER_HOLDER}, field="holder"
+            _("A voter may hold at most %(n)s proxies") % {"n": MAX_PROXIES_PER_HOLDER},
+            field="holder",
         )
     proxy = Proxy.objects.create(
         body=body,
@@ -673,7 +834,8 @@ def proxy_give(
 def proxy_revoke(*, actor: Actor, proxy: Proxy) -> Proxy:
     giver = (proxy.giver_user_id, proxy.giver_organization_id)
     require(
-        giver in permissions.identities_in(actor, proxy.body) or permissions.can_manage_body(actor, proxy.body),
+        giver in permissions.identities_in(actor, proxy.body)
+        or permissions.can_manage_body(actor, proxy.body),
         _("Only the voter who gave the proxy may revoke it"),
     )
     if proxy.revoked_at is None:

@@ -9,13 +9,16 @@ from intercoop.core.audit import system_actor
 from intercoop.directory.models import NetworkMembership
 from intercoop.directory.services import network_member_admit, network_member_leave
 from intercoop.governance.models import Poll
+from intercoop.governance.ratification import on_poll_closed_award
 
 
 def on_poll_closed(poll: Poll) -> None:
+    if poll.purpose == Poll.Purpose.AWARD:
+        on_poll_closed_award(poll)
     if poll.purpose != Poll.Purpose.ADMISSION or poll.body.network is None:
         return
     membership = (
-        NetworkMembership.objects.filter(pk=poll.subject_id, network=poll.body.network)
+        NetworkMembership.objects.filter(pk=poll.subject_id or 0, network=poll.body.network)
         .select_related("organization")
         .first()
     )

@@ -107,6 +107,7 @@ class ContractOut(Schema):
     starts_on: dt.date
     ends_on: dt.date
     renewal_on: dt.date
+    ratification: str  # "" (not needed), "pending" (awaits the members' vote), "ratified"
 
 
 class RoundDetailOut(RoundOut):
@@ -132,6 +133,7 @@ def _contract_out(contract: Contract) -> dict[str, Any]:
         "starts_on": contract.starts_on,
         "ends_on": contract.ends_on,
         "renewal_on": contract.renewal_on,
+        "ratification": contract.ratification,
     }
 
 

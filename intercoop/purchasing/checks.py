@@ -19,13 +19,14 @@ from intercoop.core.bounds import (
     check_date,
     check_text,
 )
-from intercoop.core.errors import InvalidValues
+from intercoop.core.errors import DomainError, InvalidValues
 from intercoop.core.taxonomy import CATEGORIES
 from intercoop.purchasing.models import (
     MAX_CASE_SIZE,
     MAX_TIERS,
     MAX_UNIT_PRICE,
     MAX_UNITS,
+    Contract,
     Round,
 )
 
@@ -196,3 +197,12 @@ def article_text(
     if required and not text.strip():
         errors.add(field, _("is required"))
     return text.strip()
+
+
+def refuse_unratified(round: Round) -> None:
+    """Nothing is delivered, billed or started under an award that awaits its
+    ratification by the round's members."""
+    if Contract.objects.filter(round=round, ratification=Contract.Ratification.PENDING).exists():
+        raise DomainError(
+            _("The award awaits ratification by the round's members: this waits for their vote")
+        )

@@ -25,7 +25,7 @@ from intercoop.core.services import notify
 from intercoop.directory.models import Organization
 from intercoop.directory.selectors import speakers_of
 from intercoop.purchasing import lock_objects, permissions
-from intercoop.purchasing.checks import Errors, check_units, plain
+from intercoop.purchasing.checks import Errors, check_units, plain, refuse_unratified
 from intercoop.purchasing.models import Article, Delivery, OrderRow, Round
 from intercoop.purchasing.selectors import member_costs, round_facts
 
@@ -90,6 +90,7 @@ def delivery_record(
     )
     if not (fresh.is_awarded and fresh.is_goods):
         raise DomainError(_("Deliveries are recorded for an awarded goods round"))
+    refuse_unratified(fresh)
     errors = Errors()
     errors.check(check_money, transport_cost, field="transport_cost")
     articles = lock_objects.articles_for_update(fresh.pk)

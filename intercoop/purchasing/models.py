@@ -231,7 +231,14 @@ class Bid(models.Model):
 
 
 class Contract(models.Model):
-    """The award of a round to one bid, with its term and renewal date."""
+    """The award of a round to one bid, with its term and renewal date. Where the
+    network ratifies awards by a poll of the round's members, it awaits that vote before
+    anything is delivered or billed under it."""
+
+    class Ratification(models.TextChoices):
+        NOT_NEEDED = "", _("Not needed")
+        PENDING = "pending", _("Awaiting ratification")
+        RATIFIED = "ratified", _("Ratified")
 
     round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="contract")
     bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="+")
@@ -242,6 +249,9 @@ class Contract(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     awarded_at = models.DateTimeField(_("awarded at"))
+    ratification = models.CharField(
+        _("ratification"), max_length=8, choices=Ratification.choices, default="", blank=True
+    )
 
     class Meta:
         verbose_name = _("contract")
@@ -249,6 +259,14 @@ class Contract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round}: {self.bid.supplier}"
+
+    @property
+    def awaits_ratification(self) -> bool:
+        return self.ratification == self.Ratification.PENDING
+
+    @property
+    def is_ratified(self) -> bool:
+        return self.ratification == self.Ratification.RATIFIED
 
 
 class Override(models.Model):

@@ -5,6 +5,8 @@ their services (`require(rule(actor, …), message)`), never by their callers.
 - A network's coordinators (and staff) open and run its rounds: move them along their
   timeline, score bids, award, record deliveries and overrides, share patronage. Rights
   follow the role: someone who stops coordinating the network stops running its rounds.
+- Where the members ratify awards by a vote, the vote's result is carried out by the
+  system (staff too), not by the coordinator who awarded.
 - The people who speak for a member (its admins and editors) order, commit and record
   bills for it; the round's coordinators may do so for any member.
 - The people who speak for an organisation bid for it as a supplier.
@@ -33,6 +35,13 @@ def can_coordinate(user: AnyUser, round: Round) -> bool:
     """Run a round (timeline, scores, award, delivery, overrides): the network's
     coordinators and staff."""
     return can_manage_network(user, round.network)
+
+
+def can_carry_out_ratification(user: AnyUser) -> bool:
+    """Carry out the members' vote on an award (ratified, or back to bidding): the
+    system, which acts on the poll's result, and staff; never the coordinator who
+    awarded it."""
+    return is_staff(user)
 
 
 def can_take_part_for(user: AnyUser, round: Round, member: Organization) -> bool:

@@ -113,6 +113,16 @@ def commitments_of(*, round: Round) -> QuerySet[Commitment]:
     return round.commitments.select_related("member")
 
 
+def round_member_ids(*, round: Round) -> list[int]:
+    """The organisations taking part in a round: those with an order (goods) or a
+    commitment of some volume (service), by id."""
+    if round.is_goods:
+        rows = OrderRow.objects.filter(article__round=round)
+        return sorted(set(rows.values_list("member_id", flat=True)))
+    committed = round.commitments.filter(volume__gt=0)
+    return sorted(set(committed.values_list("member_id", flat=True)))
+
+
 def round_volume(*, round: Round) -> Decimal:
     """A service round's total committed volume."""
     return sum((c.volume for c in round.commitments.all()), Decimal(0))

@@ -33,7 +33,7 @@ from intercoop.core.services import notify
 from intercoop.directory.models import Network, Organization
 from intercoop.directory.permissions import is_member_now
 from intercoop.directory.selectors import member_speakers, speakers_of
-from intercoop.purchasing import lock_objects, permissions
+from intercoop.purchasing import hooks, lock_objects, permissions
 from intercoop.purchasing.checks import (
     Errors,
     article_values,
@@ -41,6 +41,7 @@ from intercoop.purchasing.checks import (
     check_unit_price,
     check_units,
     plain,
+    refuse_unratified,
     required_text,
     round_values,
 )
@@ -166,6 +167,8 @@ def round_move(*, actor: Actor, round: Round, to: str) -> Round:
             % {"now": fresh.get_status_display(), "to": str(to)[:20]},
             field="to",
         )
+    if fresh.is_awarded:
+        refuse_unratified(fresh)
     before = fresh.get_status_display()
     fresh.status = round.status = to
     fresh.save(update_fields=["status"])
@@ -525,7 +528,9 @@ def round_award(
     renewal_on: dt.date | None = None,
 ) -> Contract:  # fmt: skip
     """Award the round to `bid`: a contract with its term and renewal date (60 days before
-    the end unless given); a goods round's articles take the bid's prices."""
+    the end unless given); a goods round's articles take the bid's prices. Where the
+    network ratifies awards by a vote of the round's members (an award listener puts it
+    to one), the contract awaits that vote (`award_ratification_record`)."""
     given, round = round, lock_objects.round_for_update(round.pk)
     require(
         permissions.can_coordinate(_user(actor), round),
@@ -555,14 +560,56 @@ def round_award(
         round=round, bid=bid, starts_on=starts_on, ends_on=ends_on, renewal_on=renewal_on,
         awarded_by=recorded_user(actor), awarded_at=timezone.now(),
     )  # fmt: skip
+    if hooks.award_made(contract):
+        contract.ratification = Contract.Ratification.PENDING
+        contract.save(update_fields=["ratification"])
     audit_record(
         actor=actor, action="round.award", target=round, network=round.network,
         organizations=[bid.supplier_id],
         summary=_("%(round)s awarded to %(supplier)s, %(start)s to %(end)s")
         % {"round": round.title, "supplier": bid.supplier.name,
-           "start": starts_on.isoformat(), "end": ends_on.isoformat()},
+           "start": starts_on.isoformat(), "end": ends_on.isoformat()}
+        + (_("; awaiting ratification by the round's members")
+           if contract.awaits_ratification else ""),
     )  # fmt: skip
     return contract
+
+
+@transaction.atomic
+def award_ratification_record(*, actor: Actor, round: Round, ratified: bool) -> Round:
+    """Carry out the members' vote on the round's award: ratified, the contract stands;
+    not ratified, it is undone (the articles lose its prices) and the round takes bids
+    again, so that its coordinator may award anew. The system does this with the vote's
+    result (staff too)."""
+    require(
+        permissions.can_carry_out_ratification(_user(actor)),
+        _("Only the members' vote ratifies an award"),
+    )
+    fresh = lock_objects.round_for_update(round.pk)
+    contract = Contract.objects.filter(round=fresh).select_related("bid__supplier").first()
+    if contract is None or not contract.awaits_ratification:
+        raise DomainError(_("This round has no award awaiting ratification"))
+    supplier = contract.bid.supplier
+    if ratified:
+        contract.ratification = Contract.Ratification.RATIFIED
+        contract.save(update_fields=["ratification"])
+        action = "round.award_ratify"
+        summary = _("%(round)s: award to %(supplier)s ratified by the members' vote")
+    else:
+        for article in lock_objects.articles_for_update(fresh.pk).values():
+            article.price = None
+            article.save(update_fields=["price"])
+        contract.delete()
+        fresh.status = round.status = Round.Status.BIDDING
+        fresh.save(update_fields=["status"])
+        action = "round.award_undo"
+        summary = _("%(round)s: award to %(supplier)s not ratified: back to bidding")
+    audit_record(
+        actor=actor, action=action, target=fresh, network=fresh.network,
+        organizations=[supplier],
+        summary=summary % {"round": fresh.title, "supplier": supplier.name},
+    )  # fmt: skip
+    return fresh
 
 
 # After the award: deliveries (recorded, corrected) live in `deliveries`, re-exported
@@ -618,6 +665,7 @@ def bill_record(
     _member(fresh, member)
     if fresh.kind != Round.Kind.SERVICE or not Contract.objects.filter(round=fresh).exists():
         raise DomainError(_("Bills are recorded under an awarded service contract"))
+    refuse_unratified(fresh)
     if not fresh.commitments.filter(member=member).exists():
         raise DomainError(_("Only a member that committed volume records bills"), field="member")
     errors = Errors()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2]
-APPS = ["directory", "network", "exchange", "purchasing", "clearing"]
+APPS = ["directory", "network", "exchange", "purchasing", "clearing", "governance"]
 WRITE_FLAGS = {"for_edit", "for_manage", "for_acting"}
 
 

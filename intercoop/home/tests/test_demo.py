@@ -19,7 +19,9 @@ def test_every_persona_finds_something_waiting():
         return sorted({task.kind for task in tasks})
 
     assert kinds("coordinator") == ["applications", "assessments"]
-    assert kinds("manager") == ["assessments", "introductions", "invoices", "notices", "rounds"]
+    assert kinds("manager") == [
+        "assessments", "introductions", "invoices", "notices", "polls", "rounds"
+    ]  # fmt: skip
     assert kinds("member") == ["assessments", "notices"]
     assert kinds("lucia") == ["assessments", "introductions", "invoices", "notices", "rounds"]
     assert dict(Profile.objects.values_list("user__username", "display_name")) == {

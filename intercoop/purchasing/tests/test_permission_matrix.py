@@ -53,6 +53,7 @@ def state() -> dict[str, Any]:
         "articles": list(Article.objects.values_list("pk", "price", "received", "name")),
         "orders": list(OrderRow.objects.values_list("pk", "quantity", "tolerance")),
         "scores": list(Bid.objects.values_list("pk", "scores")),
+        "contracts": list(Contract.objects.values_list("pk", "ratification")),
         "live tokens": list(FeedToken.objects.filter(revoked_at=None).values_list("pk")),
     }
 
@@ -152,6 +153,13 @@ def round_award(w: World) -> Callable[[Any], Any]:
     )  # fmt: skip
 
 
+def award_ratification_record(w: World) -> Callable[[Any], Any]:
+    round = w.fixture("awarded_waste")
+    # as the award listener of a network that ratifies awards by a vote leaves it
+    Contract.objects.filter(round=round).update(ratification=Contract.Ratification.PENDING)
+    return lambda actor: services.award_ratification_record(actor=actor, round=round, ratified=True)
+
+
 def delivery_record(w: World) -> Callable[[Any], Any]:
     round, _other = w.fixture("awarded_goods")
     loaf = round.articles.get()
@@ -235,6 +243,7 @@ WRITES: dict[str, tuple[Setup, str, set[str]]] = {
     "bid_submit": (bid_submit, "bid.submit", {"supplier", "staff"}),
     "bid_score": (bid_score, "bid.score", RUNNERS),
     "round_award": (round_award, "round.award", RUNNERS),
+    "award_ratification_record": (award_ratification_record, "round.award_ratify", {"staff"}),
     "delivery_record": (delivery_record, "delivery.record", RUNNERS),
     "override_record": (override_record, "override.record", RUNNERS),
     "bill_record": (bill_record, "bill.record", FOR_MEMBER),
