@@ -194,6 +194,9 @@ MEMBER_CARD_SECONDS = int(os.environ.get("MEMBER_CARD_SECONDS", "300"))
 # rest is retained in members' capital accounts.
 PATRONAGE_MIN_CASH_PERCENT = int(os.environ.get("PATRONAGE_MIN_CASH_PERCENT", "20"))
 
+# Governance: how many other voters' votes one voter may cast by proxy in a poll.
+MAX_PROXIES_PER_HOLDER = int(os.environ.get("MAX_PROXIES_PER_HOLDER", "2"))
+
 # Sign-in throttling (intercoop.core.throttle): after this many wrong passwords for one
 # account from one client within the window (seconds), that account is refused from that
 # client until the window has passed.

@@ -14,7 +14,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
 from pydantic import AfterValidator, BaseModel
 
@@ -26,7 +25,7 @@ from intercoop.core.pagination import MAX_PAGE_SIZE, api_page, page_schema
 from intercoop.core.permissions import NotFoundReason
 from intercoop.directory.models import Organization
 from intercoop.directory.selectors import network_members
-from intercoop.governance import permissions, selectors, services
+from intercoop.governance import permissions, selectors, services, wording
 from intercoop.governance.models import (
     MAX_OPTIONS,
     MAX_SEATS,
@@ -45,14 +44,6 @@ Slug = Text(SHORT_TEXT)
 Username = Text(150)
 OptionName = Text(SHORT_TEXT)
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
-WHO_VOTES = {
-    Body.Kind.NETWORK: gettext_lazy(
-        "In a network, each member organisation has one vote, cast by its delegate or, "
-        "when it has none, by any of its administrators."
-    ),
-    Body.Kind.ORGANIZATION: gettext_lazy("In an organisation, each of its people has one vote."),
-    Body.Kind.COMMITTEE: gettext_lazy("In a committee, each of its named members has one vote."),
-}
 
 
 def _moment(value: dt.datetime) -> dt.datetime:
@@ -60,7 +51,11 @@ def _moment(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         value = value.replace(tzinfo=dt.UTC)
     if not EARLIEST_DATE <= value.date() <= LATEST_DATE:
-        raise ValueError(f"must be between {EARLIEST_DATE} and {LATEST_DATE}")
+        # the reader's language (the request's, active while the body is validated)
+        raise ValueError(
+            _("must be between %(low)s and %(high)s")
+            % {"low": EARLIEST_DATE.isoformat(), "high": LATEST_DATE.isoformat()}
+        )
     return value
 
 
@@ -124,15 +119,6 @@ def _body(request: HttpRequest, kind: str, slug: str) -> Body:
     return body
 
 
-def _saved(request: HttpRequest, body: Body) -> Body:
-    """The body in the database (a network's or organisation's is made on first use)."""
-    if body.pk is not None:
-        return body
-    return services.body_ensure(
-        actor=request.user, network=body.network, organization=body.organization
-    )
-
-
 @router.get(
     "/bodies",
     auth=WRITE_AUTH,
@@ -167,8 +153,8 @@ def body_detail(request: HttpRequest, kind: BodyKind, slug: str) -> Any:
         "description": body.description,
         "admission_by_poll": body.admission_by_poll,
         "ratify_awards": body.ratify_awards,
-        "who_votes": str(WHO_VOTES[Body.Kind(body.kind)]),
-        "max_proxies_per_holder": services.MAX_PROXIES_PER_HOLDER,
+        "who_votes": wording.who_votes(body),
+        "max_proxies_per_holder": selectors.max_proxies_per_holder(),
         "voters": [
             {
                 "name": v.name,
@@ -299,7 +285,6 @@ def _poll_detail(request: HttpRequest, poll: Poll) -> dict[str, Any]:
     )  # fmt: skip
     voted = selectors.voted_ids(poll)
     mine = selectors.my_votes(user, poll)
-    manages = permissions.can_close_early(user, poll)
     return (
         _poll_out(poll)
         | {name: getattr(poll, name) for name in settings}
@@ -322,10 +307,10 @@ def _poll_detail(request: HttpRequest, poll: Poll) -> dict[str, Any]:
             "results_shown": selectors.results_visible(user, poll),
             "can_edit": permissions.can_edit_draft(user, poll),
             "can_open": permissions.can_open_poll(user, poll),
-            "can_close": manages and poll.is_open,
-            "can_reopen": manages and poll.is_closed and not poll.purpose,
-            "can_amend": permissions.can_amend(user, poll) and not poll.is_draft,
-            "can_write_outcome": permissions.can_write_outcome(user, poll) and poll.is_closed,
+            "can_close": permissions.can_close_early(user, poll),
+            "can_reopen": permissions.can_reopen(user, poll),
+            "can_amend": permissions.can_amend(user, poll),
+            "can_write_outcome": permissions.can_write_outcome(user, poll),
             "can_comment": permissions.can_comment(user, poll),
             "can_vote": poll.is_open and bool(mine),
         }
@@ -621,8 +606,8 @@ class BallotOut(Schema):
     cast_at: dt.datetime | None = None
 
 
-def _rows_page(rows: list[Any], *, page: int, page_size: int) -> dict[str, Any]:
-    """One page of a list already in memory, in the API's paged shape."""
+def _rows_page(rows: Any, *, page: int, page_size: int) -> dict[str, Any]:
+    """One page of a list (or a queryset), in the API's paged shape."""
     size = max(1, min(page_size, MAX_PAGE_SIZE))
     paginator = Paginator(rows, size)
     number = min(max(page, 1), paginator.num_pages)
@@ -812,7 +797,7 @@ def give_proxy(
     with transaction.atomic():  # a refused proxy leaves no new body behind
         proxy = services.proxy_give(
             actor=request.user,
-            body=_saved(request, body),
+            body=services.body_saved(actor=request.user, body=body),
             giver_user=giver_user,
             giver_organization=giver_organization,
             holder_user=holder_user,

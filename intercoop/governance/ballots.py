@@ -28,6 +28,7 @@ from intercoop.governance import permissions
 from intercoop.governance.lock_objects import poll_for_update
 from intercoop.governance.models import Ballot, Participation, Poll, Proxy, Voter
 from intercoop.governance.results import CONSENT_STANCES, PROPOSAL_STANCES
+from intercoop.governance.wording import stance_label
 
 Actor = Any
 
@@ -64,7 +65,8 @@ def check_choice(poll: Poll, choice: Any, reason: str) -> dict[str, Any]:
         stances = PROPOSAL_STANCES if poll.is_proposal else CONSENT_STANCES
         stance = choice.get("stance")
         if stance not in stances:
-            raise DomainError(_("Choose one of: %(s)s") % {"s": ", ".join(stances)}, field="stance")
+            labels = ", ".join(stance_label(s) for s in stances)  # in the reader's language
+            raise DomainError(_("Choose one of: %(s)s") % {"s": labels}, field="stance")
         needs_reason = stance in ("disagree", "block", "object")
         if needs_reason and not reason and not poll.anonymous:
             raise DomainError(

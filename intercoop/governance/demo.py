@@ -130,7 +130,12 @@ def governance_build() -> int:
     services.poll_close(actor=coordinator, poll=election)
     election.refresh_from_db()
     elected = ", ".join(election.result["winners"]) if election.result else ""
-    services.poll_outcome_set(actor=coordinator, poll=election, outcome=f"Elected: {elected}.")
+    services.poll_outcome_set(
+        actor=coordinator,
+        poll=election,
+        outcome=f"The new board ({elected}) takes office at the annual meeting and serves "
+        "for two years.",
+    )
 
     fair = services.poll_create(
         actor=coordinator,

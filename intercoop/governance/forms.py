@@ -78,7 +78,10 @@ class PollForm(_Form):
     quorum = _small(_("Quorum (% of the electorate)"), initial=0)
     anonymous = forms.BooleanField(
         label=_("Anonymous"), required=False,
-        help_text=_("Who voted is shown, never how; no reasons and no weights."),
+        help_text=_(
+            "Who voted is shown, never how; no reasons and no weights; results once the poll "
+            "has closed."
+        ),
     )  # fmt: skip
     results_visible = forms.ChoiceField(
         label=_("Results shown"), choices=Poll.Visibility.choices,
@@ -111,12 +114,18 @@ class PollForm(_Form):
     DEFAULTS = {"min_choices": 1, "max_choices": 1, "score_max": 5, "dots": 10, "seats": 1,
                 "quorum": 0}  # fmt: skip
 
-    def __init__(self, *args: Any, poll: Poll | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, poll: Poll | None = None, may_weigh: bool = True, **kwargs: Any
+    ) -> None:
+        """`may_weigh`: whether the user may give the poll custom weights (the body's
+        managers; `permissions.can_set_weights`); others are not offered the choice."""
         if poll is not None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_of(poll)
         super().__init__(*args, **kwargs)
         if poll is not None:  # a draft's kind stays as it is
             del self.fields["kind"]
+        if not may_weigh:
+            del self.fields["weighting"], self.fields["weights"]
 
     @staticmethod
     def initial_of(poll: Poll) -> dict[str, Any]:

@@ -13,8 +13,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from intercoop.core.bounds import LONG_TEXT, SHORT_TEXT
+from intercoop.governance import blt
 
-MAX_WEIGHT = 10**12
+# one bound for a voter's weight: what a BLT ballot file carries (weight 0 is allowed: the
+# voter counts towards quorum, not in the tally, and its papers are left out of the file)
+MAX_WEIGHT = blt.MAX_WEIGHT
 MAX_OPTIONS = 50
 MAX_SEATS = 50
 

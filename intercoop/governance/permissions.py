@@ -9,6 +9,11 @@ are checked by their services.
 - A **voter** is a member of the electorate fixed when the poll opened. A person votes
   for a voter that is a person when it is them, and for an organisation when they are its
   delegate in the network, or any of its administrators when it has none.
+- A poll's life (close early, reopen, amend, state the outcome) is decided here, state
+  and role together (`can_close_early`, `can_reopen`, `can_amend`, `can_write_outcome`),
+  so the services, the pages and the API ask the same question. A poll whose result
+  another app carries out (an admission, an award's ratification) is closed early only
+  by staff or the system, and never reopened.
 """
 
 from typing import Any
@@ -98,22 +103,50 @@ def can_open_poll(user: AnyUser | None, poll: Poll) -> bool:
     return can_edit_draft(user, poll)
 
 
-def can_close_early(user: AnyUser | None, poll: Poll) -> bool:
-    """Close before the deadline, or reopen with a new one: the body's managers only."""
+def runs_poll_life(user: AnyUser | None, poll: Poll) -> bool:
+    """Who closes a poll early or reopens it (when its state allows): the body's
+    managers; for a poll another app carries out (an admission, an award's
+    ratification), staff and the system only — its close admits or ratifies."""
+    if poll.purpose:
+        return is_staff(user)
     return can_manage_body(user, poll.body)
 
 
-def can_write_outcome(user: AnyUser | None, poll: Poll) -> bool:
-    """The outcome statement: the proposer or the body's managers."""
+def can_close_early(user: AnyUser | None, poll: Poll) -> bool:
+    """Close an open poll before its deadline (see `runs_poll_life`)."""
+    return poll.is_open and runs_poll_life(user, poll)
+
+
+def can_reopen(user: AnyUser | None, poll: Poll) -> bool:
+    """Reopen a closed poll with a new deadline (see `runs_poll_life`). A poll another
+    app carries out is never reopened, not even by staff: its decision was carried out
+    when it closed, and a new count would contradict what was done."""
+    return poll.is_closed and not poll.purpose and runs_poll_life(user, poll)
+
+
+def writes_outcome(user: AnyUser | None, poll: Poll) -> bool:
+    """Who states a poll's outcome (once it has closed): the proposer or the body's
+    managers."""
     return can_manage_body(user, poll.body) or (
         is_signed_in(user) and poll.created_by_id == user.pk  # type: ignore[union-attr]
     )
 
 
+def can_write_outcome(user: AnyUser | None, poll: Poll) -> bool:
+    """The outcome statement of a closed poll: its proposer or the body's managers."""
+    return poll.is_closed and writes_outcome(user, poll)
+
+
 def can_amend(user: AnyUser | None, poll: Poll) -> bool:
-    """Amend a consent proposal and reopen it for a new round: its proposer (or the
-    body's managers)."""
-    return poll.is_consent and can_write_outcome(user, poll)
+    """Amend an open or closed consent proposal and reopen it for a new round: its
+    proposer (or the body's managers)."""
+    return poll.is_consent and not poll.is_draft and writes_outcome(user, poll)
+
+
+def can_set_weights(user: AnyUser | None, body: Body) -> bool:
+    """Give a poll custom weights (create, change or open it so weighted): the body's
+    managers only, or a voter could give itself the weight of the rest."""
+    return can_manage_body(user, body)
 
 
 def can_comment(user: AnyUser | None, poll: Poll) -> bool:

@@ -61,11 +61,16 @@ def _ranked(rules: PollRules, ballots: Sequence[tuple[int, dict[str, Any]]]) -> 
     return counting.count(election, method, seats=seats, seed=rules.seed).to_json()
 
 
-def poll_result(rules: PollRules, ballots: Sequence[tuple[int, dict[str, Any]]]) -> dict[str, Any]:
+def poll_result(
+    rules: PollRules, ballots: Sequence[tuple[int, dict[str, Any]]], voters: int | None = None
+) -> dict[str, Any]:
     """The result of `ballots` under `rules`, as JSON: counts, who voted against how many
     could, whether quorum was met, and for proposals and consent whether it passed; for
-    ranked polls and elections also the count's stages, quota and those elected."""
-    voters = len(ballots)
+    ranked polls and elections also the count's stages, quota and those elected.
+
+    `voters` is how many ballots were cast when identical ones come merged (their weights
+    summed, as a large poll's are read); by default each pair is one ballot."""
+    voters = len(ballots) if voters is None else voters
     quorum_met = tallies.quorum_met(voters, rules.electorate, rules.quorum)
     electorate_weight = (
         rules.electorate if rules.electorate_weight is None else rules.electorate_weight
@@ -91,23 +96,19 @@ def poll_result(rules: PollRules, ballots: Sequence[tuple[int, dict[str, Any]]])
             rules.electorate,
             rule=rules.rule,
             threshold=Fraction(rules.threshold),
-            quorum=rules.quorum,
             electorate_weight=electorate_weight,
         )
     elif rules.kind == "consent":
-        tally = tallies.consent(
-            [(w, c["stance"]) for w, c in weighted], rules.electorate, quorum=rules.quorum
-        )
+        tally = tallies.consent([(w, c["stance"]) for w, c in weighted], rules.electorate)
     elif rules.kind == "choice":
         tally = tallies.choice(
-            rules.options, [(w, c["options"]) for w, c in weighted], rules.electorate, rules.quorum
+            rules.options, [(w, c["options"]) for w, c in weighted], rules.electorate
         )
     elif rules.kind == "score":
         tally = tallies.score(
             rules.options,
             [(w, c["scores"]) for w, c in weighted],
             rules.electorate,
-            rules.quorum,
             maximum=rules.score_max,
         )
     elif rules.kind == "dot":
@@ -116,7 +117,6 @@ def poll_result(rules: PollRules, ballots: Sequence[tuple[int, dict[str, Any]]])
             [(w, c["dots"]) for w, c in weighted],
             rules.electorate,
             rules.dots,
-            rules.quorum,
         )
     else:
         raise ValueError(f"unknown poll kind {rules.kind!r}")
@@ -124,7 +124,7 @@ def poll_result(rules: PollRules, ballots: Sequence[tuple[int, dict[str, Any]]])
     base |= {
         "rule": rules.rule if rules.kind == "proposal" else result["rule"],
         "counts": {k: _number(v) for k, v in tally.counts.items()},
-        "passed": result["passed"],
+        "passed": None if result["passed"] is None else bool(result["passed"] and quorum_met),
     }
     if rules.kind == "proposal":
         base["threshold"] = rules.threshold

@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from intercoop.core.csvfiles import SafeWriter
 from intercoop.core.permissions import AnyUser, is_signed_in
@@ -43,8 +44,43 @@ def people_of_voters(voters: Iterable[Voter]) -> list[Any]:
     return list(get_user_model().objects.filter(pk__in=users, is_active=True))
 
 
+def max_proxies_per_holder() -> int:
+    """How many givers' votes one voter may cast in a poll (the setting, read now)."""
+    return int(settings.MAX_PROXIES_PER_HOLDER)
+
+
+def body_voter_keys(body: Body) -> set[str]:
+    """The keys of the body's voters today, as custom weights name them: organisations by
+    slug (a network's members, a committee's organisations), people by user name (an
+    organisation's active people, a committee's people)."""
+    if body.is_network:
+        return set(
+            Organization.objects.filter(
+                network_memberships__network_id=body.network_id or 0,
+                network_memberships__status=NetworkMembership.Status.MEMBER,
+            ).values_list("slug", flat=True)
+        )
+    users = get_user_model().objects
+    if body.kind == Body.Kind.ORGANIZATION:
+        return set(
+            users.filter(
+                organization_roles__organization_id=body.organization_id or 0, is_active=True
+            ).values_list("username", flat=True)
+        )
+    if body.pk is None:
+        return set()
+    seats = body.seats.all()
+    return set(
+        users.filter(pk__in=seats.values("user_id")).values_list("username", flat=True)
+    ) | set(
+        Organization.objects.filter(pk__in=seats.values("organization_id")).values_list(
+            "slug", flat=True
+        )
+    )
+
+
 def poll_rules(poll: Poll) -> PollRules:
-    electorate = list(poll.voters.values_list("weight", flat=True))
+    totals = poll.voters.aggregate(voters=Count("pk"), weight=Sum("weight"))
     return PollRules(
         kind=poll.kind,
         options=list(poll.options.values_list("name", flat=True)),
@@ -55,8 +91,8 @@ def poll_rules(poll: Poll) -> PollRules:
         score_max=poll.score_max,
         dots=poll.dots,
         quorum=poll.quorum,
-        electorate=len(electorate),
-        electorate_weight=sum(electorate),
+        electorate=totals["voters"],
+        electorate_weight=totals["weight"] or 0,
         title=poll.title,
         seed=poll.seed,
     )
@@ -67,9 +103,18 @@ def current_ballots(poll: Poll) -> QuerySet[Ballot]:
 
 
 def poll_compute_result(poll: Poll) -> dict[str, Any]:
-    """The result of the poll's current ballots now (a closed poll's is `poll.result`)."""
-    ballots = list(current_ballots(poll).values_list("weight", "choice"))
-    return poll_result(poll_rules(poll), ballots)
+    """The result of the poll's current ballots now (a closed poll's is `poll.result`).
+    Identical ballots are merged by the database, their weights summed, so a poll of
+    thousands reads a few rows."""
+    merged = list(
+        current_ballots(poll)
+        .values("choice")
+        .annotate(weight=Sum("weight"), ballots=Count("pk"))
+        .values_list("weight", "choice", "ballots")
+        .order_by()
+    )
+    ballots = [(weight, choice) for weight, choice, _n in merged]
+    return poll_result(poll_rules(poll), ballots, voters=sum(n for _w, _c, n in merged))
 
 
 def poll_result_of(poll: Poll) -> dict[str, Any] | None:
@@ -157,23 +202,29 @@ def ballot_list(poll: Poll) -> list[dict[str, Any]]:
     ]
 
 
-def electorate(poll: Poll) -> list[dict[str, Any]]:
-    """Every voter with weight and whether they voted (never how)."""
-    voted = voted_ids(poll)
-    return [
-        {"name": v.name, "weight": v.weight, "voted": v.pk in voted, "id": v.pk}
-        for v in poll.voters.order_by("name", "pk")
-    ]
+def electorate(poll: Poll) -> QuerySet[Voter]:
+    """Every voter in name order, with `voted` (in the current round; never how)."""
+    voted = Participation.objects.filter(poll=poll, round=poll.round, voter=OuterRef("pk"))
+    return poll.voters.annotate(voted=Exists(voted)).order_by("name", "pk")
+
+
+def electorate_summary(poll: Poll) -> dict[str, int]:
+    """How many voters, their total weight, and how many have voted (two queries)."""
+    totals = poll.voters.aggregate(voters=Count("pk"), weight=Sum("weight"))
+    voted = Participation.objects.filter(poll=poll, round=poll.round).count()
+    return {"voters": totals["voters"], "weight": totals["weight"] or 0, "voted": voted}
 
 
 def ballots_blt(poll: Poll) -> str:
-    """The current ranked ballots as a BLT file (anonymised: no voter, ballots sorted)."""
+    """The current ranked ballots as a BLT file (anonymised: no voter, ballots sorted;
+    papers of weight 0 left out)."""
     names = list(poll.options.values_list("name", flat=True))
     index = {name: i for i, name in enumerate(names)}
     papers = sorted(
         (weight, tuple(index[n] for n in choice["ranking"]))
         for weight, choice in current_ballots(poll).values_list("weight", "choice")
-        if choice.get("ranking")
+        # a voter of weight 0 counts towards quorum only; BLT weights start at 1
+        if choice.get("ranking") and weight > 0
     )
     return write(Election(names, poll.seats, papers, poll.title))
 

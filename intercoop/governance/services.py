@@ -9,7 +9,6 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +23,7 @@ from intercoop.directory.models import Network, NetworkMembership, Organization,
 from intercoop.directory.services import unique_slug
 from intercoop.governance import permissions
 from intercoop.governance.ballots import ballot_cast  # noqa: F401 - re-exported
-from intercoop.governance.lock_objects import poll_for_update
+from intercoop.governance.lock_objects import body_for_update, poll_for_update
 from intercoop.governance.models import (
     MAX_OPTIONS,
     MAX_SEATS,
@@ -39,12 +38,13 @@ from intercoop.governance.models import (
     Voter,
 )
 from intercoop.governance.selectors import (
+    body_voter_keys,
+    max_proxies_per_holder,
     people_of_voters,
     poll_compute_result,
     voters_not_voted,
 )
 
-MAX_PROXIES_PER_HOLDER = getattr(settings, "MAX_PROXIES_PER_HOLDER", 2)
 MAX_POLL_DAYS = 366
 REMINDER_BEFORE = timedelta(hours=24)
 Actor = Any
@@ -159,16 +159,33 @@ def body_update(
     ratify_awards: bool | None = None,
 ) -> Body:
     require(permissions.can_manage_body(actor, body), _("Only the body's managers may do this"))
+    changes: list[str] = []  # the audit says what changed, in the audit trail's English
     if description is not None:
-        body.description = check_text(description, field="description", max_length=LONG_TEXT)
-    for name, value in (("admission_by_poll", admission_by_poll), ("ratify_awards", ratify_awards)):
+        description = check_text(description, field="description", max_length=LONG_TEXT)
+        if description != body.description:
+            changes.append("description changed")
+        body.description = description
+    for name, value, label in (
+        ("admission_by_poll", admission_by_poll, "admission by poll"),
+        ("ratify_awards", ratify_awards, "awards ratified by poll"),
+    ):
         if value is not None:
             if value and not body.is_network:
                 raise DomainError(_("Only a network's body decides this"), field=name)
-            setattr(body, name, value)
+            if bool(value) != getattr(body, name):
+                changes.append(f"{label}: {'on' if value else 'off'}")
+            setattr(body, name, bool(value))
     body.save()
-    _audit(actor, "body.update", body, body.name)
+    _audit(actor, "body.update", body, f"{body.name}: {', '.join(changes) or 'no change'}")
     return body
+
+
+def body_saved(*, actor: Actor, body: Body) -> Body:
+    """The body in the database: a network's or organisation's body (shown unsaved until
+    then) is made on its first write, by `body_ensure` and its rule."""
+    if body.pk is not None:
+        return body
+    return body_ensure(actor=actor, network=body.network, organization=body.organization)
 
 
 @transaction.atomic
@@ -252,17 +269,25 @@ def _options(kind: str, options: Sequence[str]) -> list[str]:
     return names
 
 
-def _weights(weights: Any) -> dict[str, int]:
+def _weights(body: Body, weights: Any) -> dict[str, int]:
+    """Custom weights: voter key (an organisation's slug, a person's user name) → a whole
+    number from 0 (counts towards quorum, not in the tally) to MAX_WEIGHT; every key one
+    of the body's voters."""
     if not weights:
         return {}
     if not isinstance(weights, dict) or len(weights) > 100_000:
         raise DomainError(_("Give the weights as voter → whole number"), field="weights")
-    return {
+    checked = {
         check_text(key, field="weights", max_length=SHORT_TEXT): _int(
             value, "weights", 0, MAX_WEIGHT
         )
         for key, value in weights.items()
     }
+    unknown = sorted(set(checked) - body_voter_keys(body))
+    if unknown:
+        named = ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else "")
+        raise DomainError(_("Not voters of this body: %(keys)s") % {"keys": named}, field="weights")
+    return checked
 
 
 POLL_FIELDS = (
@@ -271,12 +296,17 @@ POLL_FIELDS = (
 )  # fmt: skip
 
 
-def _apply(poll: Poll, values: dict[str, Any], options: Sequence[str] | None) -> list[str] | None:
+def _apply(
+    actor: Actor, poll: Poll, values: dict[str, Any], options: Sequence[str] | None
+) -> list[str] | None:
     """Check and set a draft's settings; returns the options to store (None: unchanged)."""
     for name, value in values.items():
         if name not in POLL_FIELDS:
             raise DomainError(_("Unknown setting"), field=name)
         setattr(poll, name, value)
+    custom = poll.weighting == Poll.Weighting.CUSTOM
+    if custom:  # who may, before what: a refused voter learns nothing of the body's keys
+        _require_weights_manager(actor, poll)
     poll.title = check_text(poll.title, field="title", max_length=SHORT_TEXT)
     if not poll.title:
         raise DomainError(_("Give the poll a title"), field="title")
@@ -289,11 +319,21 @@ def _apply(poll: Poll, values: dict[str, Any], options: Sequence[str] | None) ->
     poll.quorum = _int(poll.quorum, "quorum", 0, 100)
     poll.score_max = _int(poll.score_max, "score_max", 1, 100)
     poll.dots = _int(poll.dots, "dots", 1, 1000)
-    poll.weights = _weights(poll.weights) if poll.weighting == Poll.Weighting.CUSTOM else {}
+    if poll.anonymous:
+        # counts shown while ballots come in would tell who voted how, one ballot at a time
+        if values.get("results_visible", Poll.Visibility.AFTER_CLOSE) != (
+            Poll.Visibility.AFTER_CLOSE
+        ):
+            raise DomainError(
+                _("An anonymous poll shows its results only once it has closed"),
+                field="results_visible",
+            )
+        poll.results_visible = Poll.Visibility.AFTER_CLOSE
     if poll.anonymous and poll.weighting != Poll.Weighting.EQUAL:
         raise DomainError(
             _("An anonymous poll gives every voter one equal vote"), field="weighting"
         )
+    poll.weights = _weights(poll.body, poll.weights) if custom else {}
     if poll.is_election:
         poll.method = poll.method or Poll.Method.SCOTTISH_STV
         if poll.method not in (Poll.Method.SCOTTISH_STV, Poll.Method.MEEK_STV):
@@ -352,13 +392,20 @@ def poll_create(
     # an award's ratification: only the round's members vote
     award = poll.purpose == Poll.Purpose.AWARD
     poll.voter_organizations = sorted({int(pk) for pk in voter_organizations}) if award else []
-    names = _apply(poll, {"title": title} | settings_, options)
+    names = _apply(actor, poll, {"title": title} | settings_, options)
     if closes_at is not None:
         poll.closes_at = _deadline(closes_at)
     poll.save()
     _store_options(poll, names or [])
     _audit(actor, "poll.create", poll, f"{poll.get_kind_display()}: {poll.title}")
     return poll
+
+
+def _require_weights_manager(actor: Actor, poll: Poll) -> None:
+    require(
+        permissions.can_set_weights(actor, poll.body),
+        _("Only the body's coordinators may give a poll custom weights"),
+    )
 
 
 def _check_purpose(body: Body, kind: str, purpose: str, subject_id: int | None) -> None:
@@ -456,7 +503,7 @@ def poll_update(
         permissions.can_edit_draft(actor, poll),
         _("Only a draft's proposer or the body's managers may change it"),
     )
-    names = _apply(poll, settings_, options)
+    names = _apply(actor, poll, settings_, options)
     if closes_at is not None:
         poll.closes_at = _deadline(closes_at)
     poll.save()
@@ -516,6 +563,8 @@ def poll_open(*, actor: Actor, poll: Poll, closes_at: datetime | None = None) ->
         permissions.can_open_poll(actor, poll),
         _("Only a draft's proposer or the body's managers may open it"),
     )
+    if poll.weighting == Poll.Weighting.CUSTOM:
+        _require_weights_manager(actor, poll)
     poll.closes_at = _deadline(closes_at or poll.closes_at)
     if poll.has_options and poll.options.count() < 2:
         raise DomainError(_("Give at least two options"), field="options")
@@ -575,15 +624,26 @@ def _close(actor: Actor, poll: Poll, action: str) -> Poll:
 
 @transaction.atomic
 def poll_close(*, actor: Actor, poll: Poll) -> Poll:
-    """Close an open poll before its deadline: the body's managers only."""
+    """Close an open poll before its deadline: the body's managers; one that another app
+    carries out, staff only (`permissions.can_close_early`)."""
     poll = poll_for_update(poll.pk)
-    require(
-        permissions.can_close_early(actor, poll),
-        _("Only the body's coordinators may close a poll early"),
-    )
-    if not poll.is_open:
+    if not permissions.can_close_early(actor, poll):
+        _require_runs_poll_life(
+            actor, poll, _("Only the body's coordinators may close a poll early")
+        )
         raise DomainError(_("This poll is not open"), field="status")
     return _close(actor, poll, "poll.close")
+
+
+def _require_runs_poll_life(actor: Actor, poll: Poll, message: str) -> None:
+    """Refuse (403) an early close or a reopening by someone who may never make it; the
+    caller then says what in the poll's state stands in the way."""
+    if poll.purpose:
+        message = _(
+            "Only staff may close early or reopen a poll whose result another part of the "
+            "platform carries out"
+        )
+    require(permissions.runs_poll_life(actor, poll), message)
 
 
 def polls_close_due(*, now: datetime | None = None) -> int:
@@ -618,42 +678,50 @@ def polls_remind(*, now: datetime | None = None) -> int:
         closes_at__gt=now,
     )
     for pk in due.values_list("pk", flat=True):
-        with transaction.atomic():
-            poll = poll_for_update(pk)
-            if poll.reminded_at is not None or not poll.is_open:
-                continue
-            poll.reminded_at = now
-            poll.save(update_fields=["reminded_at"])
-            notify(
-                users=people_of_voters(voters_not_voted(poll)),
-                subject=gettext_lazy("Reminder: %(title)s closes soon"),
-                body=gettext_lazy("You have not voted yet. The poll closes at %(closes)s."),
-                params={"title": poll.title, "closes": f"{poll.closes_at:%Y-%m-%d %H:%M} UTC"},
-                link=("governance:poll", [poll.pk]),
-                kind="polls",
-            )
-            reminded += 1
+        try:
+            with transaction.atomic():
+                if _remind(pk, now):
+                    reminded += 1
+        except Exception:
+            # one poll whose reminder fails must not keep every later one silent
+            logger.exception("poll %s: the reminder could not be sent", pk)
     return reminded
+
+
+def _remind(pk: int, now: datetime) -> bool:
+    poll = poll_for_update(pk)
+    if poll.reminded_at is not None or not poll.is_open:
+        return False
+    poll.reminded_at = now
+    poll.save(update_fields=["reminded_at"])
+    notify(
+        users=people_of_voters(voters_not_voted(poll)),
+        subject=gettext_lazy("Reminder: %(title)s closes soon"),
+        body=gettext_lazy("You have not voted yet. The poll closes at %(closes)s."),
+        params={"title": poll.title, "closes": f"{poll.closes_at:%Y-%m-%d %H:%M} UTC"},
+        link=("governance:poll", [poll.pk]),
+        kind="polls",
+    )
+    return True
 
 
 @transaction.atomic
 def poll_reopen(*, actor: Actor, poll: Poll, closes_at: datetime | None) -> Poll:
     """Reopen a closed poll with a new deadline (the body's coordinators): its ballots
-    stand and may be changed until the new close."""
+    stand and may be changed until the new close; its outcome, stated for the close just
+    undone, is cleared."""
     poll = poll_for_update(poll.pk)
-    require(
-        permissions.can_close_early(actor, poll),
-        _("Only the body's coordinators may reopen a poll"),
-    )
-    if not poll.is_closed:
-        raise DomainError(_("Only a closed poll can be reopened"), field="status")
-    if poll.purpose:
+    if not permissions.can_reopen(actor, poll):
+        _require_runs_poll_life(actor, poll, _("Only the body's coordinators may reopen a poll"))
+        if not poll.is_closed:
+            raise DomainError(_("Only a closed poll can be reopened"), field="status")
         raise DomainError(_("This poll's decision has been carried out"), field="status")
     poll.closes_at = _deadline(closes_at)
     poll.status = Poll.Status.OPEN
     poll.closed_at = None
     poll.result = None
     poll.reminded_at = None
+    _clear_outcome(poll)
     poll.save()
     _audit(actor, "poll.reopen", poll, f"{poll.title}: closes {poll.closes_at:%Y-%m-%d %H:%M}")
     return poll
@@ -666,10 +734,15 @@ def poll_amend(
     """Amend a consent proposal and put it again: the round just ended is kept with its
     result, and voting starts afresh on the new text."""
     poll = poll_for_update(poll.pk)
-    require(permissions.can_amend(actor, poll), _("Only the proposer may amend a consent proposal"))
-    if poll.is_draft:
+    if not permissions.can_amend(actor, poll):
+        require(
+            poll.is_consent and permissions.writes_outcome(actor, poll),
+            _("Only the proposer may amend a consent proposal"),
+        )
         raise DomainError(_("Open the proposal first"), field="status")
     result = poll.result if poll.is_closed else poll_compute_result(poll)
+    if poll.outcome:  # the round's outcome is kept with its result (a round has no field)
+        result = dict(result or {}) | {"outcome": poll.outcome}
     PollRound.objects.create(
         poll=poll,
         number=poll.round,
@@ -687,6 +760,7 @@ def poll_amend(
     poll.closed_at = None
     poll.result = None
     poll.reminded_at = None
+    _clear_outcome(poll)
     poll.save()
     _audit(actor, "poll.amend", poll, f"{poll.title}: round {poll.round}")
     notify(
@@ -700,16 +774,23 @@ def poll_amend(
     return poll
 
 
+def _clear_outcome(poll: Poll) -> None:
+    """A poll open again has no outcome yet (the audit trail keeps the one stated)."""
+    poll.outcome = ""
+    poll.outcome_at = None
+    poll.outcome_by = None
+
+
 @transaction.atomic
 def poll_outcome_set(*, actor: Actor, poll: Poll, outcome: str) -> Poll:
     """The outcome statement of a closed poll, by its proposer or the body's coordinator;
     the electorate hears of it."""
     poll = poll_for_update(poll.pk)
-    require(
-        permissions.can_write_outcome(actor, poll),
-        _("Only the proposer or the body's coordinators may state the outcome"),
-    )
-    if not poll.is_closed:
+    if not permissions.can_write_outcome(actor, poll):
+        require(
+            permissions.writes_outcome(actor, poll),
+            _("Only the proposer or the body's coordinators may state the outcome"),
+        )
         raise DomainError(_("State the outcome once the poll has closed"), field="outcome")
     poll.outcome = check_text(outcome, field="outcome", max_length=LONG_TEXT)
     if not poll.outcome:
@@ -781,8 +862,9 @@ def proxy_give(
     poll: Poll | None = None,
 ) -> Proxy:
     """A voter gives its vote to another voter of the same body, for one poll or until
-    revoked. A holder holds at most MAX_PROXIES_PER_HOLDER proxies at a time; a new
-    proxy from the same giver for the same scope replaces the old one."""
+    revoked; a new proxy from the same giver for the same scope replaces the old one. In
+    any poll a holder casts for at most `max_proxies_per_holder()` givers (see
+    `_check_proxy_limit`)."""
     giver = _identity(giver_user, giver_organization)
     holder = _identity(holder_user, holder_organization)
     require(
@@ -803,19 +885,14 @@ def proxy_give(
             raise DomainError(_("The giver is not a voter in this poll"), field="poll")
         if holder not in electorate:
             raise DomainError(_("The holder is not a voter in this poll"), field="holder")
+    # one proxy given at a time per body: two could each count the other out
+    body_for_update(body.pk)
     active = Proxy.objects.filter(body=body, revoked_at__isnull=True)
     now = timezone.now()
     active.filter(giver_user_id=giver[0], giver_organization_id=giver[1], poll=poll).update(
         revoked_at=now
     )
-    held = active.filter(holder_user_id=holder[0], holder_organization_id=holder[1]).exclude(
-        poll__status=Poll.Status.CLOSED
-    )
-    if held.count() >= MAX_PROXIES_PER_HOLDER:
-        raise DomainError(
-            _("A voter may hold at most %(n)s proxies") % {"n": MAX_PROXIES_PER_HOLDER},
-            field="holder",
-        )
+    _check_proxy_limit(body, active, giver, holder, poll)
     proxy = Proxy.objects.create(
         body=body,
         poll=poll,
@@ -828,6 +905,48 @@ def proxy_give(
     )
     _audit(actor, "proxy.give", body, f"{poll.title if poll else body.name}")
     return proxy
+
+
+Party = tuple[int | None, int | None]
+
+
+def _givers_in(
+    scope: int | None, holder: Party, proxies: list[tuple[Party, Party, Any]]
+) -> set[Party]:
+    """The givers whose vote `holder` casts in the poll `scope` (None: a poll with no
+    proxy of its own), as `ballots.proxies_for` finds them: the proxies for that poll,
+    and the standing ones of givers who named nobody for it. A giver counts once."""
+    named = {giver: to for giver, to, poll_id in proxies if scope is not None and poll_id == scope}
+    givers = {giver for giver, to in named.items() if to == holder}
+    return givers | {
+        giver for giver, to, poll_id in proxies if poll_id is None and to == holder
+        and giver not in named
+    }  # fmt: skip
+
+
+def _check_proxy_limit(
+    body: Body, active: Any, giver: Party, holder: Party, poll: Poll | None
+) -> None:
+    """Refuse the proxy giver → holder if, with it, the holder would cast for more than
+    `max_proxies_per_holder()` givers in a poll: the one it is for; for a standing proxy,
+    every poll of the body not yet closed and the polls to come."""
+    limit = max_proxies_per_holder()
+    proxies: list[tuple[Party, Party, Any]] = [
+        ((gu, go), (hu, ho), poll_id)
+        for gu, go, hu, ho, poll_id in active.exclude(poll__status=Poll.Status.CLOSED).values_list(
+            "giver_user_id", "giver_organization_id", "holder_user_id",
+            "holder_organization_id", "poll_id",
+        )
+    ]  # fmt: skip
+    proxies.append((giver, holder, poll.pk if poll is not None else None))
+    if poll is not None:
+        scopes: list[int | None] = [poll.pk]
+    else:
+        scopes = [None, *body.polls.exclude(status=Poll.Status.CLOSED).values_list("pk", flat=True)]
+    if any(len(_givers_in(scope, holder, proxies)) > limit for scope in scopes):
+        raise DomainError(
+            _("A voter may hold at most %(n)s proxies") % {"n": limit}, field="holder"
+        )
 
 
 @transaction.atomic

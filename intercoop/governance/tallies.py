@@ -11,7 +11,8 @@ Rules:
   (abstentions count for quorum only). "majority": agree > half the votes cast;
   "supermajority": agree ≥ threshold × votes cast; "supermajority-eligible": agree ≥
   threshold × electorate_weight; "consensus": no block and agree ≥ threshold × votes cast.
-- Consent (consent / object): passes when nobody objects.
+  With no ballot (or only abstentions) no rule passes: agree must be more than zero.
+- Consent (consent / object): passes when at least one ballot is cast and nobody objects.
 - Choice: the weighted count of each option; a ballot is a list of options (one for a
   single choice).
 - Score: each option's weighted mean and the distribution of scores (weight per score).
@@ -97,7 +98,8 @@ def consent(ballots: Sequence[tuple[int | Fraction, str]], electorate: int,
             raise ValueError(f"unknown stance {stance!r}")
         counts[stance] += Fraction(weight)
     met = quorum_met(len(ballots), electorate, quorum)
-    passed = met and counts["object"] == 0
+    # nobody objected because nobody voted is no consent
+    passed = met and bool(ballots) and counts["object"] == 0
     return Tally("consent", counts, len(ballots), electorate, met, passed, "no objection")
 
 

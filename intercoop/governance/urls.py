@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from intercoop.governance import views_bodies, views_polls
+from intercoop.governance.paths import BODY_KINDS
 
 app_name = "governance"
 
@@ -8,7 +9,7 @@ app_name = "governance"
 class BodyKindConverter:
     """`networks`, `organizations` or `committees` in a body's address."""
 
-    regex = "networks|organizations|committees"
+    regex = "|".join(BODY_KINDS)
 
     def to_python(self, value: str) -> str:
         return value
@@ -41,6 +42,7 @@ urlpatterns = [
     path(POLL + "comments/", views_polls.poll_comment, name="poll_comment"),
     path(POLL + "stages/", views_polls.poll_stages, name="poll_stages"),
     path(POLL + "ballots/", views_polls.poll_ballots, name="poll_ballots"),
+    path(POLL + "electorate/", views_polls.poll_electorate, name="poll_electorate"),
     path(POLL + "ballots.blt", views_polls.ballots_blt, name="poll_ballots_blt"),
     path(POLL + "ballots.csv", views_polls.ballots_csv, name="poll_ballots_csv"),
     path(POLL + "results.csv", views_polls.results_csv, name="poll_results_csv"),

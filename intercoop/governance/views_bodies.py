@@ -13,9 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from intercoop.core.errors import DomainError
@@ -24,7 +22,7 @@ from intercoop.core.pagination import paginate
 from intercoop.core.permissions import NotFoundReason
 from intercoop.directory.models import Network, Organization, OrganizationRole
 from intercoop.directory.permissions import coordinated_network_ids, organization_roles
-from intercoop.governance import permissions, selectors, services
+from intercoop.governance import permissions, selectors, services, wording
 from intercoop.governance.forms_bodies import (
     BodySettingsForm,
     CommitteeForm,
@@ -34,43 +32,16 @@ from intercoop.governance.forms_bodies import (
     voter_key,
 )
 from intercoop.governance.models import Body, Poll, Proxy
+from intercoop.governance.paths import BODY_KINDS, body_url, kind_path
 
 PAGE_SIZE = 20
-PATH_KINDS = {
-    "networks": Body.Kind.NETWORK,
-    "organizations": Body.Kind.ORGANIZATION,
-    "committees": Body.Kind.COMMITTEE,
-}
-KIND_PATHS = {kind: path for path, kind in PATH_KINDS.items()}
-WHO_VOTES = {
-    Body.Kind.NETWORK: gettext_lazy(
-        "In a network, each member organisation has one vote, cast by its delegate or, "
-        "when it has none, by any of its administrators."
-    ),
-    Body.Kind.ORGANIZATION: gettext_lazy("In an organisation, each of its people has one vote."),
-    Body.Kind.COMMITTEE: gettext_lazy("In a committee, each of its named members has one vote."),
-}
-
-
-def body_url(body: Body, name: str = "governance:body") -> str:
-    """The address of one of the body's pages (`governance:body`, `:proxies`, …)."""
-    return reverse(name, args=[KIND_PATHS[Body.Kind(body.kind)], body.slug])
 
 
 def _body(request: HttpRequest, kind: str, slug: str) -> Body:
-    body = selectors.body_by_path(PATH_KINDS[kind], slug) if kind in PATH_KINDS else None
+    body = selectors.body_by_path(BODY_KINDS[kind], slug) if kind in BODY_KINDS else None
     if body is None or not permissions.can_view_body(request.user, body):
         raise NotFoundReason(_("No such decision-making body"))
     return body
-
-
-def _saved(request: HttpRequest, body: Body) -> Body:
-    """The body in the database (a network's or organisation's is made on its first use)."""
-    if body.pk is not None:
-        return body
-    return services.body_ensure(
-        actor=request.user, network=body.network, organization=body.organization
-    )
 
 
 def result_summary(poll: Poll) -> str:
@@ -128,7 +99,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "needing": [(poll, body_url(poll.body)) for poll in needing],
             "bodies": [(b, body_url(b), counts.get(b.pk, 0)) for b in bodies],
             "may_create_committee": bool(_committee_owners(user)),
-            "who_votes": list(WHO_VOTES.values()),
+            "who_votes": list(wording.WHO_VOTES.values()),
         },
     )
 
@@ -155,8 +126,8 @@ def body_detail(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
         "governance/body_detail.html",
         {
             "body": body,
-            "kind_path": KIND_PATHS[Body.Kind(body.kind)],
-            "who_votes": WHO_VOTES[Body.Kind(body.kind)],
+            "kind_path": kind_path(body),
+            "who_votes": wording.who_votes(body),
             "voters": [
                 (voter, names.get(delegates.get(voter.organization_id or 0, 0), ""))
                 for voter in voters
@@ -193,7 +164,7 @@ def body_settings(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
         values = form.cleaned_data
         try:
             with transaction.atomic():
-                saved = _saved(request, body)
+                saved = services.body_saved(actor=request.user, body=body)
                 services.body_update(
                     actor=request.user,
                     body=saved,
@@ -216,7 +187,7 @@ def body_settings(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     return render(
         request,
         "governance/body_settings.html",
-        {"body": body, "kind_path": KIND_PATHS[Body.Kind(body.kind)], "form": form},
+        {"body": body, "kind_path": kind_path(body), "form": form},
     )
 
 
@@ -277,7 +248,7 @@ def proxies(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
             with transaction.atomic():
                 services.proxy_give(
                     actor=user,
-                    body=_saved(request, body),
+                    body=services.body_saved(actor=request.user, body=body),
                     giver_user=giver_user,
                     giver_organization=giver_organization,
                     holder_user=holder_user,
@@ -305,9 +276,9 @@ def proxies(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
         "governance/proxies.html",
         {
             "body": body,
-            "kind_path": KIND_PATHS[Body.Kind(body.kind)],
+            "kind_path": kind_path(body),
             "form": form if mine else None,
-            "max_proxies": services.MAX_PROXIES_PER_HOLDER,
+            "max_proxies": selectors.max_proxies_per_holder(),
             "proxies": [
                 {
                     "proxy": p,
@@ -378,7 +349,7 @@ def delegates(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
         "governance/delegates.html",
         {
             "body": body,
-            "kind_path": KIND_PATHS[Body.Kind(body.kind)],
+            "kind_path": kind_path(body),
             "members": [(m, names.get(chosen.get(m.organization_id or 0, 0), "")) for m in members],
             "forms": forms,
         },

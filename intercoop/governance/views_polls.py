@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -25,6 +24,7 @@ from intercoop.core.errors import DomainError
 from intercoop.core.forms import add_domain_errors, id_param
 from intercoop.core.models import Profile
 from intercoop.core.notifications import display_name
+from intercoop.core.pagination import paginate
 from intercoop.core.permissions import NotFoundReason
 from intercoop.governance import permissions, selectors, services, wording
 from intercoop.governance.forms import (
@@ -37,20 +37,11 @@ from intercoop.governance.forms import (
     ReopenForm,
 )
 from intercoop.governance.models import Body, Option, Poll
+from intercoop.governance.paths import BODY_KINDS, body_url
 from intercoop.governance.results import CONSENT_STANCES, PROPOSAL_STANCES
 
-# A body's address names its kind in the plural: /decide/networks/valley/.
-BODY_KINDS = {
-    "networks": Body.Kind.NETWORK,
-    "organizations": Body.Kind.ORGANIZATION,
-    "committees": Body.Kind.COMMITTEE,
-}
-BODY_PATHS = {kind: path for path, kind in BODY_KINDS.items()}
 COUNTED_BY_TRANSFERS = ("scottish-stv", "meek-stv", "irv")
-
-
-def body_url(body: Body) -> str:
-    return reverse("governance:body", args=[BODY_PATHS[Body.Kind(body.kind)], body.slug])
+ELECTORATE_INLINE = 50  # voters listed on the poll's page; more on their own pages
 
 
 def _poll(request: HttpRequest, pk: int) -> Poll:
@@ -90,7 +81,7 @@ def _save_poll(request: HttpRequest, form: PollForm, body: Body, poll: Poll | No
     return poll
 
 
-def _saved(request: HttpRequest, poll: Poll) -> HttpResponse:
+def _draft_saved(request: HttpRequest, poll: Poll) -> HttpResponse:
     if poll.is_open:
         messages.success(request, _("The poll is open; its electorate has been told."))
     else:
@@ -107,6 +98,7 @@ def poll_create(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     form = PollForm(
         request.POST or None,
         initial={"kind": preset if preset in Poll.Kind.values else Poll.Kind.PROPOSAL},
+        may_weigh=permissions.can_set_weights(request.user, body),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -114,7 +106,7 @@ def poll_create(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
         except DomainError as error:
             add_domain_errors(form, error)
         else:
-            return _saved(request, poll)
+            return _draft_saved(request, poll)
     return render(
         request, "governance/poll_form.html",
         {"form": form, "body": body, "body_url": body_url(body), "poll": None},
@@ -126,14 +118,18 @@ def poll_edit(request: HttpRequest, pk: int) -> HttpResponse:
     poll = _poll(request, pk)
     if not permissions.can_edit_draft(request.user, poll):
         raise PermissionDenied(_("Only a draft's proposer or the body's managers may change it"))
-    form = PollForm(request.POST or None, poll=poll)
+    form = PollForm(
+        request.POST or None,
+        poll=poll,
+        may_weigh=permissions.can_set_weights(request.user, poll.body),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             poll = _save_poll(request, form, poll.body, poll)
         except DomainError as error:
             add_domain_errors(form, error)
         else:
-            return _saved(request, poll)
+            return _draft_saved(request, poll)
     return render(
         request, "governance/poll_form.html",
         {"form": form, "body": poll.body, "body_url": body_url(poll.body), "poll": poll},
@@ -320,7 +316,9 @@ def _detail(request: HttpRequest, poll: Poll, **forms: Any) -> HttpResponse:
     """The poll's page; `forms` are forms refused just now, shown with their errors."""
     user = request.user
     options = list(poll.options.all())
-    electorate = selectors.electorate(poll) if not poll.is_draft else []
+    summary = selectors.electorate_summary(poll) if not poll.is_draft else None
+    # a small electorate is listed on the page; a large one on its own pages
+    inline = summary is not None and summary["voters"] <= ELECTORATE_INLINE
     custom = poll.weighting == Poll.Weighting.CUSTOM
     shown = selectors.results_visible(user, poll)
     result = selectors.poll_result_of(poll) if shown else None
@@ -330,7 +328,7 @@ def _detail(request: HttpRequest, poll: Poll, **forms: Any) -> HttpResponse:
         "body_url": body_url(poll.body),
         "options": options,
         "rule": wording.rule_text(poll, len(options)),
-        "quorum": wording.quorum_text(poll, None if poll.is_draft else len(electorate)),
+        "quorum": wording.quorum_text(poll, summary["voters"] if summary else None),
         "weights_note": wording.weights_text(poll) if custom else "",
         "anonymity": wording.anonymity_text(poll),
         "visibility": wording.visibility_text(poll),
@@ -344,18 +342,19 @@ def _detail(request: HttpRequest, poll: Poll, **forms: Any) -> HttpResponse:
         and any(not entry["mine"].by_proxy for entry in votes),
         "result": result,
         "shown_result": result_view(poll, result) if result else None,
-        "electorate": electorate,
+        "electorate": summary,
+        "electorate_rows": list(selectors.electorate(poll)) if inline else None,
         "comments": _comments(poll),
         "rounds": [
             (r, result_view(poll, r.result, closed=True) if r.result else None)
             for r in poll.rounds.all()
         ],
         "may_edit": permissions.can_edit_draft(user, poll),
-        "may_close": poll.is_open and permissions.can_close_early(user, poll),
-        "may_reopen": poll.is_closed and permissions.can_close_early(user, poll),
-        "may_amend": not poll.is_draft and permissions.can_amend(user, poll),
+        "may_close": permissions.can_close_early(user, poll),
+        "may_reopen": permissions.can_reopen(user, poll),
+        "may_amend": permissions.can_amend(user, poll),
         "may_comment": permissions.can_comment(user, poll),
-        "may_state_outcome": poll.is_closed and permissions.can_write_outcome(user, poll),
+        "may_state_outcome": permissions.can_write_outcome(user, poll),
     }
     if context["may_edit"]:
         context["open_form"] = forms.get("open") or OpenForm(initial={"closes_at": poll.closes_at})
@@ -390,10 +389,8 @@ def poll_vote(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("voter") and not wanted:
         raise NotFoundReason(_("No such voter in this poll"))
     entry = next((m for m in mine if m.voter.pk == wanted or not wanted), None)
-    if entry is None:  # not the user's to cast: the service refuses it, and says why
-        other = get_object_or_404(poll.voters, pk=wanted) if wanted else None
-        services.ballot_cast(actor=request.user, poll=poll, choice={}, voter=other)
-        raise AssertionError("ballot_cast lets only the electorate vote")
+    if entry is None:
+        return _vote_refused(request, poll, wanted)
     form = BallotForm(request.POST, poll=poll, options=list(poll.options.all()), voter=entry.voter)
     if form.is_valid():
         try:
@@ -416,6 +413,19 @@ def poll_vote(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Your vote is saved."))
             return redirect("governance:poll", pk=poll.pk)
     return _detail(request, poll, vote=form)
+
+
+def _vote_refused(request: HttpRequest, poll: Poll, wanted: int) -> HttpResponse:
+    """A ballot posted for a voter the user does not cast for: the service is asked, and
+    its refusal (a 403 saying why) stands; should it not refuse (a proxy given since the
+    page was shown), the poll's page is shown again with the voter's ballot form."""
+    other = get_object_or_404(poll.voters, pk=wanted) if wanted else None
+    try:
+        services.ballot_cast(actor=request.user, poll=poll, choice={}, voter=other)
+    except DomainError as error:
+        if error.field == "poll":  # closed meanwhile
+            messages.error(request, error.message)
+    return redirect("governance:poll", pk=poll.pk)
 
 
 def _write(
@@ -561,6 +571,26 @@ def poll_stages(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "governance/poll_stages.html",
         {"poll": poll, "sheet": stage_sheet(poll, result), "body_url": body_url(poll.body)},
+    )
+
+
+@login_required
+def poll_electorate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The electorate fixed at opening, shown to all who see the poll: names, weights and
+    whether each voted (never how), 100 a page."""
+    poll = _poll(request, pk)
+    if poll.is_draft:
+        raise NotFoundReason(_("A draft has no electorate yet: it is fixed when the poll opens"))
+    paged = paginate(selectors.electorate(poll), page=request.GET.get("page"), page_size=100)
+    return render(
+        request,
+        "governance/poll_electorate.html",
+        {
+            "poll": poll,
+            "paged": paged,
+            "summary": selectors.electorate_summary(poll),
+            "custom_weights": poll.weighting == Poll.Weighting.CUSTOM,
+        },
     )
 
 

@@ -6,9 +6,23 @@ from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
-from intercoop.governance.models import Poll
+from intercoop.governance.models import Body, Poll
+
+# Who votes in each kind of body: one sentence, shown by the pages and the API alike.
+WHO_VOTES = {
+    Body.Kind.NETWORK: gettext_lazy(
+        "In a network, each member organisation has one vote, cast by its delegate or, "
+        "when it has none, by any of its administrators."
+    ),
+    Body.Kind.ORGANIZATION: gettext_lazy("In an organisation, each of its people has one vote."),
+    Body.Kind.COMMITTEE: gettext_lazy("In a committee, each of its named members has one vote."),
+}
+
+
+def who_votes(body: Body) -> str:
+    return str(WHO_VOTES[Body.Kind(body.kind)])
 
 
 def stance_label(stance: str) -> str:
@@ -167,10 +181,14 @@ def weights_text(poll: Poll) -> str:
 
 def anonymity_text(poll: Poll) -> str:
     if poll.anonymous:
-        return _(
-            "Anonymous: who voted is shown, never how; you get a receipt to find your ballot "
-            "in the published list."
-        )
+        return " ".join([
+            _("Anonymous: who voted is shown, never how, and the results only once the poll "
+              "has closed."),
+            _("The server keeps a keyed link between each voter and their ballot, so that "
+              "you can change your vote until the poll closes."),
+            _("Your receipt finds your ballot in the published list, and lets you show "
+              "anyone how you voted."),
+        ])  # fmt: skip
     return _("Named: the ballot list shows who voted how, with their reasons.")
 
 

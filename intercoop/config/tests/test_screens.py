@@ -16,6 +16,7 @@ from intercoop.clearing.models import ClearingRun
 from intercoop.core.browser import SCREENSHOTS, browser_page, live_url, log_in
 from intercoop.directory.demo import DEMO_PASSWORD
 from intercoop.directory.models import OrganizationRole
+from intercoop.governance.models import Poll
 from intercoop.purchasing.models import Round
 
 __all__ = ["browser_page", "live_url"]  # fixtures
@@ -43,13 +44,22 @@ def main_pages(persona: str) -> list[str]:
     if persona == "anonymous":
         return [*public, f"/orgs/{slug}/", "/accounts/login/", "/accounts/signup/"]
     rounds = [f"/rounds/{pk}/" for pk in Round.objects.order_by("pk").values_list("pk", flat=True)]
-    pages = ["/dashboard/", "/accounts/inbox/", "/accounts/profile/", f"/orgs/{slug}/", *rounds]
+    polls = [
+        f"/decide/polls/{pk}/" for pk in Poll.objects.order_by("pk").values_list("pk", flat=True)
+    ]
+    election = Poll.objects.filter(kind=Poll.Kind.ELECTION).values_list("pk", flat=True).first()
+    decide = ["/decide/", f"/decide/networks/{NETWORK}/", *polls, f"/decide/polls/{election}/stages/",
+              f"/decide/polls/{election}/ballots/", f"/decide/networks/{NETWORK}/proxies/",
+              f"/decide/networks/{NETWORK}/delegates/"]  # fmt: skip
+    pages = ["/dashboard/", "/accounts/inbox/", "/accounts/profile/", f"/orgs/{slug}/", *rounds,
+             *decide]  # fmt: skip
     if persona == "coordinator":
         runs = [f"/clearing/runs/{pk}/" for pk in ClearingRun.objects.values_list("pk", flat=True)]
         return [*public, *pages, *runs, "/orgs/review/", f"/networks/{NETWORK}/clearing/",
                 f"/networks/{NETWORK}/credit/", f"/networks/{NETWORK}/assessments/",
                 f"/networks/{NETWORK}/economy/", f"/networks/{ALLIANCE}/contracts/",
-                "/imports/"]  # fmt: skip
+                "/imports/", f"/decide/networks/{NETWORK}/settings/",
+                "/decide/committees/new/"]  # fmt: skip
     if persona == "manager":
         return [*pages, f"/orgs/{slug}/edit/", f"/orgs/{slug}/obligations/",
                 f"/orgs/{slug}/exchange/", f"/orgs/{slug}/people/", "/introductions/",

@@ -37,7 +37,7 @@ def test_an_anonymous_ballot_names_no_voter_caster_or_time(coop_network):
     # who voted is kept apart
     participation = Participation.objects.get(poll=poll)
     assert (participation.voter.name, participation.cast_by) == ("Co-op A", net["admin_a"])
-    assert [(v["name"], v["voted"]) for v in electorate(poll)] == [
+    assert [(v.name, v.voted) for v in electorate(poll)] == [
         ("Co-op A", True), ("Co-op B", False), ("Co-op C", False),
     ]  # fmt: skip
 
@@ -129,10 +129,48 @@ def test_nobody_sees_an_anonymous_voters_choice_not_even_staff(coop_network):
 
     net = coop_network
     staff = make_user("staff", is_staff=True)
-    poll = open_poll(net, "proposal", anonymous=True, results_visible="always")
+    poll = open_poll(net, "proposal", anonymous=True)
     _, receipt = cast(net["admin_a"], poll, stance="block")
-    permissions.access_ballots(staff, poll)  # staff see the list…
+    poll = close(net, poll)
+    permissions.access_ballots(staff, poll)  # staff see the list once it has closed…
     assert ballot_list(poll) == [{"receipt": receipt, "choice": {"stance": "block"}}]
     assert my_votes(staff, poll) == []  # …and no one's receipt but their own (none)
     assert [v.receipt for v in my_votes(net["admin_b"], poll)] == [""]
     assert Ballot.objects.filter(poll=poll, voter__isnull=False).count() == 0
+
+
+def test_an_anonymous_poll_shows_its_results_only_once_closed(coop_network):
+    """Fixed: live counts of an anonymous poll, watched as ballots came in, told who voted
+    how one ballot at a time."""
+    from intercoop.conftest import client_for
+    from intercoop.governance.models import Poll
+
+    net = coop_network
+    for shown in ("always", "after-vote"):
+        with pytest.raises(DomainError) as refused:
+            services.poll_create(actor=net["coordinator"], body=net["body"], kind="proposal",
+                                 title="Secret", anonymous=True, results_visible=shown)  # fmt: skip
+        assert (refused.value.field, refused.value.message) == (
+            "results_visible", "An anonymous poll shows its results only once it has closed",
+        )  # fmt: skip
+    response = client_for(net["coordinator"]).post(
+        "/api/v1/bodies/network/valley/polls",
+        {"kind": "proposal", "title": "Secret", "anonymous": True, "results_visible": "always"},
+        content_type="application/json",
+    )
+    assert (response.status_code, response.json()["field"]) == (400, "results_visible")
+    assert not Poll.objects.exists()
+    # not chosen: set
+    poll = open_poll(net, "proposal", anonymous=True)
+    assert poll.results_visible == "after-close"
+    draft = services.poll_create(actor=net["coordinator"], body=net["body"], kind="proposal",
+                                 title="Later secret", results_visible="always")  # fmt: skip
+    draft = services.poll_update(actor=net["coordinator"], poll=draft, anonymous=True)
+    assert draft.results_visible == "after-close"
+    with pytest.raises(DomainError):
+        services.poll_update(actor=net["coordinator"], poll=draft, results_visible="always")
+    cast(net["admin_a"], poll, stance="agree")
+    from intercoop.governance import selectors
+
+    assert selectors.results_visible(net["admin_a"], poll) is False
+    assert selectors.results_visible(net["admin_a"], close(net, poll)) is True

@@ -158,3 +158,25 @@ def test_a_ballot_in_the_wrong_shape_is_refused(coop_network):
         with pytest.raises(DomainError):
             services.ballot_cast(actor=net["admin_a"], poll=poll, choice=choice)
     assert Ballot.objects.count() == 0
+
+
+def test_a_wrong_stance_is_refused_in_the_readers_words(coop_network):
+    """Fixed: the error listed the stored codes ("agree, abstain, …"), untranslated."""
+    from django.utils import translation
+
+    net = coop_network
+    poll = open_poll(net, "proposal")
+    with pytest.raises(DomainError) as refused:
+        vote(net["admin_a"], poll, stance="maybe")
+    assert (refused.value.field, refused.value.message) == (
+        "stance", "Choose one of: Agree, Abstain, Disagree, Block",
+    )  # fmt: skip
+    consent = open_poll(net, "consent")
+    with translation.override("es"), pytest.raises(DomainError) as refused:
+        vote(net["admin_a"], consent, stance="agree")
+    from intercoop.governance.wording import stance_label
+
+    with translation.override("es"):
+        labels = f"{stance_label('consent')}, {stance_label('object')}"
+        assert refused.value.message == f"Elige una de estas opciones: {labels}"
+    assert "consent" not in refused.value.message and Ballot.objects.count() == 0

@@ -285,3 +285,85 @@ def test_results_show_as_chosen_at_creation(coop_network):
     permissions.access_results(net["admin_b"], always)
     with pytest.raises(PermissionDenied, match="A draft has no results"):
         permissions.access_results(net["coordinator"], draft(net))
+
+
+def test_one_poll_whose_reminder_fails_does_not_keep_the_others_silent(coop_network, monkeypatch):
+    """Fixed: the first failing reminder stopped the loop (and its transaction), so every
+    later poll went unreminded at every tick."""
+    net = coop_network
+    broken, fine = open_poll(net, "proposal"), open_poll(net, "proposal")
+    Poll.objects.filter(pk=broken.pk).update(closes_at=fine.closes_at - timedelta(minutes=1))
+    real = services.people_of_voters
+
+    def people(voters):
+        voters = list(voters)
+        if voters and voters[0].poll_id == broken.pk:
+            raise RuntimeError("broken")
+        return real(voters)
+
+    monkeypatch.setattr(services, "people_of_voters", people)
+    assert services.polls_remind(now=fine.closes_at - timedelta(hours=1)) == 1
+    broken.refresh_from_db(), fine.refresh_from_db()
+    assert (broken.reminded_at, fine.reminded_at is not None) == (None, True)
+    assert len(inbox("Reminder")) == 3
+
+
+def test_reopening_clears_the_outcome_stated_for_the_close_undone(coop_network):
+    """Fixed: a reopened poll kept the outcome of its earlier close, shown as decided."""
+    net = coop_network
+    poll = close(net, open_poll(net, "proposal"))
+    services.poll_outcome_set(actor=net["coordinator"], poll=poll, outcome="We buy it")
+    poll = services.poll_reopen(actor=net["coordinator"], poll=poll, closes_at=soon(24))
+    poll.refresh_from_db()
+    assert (poll.outcome, poll.outcome_at, poll.outcome_by) == ("", None, None)
+    assert AuditEvent.objects.filter(action="poll.outcome").count() == 1  # kept there
+
+
+def test_amending_keeps_the_rounds_outcome_with_its_result_and_clears_it(coop_network):
+    from intercoop.conftest import client_for
+
+    net = coop_network
+    poll = open_poll(net, "consent")
+    stances(poll, (net["admin_a"], "object"))
+    poll = close(net, poll)
+    services.poll_outcome_set(actor=net["coordinator"], poll=poll, outcome="We rewrite it")
+    stored = dict(poll.result)
+    poll = services.poll_amend(actor=net["coordinator"], poll=poll, details="Rewritten",
+                               closes_at=soon())  # fmt: skip
+    poll.refresh_from_db()
+    assert (poll.outcome, poll.outcome_at, poll.outcome_by, poll.round) == ("", None, None, 2)
+    kept = poll.rounds.get()
+    assert kept.result == stored | {"outcome": "We rewrite it"}
+    page = client_for(net["admin_a"]).get(reverse("governance:poll", args=[poll.pk]))
+    assert "<p>We rewrite it</p>" in page.content.decode()
+    assert page.context["may_state_outcome"] is False
+
+
+@pytest.mark.parametrize("moment", ["draft", "open", "closed"])
+def test_the_page_and_the_api_offer_the_same_actions(coop_network, moment):
+    """Fixed: the page offered reopening a poll the API (and the service) refused."""
+    from intercoop.conftest import client_for
+
+    net = coop_network
+    poll = services.poll_create(actor=net["admin_a"], body=net["body"], kind="consent",
+                                title="Van", closes_at=soon())  # fmt: skip
+    if moment != "draft":
+        poll = services.poll_open(actor=net["admin_a"], poll=poll)
+    if moment == "closed":
+        poll = close(net, poll)
+    pairs = {"may_close": "can_close", "may_reopen": "can_reopen", "may_amend": "can_amend",
+             "may_state_outcome": "can_write_outcome"}  # fmt: skip
+    for who in ("admin_a", "admin_b", "coordinator"):
+        page = client_for(net[who]).get(reverse("governance:poll", args=[poll.pk]))
+        api = client_for(net[who]).get(f"/api/v1/polls/{poll.pk}")
+        if page.status_code == 404:  # another's draft
+            assert (moment, who, api.status_code) == ("draft", "admin_b", 404)
+            continue
+        assert {key: page.context[key] for key in pairs} == {
+            key: api.json()[name] for key, name in pairs.items()
+        }
+    page = client_for(net["coordinator"]).get(reverse("governance:poll", args=[poll.pk])).context
+    assert [key for key in pairs if page[key]] == {
+        "draft": [], "open": ["may_close", "may_amend"],
+        "closed": ["may_reopen", "may_amend", "may_state_outcome"],
+    }[moment]  # fmt: skip

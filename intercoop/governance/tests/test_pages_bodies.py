@@ -400,7 +400,10 @@ def test_giving_and_revoking_a_proxy_through_the_pages(coop_network):
 
 
 def test_a_holder_at_the_limit_is_refused_beside_the_field(coop_network):
+    from intercoop.governance.tests.helpers import add_member
+
     net = coop_network
+    d, _admin_d = add_member(net, "d")
     a, b, c = net["org_a"], net["org_b"], net["org_c"]
     poll = open_poll(net)
     client_for(net["admin_a"]).post(
@@ -410,8 +413,8 @@ def test_a_holder_at_the_limit_is_refused_beside_the_field(coop_network):
         VALLEY + "proxies/", {"giver": f"o{c.pk}", "holder": f"o{b.pk}"}
     )
     assert Proxy.objects.count() == 2
-    response = client_for(net["admin_a"]).post(
-        VALLEY + "proxies/", {"giver": f"o{a.pk}", "holder": f"o{b.pk}", "poll": str(poll.pk)}
+    response = client_for(net["admin_d"]).post(
+        VALLEY + "proxies/", {"giver": f"o{d.pk}", "holder": f"o{b.pk}", "poll": str(poll.pk)}
     )
     assert response.status_code == 200
     assert response.context["form"].errors == {"holder": ["A voter may hold at most 2 proxies"]}
@@ -561,3 +564,24 @@ def test_a_body_page_asks_the_database_as_often_for_many_polls_as_for_one(coop_n
         assert len(page.context["open_polls"]) == len(page.context["drafts"]) == polls
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 17
+
+
+def test_a_bodys_address_and_who_votes_come_from_one_place(coop_network):
+    from intercoop.governance import paths, wording
+
+    net = coop_network
+    body = net["body"]
+    assert paths.body_url(body) == VALLEY
+    assert paths.body_url(body, "governance:proxies") == VALLEY + "proxies/"
+    assert {paths.BODY_KINDS[paths.kind_path(Body(kind=k))] for k in Body.Kind} == set(Body.Kind)
+    page = client_for(net["admin_a"]).get(VALLEY).context
+    api = client_for(net["admin_a"]).get("/api/v1/bodies/network/valley").json()
+    assert (
+        page["who_votes"]
+        == api["who_votes"]
+        == wording.who_votes(body)
+        == (
+            "In a network, each member organisation has one vote, cast by its delegate or, when it "
+            "has none, by any of its administrators."
+        )
+    )

@@ -324,13 +324,15 @@ def test_a_proxy_holder_votes_for_the_giver_from_the_page(coop_network):
 
 def test_an_anonymous_ballot_gives_a_receipt_found_in_the_ballot_list(coop_network):
     net = coop_network
-    poll = open_poll(net, anonymous=True, results_visible="always")
+    poll = open_poll(net, anonymous=True)
     client = client_for(net["admin_a"])
     response = client.post(page(poll, "vote/"), {"stance": "agree"}, follow=True)
     ballot = Ballot.objects.get()
     assert ballot.voter is None and ballot.receipt
     assert f"Your vote is saved. Your receipt: {ballot.receipt}" in text_of(response)
     assert "reason" not in response.context["votes"][0]["form"].fields
+    assert client.get(page(poll, "ballots/")).status_code == 404  # until the close
+    services.poll_close(actor=net["coordinator"], poll=poll)
     listed = client.get(page(poll, "ballots/"))
     assert f"<mark><code>{ballot.receipt}</code></mark>" in listed.content.decode()
     others = client_for(net["admin_b"]).get(page(poll, "ballots/"))
@@ -394,9 +396,12 @@ def test_quorum_weights_and_anonymity_are_written_too(coop_network):
     context = client_for(net["admin_a"]).get(page(anonymous)).context
     assert context["quorum"] == "No quorum: the result stands however many vote."
     assert context["anonymity"] == (
-        "Anonymous: who voted is shown, never how; you get a receipt to find your ballot in the "
-        "published list."
+        "Anonymous: who voted is shown, never how, and the results only once the poll has "
+        "closed. The server keeps a keyed link between each voter and their ballot, so that you "
+        "can change your vote until the poll closes. Your receipt finds your ballot in the "
+        "published list, and lets you show anyone how you voted."
     )
+    assert (anonymous.results_visible, context["results_shown"]) == ("after-close", False)
     draft = services.poll_create(actor=net["coordinator"], body=net["body"], kind="score",
                                  title="T", options=["A", "B"], quorum=25)  # fmt: skip
     context = client_for(net["coordinator"]).get(page(draft)).context
@@ -538,10 +543,19 @@ def test_the_downloads_hold_the_ballots_and_results(coop_network):
 
 def test_the_electorate_shows_who_voted_and_the_weights(coop_network):
     poll = election(coop_network)
-    context = client_for(coop_network["admin_a"]).get(page(poll)).context
-    assert [(v["name"], v["weight"], v["voted"]) for v in context["electorate"]] == [
+    client = client_for(coop_network["admin_a"])
+    context = client.get(page(poll)).context
+    assert context["electorate"] == {"voters": 3, "weight": 12, "voted": 3}
+    assert [(v.name, v.weight, v.voted) for v in context["electorate_rows"]] == [
         ("Co-op A", 7, True), ("Co-op B", 3, True), ("Co-op C", 2, True),
     ]  # fmt: skip
+    listed = client.get(f"/decide/polls/{poll.pk}/electorate/")
+    assert [(v.name, v.weight, v.voted) for v in listed.context["paged"].page] == [
+        ("Co-op A", 7, True), ("Co-op B", 3, True), ("Co-op C", 2, True),
+    ]  # fmt: skip
+    assert "3 of 3 voters have voted." in listed.content.decode()
+    outsider = client_for(coop_network["outsider"])
+    assert outsider.get(f"/decide/polls/{poll.pk}/electorate/").status_code == 404
 
 
 def test_the_poll_page_reads_the_same_number_of_queries_however_many_comment(coop_network):
@@ -633,6 +647,24 @@ def test_someone_outside_the_electorate_cannot_vote(coop_network):
     )
     mangled = {"voter": "1e3", "stance": "agree"}
     assert client_for(net["admin_a"]).post(page(poll, "vote/"), mangled).status_code == 404
+    assert not Ballot.objects.exists()
+
+
+def test_a_ballot_for_a_voter_not_shown_to_the_user_is_the_services_to_refuse(
+    coop_network, monkeypatch
+):
+    """Fixed: when the service did not refuse (a proxy given since the page was shown),
+    the page raised AssertionError, a server error; now it shows the poll again."""
+    from intercoop.governance import selectors
+
+    net = coop_network
+    poll = open_poll(net)
+    voter_a = poll.voters.get(organization=net["org_a"])
+    monkeypatch.setattr(selectors, "my_votes", lambda user, poll: [])  # as if not yet theirs
+    response = client_for(net["admin_a"]).post(
+        page(poll, "vote/"), {"voter": voter_a.pk, "stance": "agree"}
+    )
+    assert (response.status_code, response["Location"]) == (302, page(poll))
     assert not Ballot.objects.exists()
 
 

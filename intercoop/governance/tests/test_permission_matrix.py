@@ -103,6 +103,12 @@ def body_ensure(w):
     return lambda a: services.body_ensure(actor=a, organization=w["org_a"])
 
 
+def body_saved(w):
+    unsaved = Body(kind=Body.Kind.ORGANIZATION, slug=w["org_a"].slug, name=w["org_a"].name,
+                   organization=w["org_a"])  # fmt: skip
+    return lambda a: services.body_saved(actor=a, body=unsaved)
+
+
 def committee_create(w):
     return lambda a: services.committee_create(actor=a, name="Fund", network=w["network"],
                                                users=[w["admin_b"]])  # fmt: skip
@@ -194,6 +200,7 @@ PEOPLE = {"voter", "other_admin"} | MANAGERS
 # each write: (set-up returning the call, who may make it, the audit actions it records)
 MATRIX: dict[Setup, tuple[set[str], list[str]]] = {
     body_ensure: ({"voter", "staff"}, ["body.create"]),
+    body_saved: ({"voter", "staff"}, ["body.create"]),
     committee_create: (MANAGERS, ["body.create"]),
     committee_seats_set: (MANAGERS, ["body.seats"]),
     body_update: (MANAGERS, ["body.update"]),

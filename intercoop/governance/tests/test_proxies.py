@@ -1,6 +1,7 @@
 """Proxies: a voter gives its vote to another voter of the same body, for one poll or
 until revoked; the holder casts it unless the giver votes itself, which overrides it; a
-holder holds at most MAX_PROXIES_PER_HOLDER (2 by default); none in anonymous polls."""
+holder casts for at most MAX_PROXIES_PER_HOLDER givers (a setting, 2 by default) in any
+poll; none in anonymous polls."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -219,3 +220,79 @@ def test_people_give_proxies_in_an_organisations_body(coop_network):
     poll = start(net["admin_a"], body)
     ballot = cast_for(ben, poll, voter(poll, user=ana), stance="agree")
     assert (ballot.voter.user, ballot.cast_by, ballot.by_proxy) == (ana, ben, True)
+
+
+# The limit counts givers per poll (fixed: it counted proxy rows across the body's polls)
+
+
+def test_a_giver_with_a_standing_and_a_poll_proxy_to_the_same_holder_counts_once(coop_network):
+    net = coop_network
+    add_member(net, "d")
+    poll = open_poll(net, "proposal")
+    give(net, "a", "b")
+    give(net, "a", "b", poll=poll)
+    give(net, "c", "b")  # b casts for a and c: two givers in every poll
+    assert [v.name for v in proxies_for(net["admin_b"], poll)] == ["Co-op A", "Co-op C"]
+    with pytest.raises(DomainError, match="at most 2 proxies"):
+        give(net, "d", "b", poll=poll)
+
+
+def test_the_limit_is_checked_in_each_poll(coop_network):
+    net = coop_network
+    add_member(net, "d")
+    add_member(net, "e")
+    first, second, third = (open_poll(net, "proposal") for _ in range(3))
+    for giver, poll in (("a", first), ("c", second), ("d", third)):
+        give(net, giver, "b", poll=poll)
+    give(net, "e", "b", poll=first)  # two givers in the first poll, one in the others
+    assert Proxy.objects.filter(holder_organization=net["org_b"], revoked_at=None).count() == 4
+    with pytest.raises(DomainError, match="at most 2 proxies"):
+        give(net, "c", "b", poll=first)
+
+
+def test_a_standing_proxy_is_checked_against_every_open_poll(coop_network):
+    net = coop_network
+    add_member(net, "d")
+    poll = open_poll(net, "proposal")
+    give(net, "a", "b", poll=poll)
+    give(net, "c", "b", poll=poll)
+    before = Proxy.objects.count()
+    with pytest.raises(DomainError, match="at most 2 proxies"):
+        give(net, "d", "b")  # would be b's third giver in the open poll
+    assert Proxy.objects.count() == before
+    # a giver who named another holder for that poll is not b's there
+    give(net, "d", "c", poll=poll)
+    give(net, "d", "b")
+    assert [v.name for v in proxies_for(net["admin_b"], poll)] == ["Co-op A", "Co-op C"]
+
+
+def test_the_limit_is_the_setting_read_when_a_proxy_is_given(coop_network, settings):
+    net = coop_network
+    settings.MAX_PROXIES_PER_HOLDER = 1
+    give(net, "a", "b")
+    with pytest.raises(DomainError, match="A voter may hold at most 1 proxies"):
+        give(net, "c", "b")
+    from intercoop.conftest import client_for
+
+    api = client_for(net["admin_a"]).get("/api/v1/bodies/network/valley").json()
+    page = client_for(net["admin_a"]).get("/decide/networks/valley/proxies/").context
+    assert (api["max_proxies_per_holder"], page["max_proxies"]) == (1, 1)
+    settings.MAX_PROXIES_PER_HOLDER = 3
+    give(net, "c", "b")
+
+
+def test_giving_a_proxy_locks_the_body_first(coop_network, monkeypatch):
+    """Two proxies given at once to one holder could each count the other out."""
+    from intercoop.governance import lock_objects
+
+    net = coop_network
+    locked = []
+
+    def lock(pk):
+        locked.append(pk)
+        return lock_objects.body_for_update(pk)
+
+    monkeypatch.setattr(services, "body_for_update", lock)
+    give(net, "a", "b")
+    assert locked == [net["body"].pk]
+    assert lock_objects.body_for_update(net["body"].pk) == net["body"]

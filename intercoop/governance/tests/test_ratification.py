@@ -13,12 +13,13 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from intercoop.clearing.models import Obligation
-from intercoop.conftest import client_for, make_org
+from intercoop.conftest import client_for, make_org, make_user
 from intercoop.core.audit import SYSTEM_USERNAME, system_actor
 from intercoop.core.errors import DomainError
 from intercoop.core.models import AuditEvent
 from intercoop.governance import services
 from intercoop.governance.models import Poll
+from intercoop.governance.tests.conftest import soon
 from intercoop.purchasing import services as purchasing
 from intercoop.purchasing.models import Bid, Contract, Delivery, Round
 
@@ -181,7 +182,7 @@ def test_a_failed_poll_sends_the_round_back_to_bidding(coop_network: Any) -> Non
     poll = _award_poll(round)
     services.ballot_cast(actor=net["admin_a"], poll=poll, choice={"stance": "disagree"},
                          reason="Too dear")  # fmt: skip
-    services.poll_close(actor=net["coordinator"], poll=poll)
+    services.poll_close(actor=system_actor(), poll=poll)
     poll.refresh_from_db()
     assert poll.outcome == "Award not ratified by the members' vote: the round takes bids again"
     assert not Contract.objects.filter(round=round).exists()
@@ -203,7 +204,7 @@ def test_a_poll_with_no_votes_does_not_ratify(coop_network: Any) -> None:
     net = _ratifying(coop_network)
     round, bid = _bread(net)
     _award(net, round, bid)
-    services.poll_close(actor=net["coordinator"], poll=_award_poll(round))
+    services.poll_close(actor=system_actor(), poll=_award_poll(round))
     assert Round.objects.get(pk=round.pk).takes_bids
     assert not Contract.objects.filter(round=round).exists()
 
@@ -230,6 +231,41 @@ def test_only_the_system_or_staff_carry_out_the_vote(coop_network: Any) -> None:
     with pytest.raises(DomainError, match="This round has no award awaiting ratification"):
         purchasing.award_ratification_record(actor=system_actor(), round=round, ratified=False)
     assert Contract.objects.get(round=round).is_ratified
+
+
+def test_a_coordinator_cannot_ratify_by_closing_the_poll_early(coop_network: Any) -> None:
+    """Fixed: the coordinator who awarded could close the ratification poll early, right
+    after a favourable vote, and so ratify their own award; the page and the API offered
+    it. Staff (and the clock) may close it; nobody reopens it once carried out."""
+    net = _ratifying(coop_network)
+    round, bid = _bread(net)
+    contract = _award(net, round, bid)
+    poll = _award_poll(round)
+    services.ballot_cast(actor=net["admin_a"], poll=poll, choice={"stance": "agree"})
+    coordinator, staff = net["coordinator"], make_user("staff", is_staff=True)
+    with pytest.raises(PermissionDenied, match="Only staff may close early or reopen"):
+        services.poll_close(actor=coordinator, poll=poll)
+    poll.refresh_from_db()
+    contract.refresh_from_db()
+    assert (poll.is_open, contract.awaits_ratification) == (True, True)
+    page = client_for(coordinator).get(f"/decide/polls/{poll.pk}/").context
+    api = client_for(coordinator).get(f"/api/v1/polls/{poll.pk}").json()
+    assert (page["may_close"], api["can_close"]) == (False, False)
+    assert client_for(staff).get(f"/decide/polls/{poll.pk}/").context["may_close"] is True
+    services.poll_close(actor=staff, poll=poll)
+    contract.refresh_from_db()
+    assert contract.is_ratified
+    poll.refresh_from_db()
+    for who in (coordinator, staff):
+        page = client_for(who).get(f"/decide/polls/{poll.pk}/").context
+        api = client_for(who).get(f"/api/v1/polls/{poll.pk}").json()
+        assert (page["may_reopen"], api["can_reopen"]) == (False, False)
+    with pytest.raises(PermissionDenied):
+        services.poll_reopen(actor=coordinator, poll=poll, closes_at=soon())
+    with pytest.raises(DomainError, match="carried out"):
+        services.poll_reopen(actor=staff, poll=poll, closes_at=soon())
+    poll.refresh_from_db()
+    assert (poll.is_closed, poll.outcome) == (True, "Award ratified by the members' vote")
 
 
 def test_the_api_shows_the_awards_ratification(coop_network: Any) -> None:

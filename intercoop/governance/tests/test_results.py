@@ -519,3 +519,113 @@ def test_a_ranked_poll_without_ballots_elects_nobody(coop_network, kind, method)
     rules = PollRules(kind=kind, options=["Ana", "Ben", "Cai"], method=method, electorate=1)
     zero = poll_result(rules, [(0, {"ranking": ["Ana"]})])
     assert (zero["winners"], zero["voters"]) == ([], 1)
+
+
+# Custom weights: who sets them, which keys, which bounds (fixed: any voter could start a
+# poll weighing itself 1000; unknown keys were silently ignored; weights up to 10^12 and
+# weight 0 made an invalid BLT file)
+
+
+def test_only_the_bodys_managers_give_a_poll_custom_weights(coop_network):
+    from intercoop.governance.models import Poll
+
+    net = coop_network
+    voter = net["admin_a"]
+    with pytest.raises(PermissionDenied, match="custom weights"):
+        services.poll_create(actor=voter, body=net["body"], kind="proposal", title="Mine",
+                             weighting="custom", weights={"co-op-a": 1000})  # fmt: skip
+    assert not Poll.objects.exists()
+    draft = services.poll_create(actor=voter, body=net["body"], kind="proposal", title="Mine")
+    with pytest.raises(PermissionDenied, match="custom weights"):
+        services.poll_update(actor=voter, poll=draft, weighting="custom",
+                             weights={"co-op-a": 1000})  # fmt: skip
+    draft.refresh_from_db()
+    assert (draft.weighting, draft.weights) == ("equal", {})
+    # weighted by a coordinator, the voter's own draft is opened by a manager only
+    services.poll_update(actor=net["coordinator"], poll=draft, weighting="custom",
+                         weights={"co-op-a": 2})  # fmt: skip
+    with pytest.raises(PermissionDenied, match="custom weights"):
+        services.poll_open(actor=voter, poll=draft, closes_at=soon())
+    draft.refresh_from_db()
+    assert (draft.is_draft, draft.voters.count()) == (True, 0)
+    opened = services.poll_open(actor=net["coordinator"], poll=draft, closes_at=soon())
+    assert dict(opened.voters.values_list("name", "weight")) == {
+        "Co-op A": 2, "Co-op B": 1, "Co-op C": 1,
+    }  # fmt: skip
+
+
+def test_a_voter_is_not_offered_custom_weights_on_the_page(coop_network):
+    from intercoop.conftest import client_for
+
+    net = coop_network
+    path = "/decide/networks/valley/polls/new/"
+    fields = client_for(net["admin_a"]).get(path).context["form"].fields
+    assert "weighting" not in fields and "weights" not in fields
+    fields = client_for(net["coordinator"]).get(path).context["form"].fields
+    assert "weighting" in fields and "weights" in fields
+
+
+def test_weights_name_only_the_bodys_voters(coop_network):
+    net = coop_network
+    with pytest.raises(DomainError) as refused:
+        services.poll_create(actor=net["coordinator"], body=net["body"], kind="proposal",
+                             title="W", weighting="custom",
+                             weights={"co-op-a": 2, "nobody": 3, "admin_a": 5})  # fmt: skip
+    assert (refused.value.field, refused.value.message) == (
+        "weights", "Not voters of this body: admin_a, nobody",
+    )  # fmt: skip
+    # in a committee of people, user names
+    body, _users = committee(net, 2)
+    with pytest.raises(DomainError, match="Not voters of this body: co-op-a, u3"):
+        services.poll_create(actor=net["coordinator"], body=body, kind="proposal", title="W",
+                             weighting="custom", weights={"u1": 2, "u3": 1, "co-op-a": 1})  # fmt: skip
+    poll = services.poll_create(actor=net["coordinator"], body=body, kind="proposal", title="W",
+                                weighting="custom", weights={"u1": 2, "u2": 0})  # fmt: skip
+    assert poll.weights == {"u1": 2, "u2": 0}
+
+
+def test_weights_are_bounded_by_what_a_blt_file_carries(coop_network):
+    from intercoop.governance import blt
+    from intercoop.governance.models import MAX_WEIGHT
+
+    net = coop_network
+    assert MAX_WEIGHT == blt.MAX_WEIGHT == 10**9
+    with pytest.raises(DomainError, match="from 0 to 1000000000") as refused:
+        services.poll_create(actor=net["coordinator"], body=net["body"], kind="proposal",
+                             title="W", weighting="custom", weights={"co-op-a": 10**9 + 1})  # fmt: skip
+    assert refused.value.field == "weights"
+    poll = services.poll_create(actor=net["coordinator"], body=net["body"], kind="proposal",
+                                title="W", weighting="custom", weights={"co-op-a": 10**9})  # fmt: skip
+    assert poll.weights == {"co-op-a": 10**9}
+
+
+def test_a_voter_of_weight_zero_counts_for_quorum_and_is_left_out_of_the_blt(coop_network):
+    from intercoop.governance.blt import parse
+    from intercoop.governance.selectors import ballots_blt
+
+    net = coop_network
+    poll = open_poll(net, "ranked", quorum=100, weighting="custom",
+                     weights={"co-op-a": 0, "co-op-b": 2})  # fmt: skip
+    vote(net["admin_a"], poll, ranking=["Ana", "Ben"])
+    vote(net["admin_b"], poll, ranking=["Ben"])
+    vote(net["admin_c"], poll, ranking=["Cai", "Ana"])
+    election = parse(ballots_blt(poll))
+    assert election.ballots == [(1, (2, 0)), (2, (1,))]
+    result = closed_result(net, poll)
+    assert (result["voters"], result["quorum_met"], result["weight_cast"]) == (3, True, 3)
+    assert (result["winners"], result["count"]["valid"]) == (["Ben"], 3)
+
+
+# No ballot, no pass (fixed: a consent poll nobody voted in passed, nobody having objected)
+
+
+@pytest.mark.parametrize(
+    ("kind", "rule"),
+    [("consent", "majority"), ("proposal", "majority"), ("proposal", "supermajority"),
+     ("proposal", "supermajority-eligible"), ("proposal", "consensus")],
+)  # fmt: skip
+def test_a_poll_nobody_voted_in_does_not_pass(coop_network, kind, rule):
+    poll = open_poll(coop_network, kind, rule=rule)
+    result = closed_result(coop_network, poll)
+    assert (result["voters"], result["quorum_met"], result["passed"]) == (0, True, False)
+    assert poll_result(PollRules(kind=kind, rule=rule, electorate=3), [])["passed"] is False

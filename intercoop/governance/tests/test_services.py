@@ -94,7 +94,7 @@ def test_a_network_votes_by_its_members_at_opening(coop_network):
     with pytest.raises(PermissionDenied):
         vote(late_admin, poll, stance="agree")
     vote(fresh(net["admin_c"]), poll, stance="agree")  # left, keeps its vote
-    assert [(v["name"], v["weight"], v["voted"]) for v in electorate(poll)] == [
+    assert [(v.name, v.weight, v.voted) for v in electorate(poll)] == [
         ("Co-op A", 1, False), ("Co-op B", 1, False), ("Co-op C", 1, True),
     ]  # fmt: skip
     assert names(open_poll(net, "proposal")) == ["Co-op A", "Co-op B", "Co-op D"]
@@ -212,3 +212,35 @@ def test_an_unsaved_body_is_made_by_its_first_poll(coop_network):
                    organization=net["org_b"])  # fmt: skip
     poll = services.poll_create(actor=net["admin_b"], body=unsaved, kind="proposal", title="T")
     assert (poll.body.pk is not None, poll.body.organization) == (True, net["org_b"])
+
+
+def test_the_audit_of_a_body_update_says_what_changed(coop_network):
+    """Fixed: every update was audited as the body's name alone."""
+    net = coop_network
+    body, coordinator = net["body"], net["coordinator"]
+    services.body_update(actor=coordinator, body=body, admission_by_poll=True, ratify_awards=False)
+    services.body_update(actor=coordinator, body=body, description="We decide",
+                         admission_by_poll=False, ratify_awards=True)  # fmt: skip
+    services.body_update(actor=coordinator, body=body, description="We decide")
+    summaries = AuditEvent.objects.filter(action="body.update").order_by("pk")
+    assert list(summaries.values_list("summary", flat=True)) == [
+        "Valley Network: admission by poll: on",
+        "Valley Network: description changed, admission by poll: off, awards ratified by poll: on",
+        "Valley Network: no change",
+    ]
+
+
+def test_an_unsaved_body_is_saved_on_its_first_write_by_one_function(coop_network):
+    net = coop_network
+    unsaved = Body(kind=Body.Kind.ORGANIZATION, slug=net["org_a"].slug, name="Co-op A",
+                   organization=net["org_a"])  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        services.body_saved(actor=net["admin_b"], body=unsaved)
+    saved = services.body_saved(actor=net["admin_a"], body=unsaved)
+    assert (saved.pk is not None, saved.organization, saved.kind) == (
+        True,
+        net["org_a"],
+        "organization",
+    )
+    assert services.body_saved(actor=net["outsider"], body=saved) is saved  # already saved
+    assert Body.objects.filter(kind="organization").count() == 1

@@ -71,3 +71,17 @@ def test_choice_score_and_dots():
     with pytest.raises(ValueError, match="more than 5 dots"):
         dot_vote(["x"], [(1, {"x": 6})], electorate=1, dots=5)
     assert scored.to_json()["means"] == {"x": 2.0, "y": 1.0}
+
+
+def test_consent_with_no_ballots_does_not_pass():
+    """Fixed: nobody objected because nobody voted, and the consent passed."""
+    assert consent([], electorate=3).passed is False
+    assert consent([(1, "consent")], electorate=3).passed is True
+    assert consent([(1, "consent"), (1, "object")], electorate=3).passed is False
+
+
+@pytest.mark.parametrize("rule", ["majority", "supermajority", "supermajority-eligible",
+                                  "consensus"])  # fmt: skip
+def test_a_proposal_with_no_ballots_or_only_abstentions_does_not_pass(rule):
+    assert proposal([], electorate=3, rule=rule).passed is False
+    assert proposal([(1, "abstain")], electorate=3, rule=rule).passed is False

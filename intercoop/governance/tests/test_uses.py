@@ -6,13 +6,14 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 
-from intercoop.conftest import make_org, make_user
+from intercoop.conftest import client_for, make_org, make_user
 from intercoop.core.audit import system_actor
 from intercoop.core.errors import DomainError
 from intercoop.core.models import AuditEvent
 from intercoop.directory import services as directory
-from intercoop.directory.models import NetworkMembership, OrganizationRole
-from intercoop.governance import services
+from intercoop.directory.models import NetworkMembership, NetworkRole, OrganizationRole
+from intercoop.governance import permissions, services
+from intercoop.governance.admission import admission_guard
 from intercoop.governance.models import Poll
 from intercoop.governance.tests.conftest import soon
 from intercoop.governance.tests.helpers import close, stances
@@ -41,6 +42,11 @@ def status(net, org):
     return NetworkMembership.objects.get(network=net["network"], organization=org).status
 
 
+def close_as_system(poll):
+    """An admission poll closes at its deadline, by the system (or early, by staff)."""
+    return services.poll_close(actor=system_actor(), poll=poll)
+
+
 def start(net, org, actor=None):
     return services.admission_poll_start(actor=actor or net["coordinator"],
                                          network=net["network"], organization=org,
@@ -65,7 +71,7 @@ def test_a_passing_admission_poll_admits_the_applicant(coop_network, applicant):
     poll = start(net, applicant)
     stances(poll, (net["admin_a"], "agree"), (net["admin_b"], "agree"),
             (net["admin_c"], "disagree"))  # fmt: skip
-    poll = close(net, poll)
+    poll = close_as_system(poll)
     assert status(net, applicant) == NetworkMembership.Status.MEMBER
     assert poll.outcome == "Admitted by the members' vote"
     admit = AuditEvent.objects.get(action="network_member.admit",
@@ -78,7 +84,7 @@ def test_a_failing_admission_poll_declines_the_applicant(coop_network, applicant
     poll = start(net, applicant)
     stances(poll, (net["admin_a"], "agree"), (net["admin_b"], "disagree"),
             (net["admin_c"], "block"))  # fmt: skip
-    poll = close(net, poll)
+    poll = close_as_system(poll)
     assert status(net, applicant) == NetworkMembership.Status.LEFT
     assert poll.outcome == "Declined by the members' vote"
 
@@ -88,7 +94,7 @@ def test_an_admission_poll_short_of_quorum_declines(coop_network, applicant):
     poll = start(net, applicant)
     Poll.objects.filter(pk=poll.pk).update(quorum=100)
     stances(poll, (net["admin_a"], "agree"))
-    poll = close(net, poll)
+    poll = close_as_system(poll)
     assert (poll.result["quorum_met"], poll.result["passed"]) == (False, False)
     assert status(net, applicant) == NetworkMembership.Status.LEFT
 
@@ -137,7 +143,7 @@ def test_with_admission_by_poll_an_application_opens_its_poll(coop_network, appl
         "Admit Second Co-op to Valley Network?", True, "intercoop-system",
     )  # fmt: skip
     stances(poll, (net["admin_a"], "agree"))
-    close(net, poll)
+    close_as_system(poll)
     assert status(net, org) == NetworkMembership.Status.MEMBER
 
 
@@ -166,9 +172,64 @@ def test_a_voter_cannot_start_a_poll_other_apps_carry_out(coop_network, applican
 
 def test_a_carried_out_admission_poll_is_not_reopened(coop_network, applicant):
     net = coop_network
-    poll = close(net, start(net, applicant))
-    with pytest.raises(DomainError, match="carried out"):
+    poll = close_as_system(start(net, applicant))
+    with pytest.raises(PermissionDenied, match="Only staff"):
         services.poll_reopen(actor=net["coordinator"], poll=poll, closes_at=soon())
+    with pytest.raises(DomainError, match="carried out"):
+        services.poll_reopen(actor=system_actor(), poll=poll, closes_at=soon())
+    assert permissions.can_reopen(system_actor(), poll) is False
+
+
+def test_a_coordinator_cannot_admit_by_closing_the_poll_early(coop_network, applicant):
+    """Fixed: a coordinator could close an admission poll early, right after one member
+    agreed, and so admit the applicant against the others; the page offered it too."""
+    net = coop_network
+    poll = start(net, applicant)
+    stances(poll, (net["admin_a"], "agree"))
+    for who in ("coordinator", "admin_a"):
+        assert permissions.can_close_early(net[who], poll) is False
+        with pytest.raises(PermissionDenied):
+            services.poll_close(actor=net[who], poll=poll)
+    page = client_for(net["coordinator"]).get(f"/decide/polls/{poll.pk}/").context
+    assert page["may_close"] is False
+    poll.refresh_from_db()
+    assert (poll.is_open, status(net, applicant)) == (True, NetworkMembership.Status.APPLICANT)
+    assert permissions.can_close_early(system_actor(), poll) is True
+    close_as_system(poll)
+    assert status(net, applicant) == NetworkMembership.Status.MEMBER
+
+
+def test_a_network_with_no_members_takes_applications_and_admits_by_hand(db):
+    """Fixed: with admission by poll on and no member yet, an application failed (its
+    poll had no voters); now it opens no poll and the coordinators admit by hand."""
+    system = system_actor()
+    network = directory.network_create(actor=system, slug="new", name="New Network")
+    coordinator = make_user("coordinator")
+    directory.network_role_assign(actor=system, network=network, user=coordinator,
+                                  role=NetworkRole.Role.COORDINATOR)  # fmt: skip
+    body = services.body_ensure(actor=coordinator, network=network)
+    services.body_update(actor=coordinator, body=body, admission_by_poll=True)
+    org = make_org(name="First Co-op")
+    admin = make_user("first")
+    directory.organization_role_assign(actor=system, organization=org, user=admin,
+                                       role=OrganizationRole.Role.ADMIN)  # fmt: skip
+    directory.network_member_apply(actor=admin, network=network, organization=org)
+    assert Poll.objects.count() == 0
+    assert NetworkMembership.objects.get(organization=org).status == (
+        NetworkMembership.Status.APPLICANT
+    )
+    assert admission_guard(coordinator, network) == ""
+    directory.network_member_admit(actor=coordinator, network=network, organization=org)
+    assert NetworkMembership.objects.get(organization=org).status == (
+        NetworkMembership.Status.MEMBER
+    )
+    # with a member, the next application goes to its vote, and no admission by hand
+    second = make_org(name="Second Co-op")
+    directory.network_member_apply(actor=system, network=network, organization=second)
+    assert Poll.objects.get().title == "Admit Second Co-op to New Network?"
+    assert admission_guard(coordinator, network) == (
+        "This network admits new members by a poll of its members"
+    )
 
 
 def test_an_ordinary_poll_changes_no_membership(coop_network, applicant):

@@ -13,7 +13,7 @@ __all__ = ["browser_page", "live_url"]  # fixtures
 WAITING = {
     "coordinator": ["Applications to join Valley Purchasing Alliance", "New assessments of"],
     "manager": ["Introductions waiting for your answer", "Invoices to confirm for",
-                "open for orders", "Urgent calls for help on"],
+                "open for orders", "Urgent calls for help on", "Polls that need your vote"],
     "member": ["New assessments of", "Urgent calls for help on"],
 }  # fmt: skip
 
