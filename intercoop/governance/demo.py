@@ -72,7 +72,7 @@ def governance_build() -> int:
         .exclude(pk=bakery.pk)
         .order_by("pk")
     )
-    voting = rng.sample(members, min(len(members), 48))
+    voting = rng.sample(members, min(len(members), 30))
     delegates = dict(zip(voting, _delegates(network, voting), strict=True))
     body = services.body_ensure(actor=coordinator, network=network)
     week = timezone.now() + timedelta(days=7)
@@ -91,7 +91,7 @@ def governance_build() -> int:
         results_visible=Poll.Visibility.AFTER_VOTE,
     )
     services.poll_open(actor=coordinator, poll=proposal, closes_at=week)
-    for organization in voting[:36]:
+    for organization in voting:
         stance = rng.choices(["agree", "abstain", "disagree"], weights=[8, 2, 1])[0]
         reason = (
             "We buy from a regional wholesaler under a three-year contract."
@@ -151,7 +151,7 @@ def governance_build() -> int:
     fair = services.poll_open(
         actor=coordinator, poll=fair, closes_at=timezone.now() + timedelta(days=6)
     )
-    for organization in voting[:14]:
+    for organization in voting[:10]:
         option = rng.choice(
             ["Riverside Community Hall", "Market Square", "Valley Farm Co-op barns"]
         )

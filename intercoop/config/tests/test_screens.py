@@ -44,24 +44,21 @@ def main_pages(persona: str) -> list[str]:
     if persona == "anonymous":
         return [*public, f"/orgs/{slug}/", "/accounts/login/", "/accounts/signup/"]
     rounds = [f"/rounds/{pk}/" for pk in Round.objects.order_by("pk").values_list("pk", flat=True)]
-    polls = [
-        f"/decide/polls/{pk}/" for pk in Poll.objects.order_by("pk").values_list("pk", flat=True)
-    ]
-    election = Poll.objects.filter(kind=Poll.Kind.ELECTION).values_list("pk", flat=True).first()
-    decide = ["/decide/", f"/decide/networks/{NETWORK}/", *polls, f"/decide/polls/{election}/stages/",
-              f"/decide/polls/{election}/ballots/", f"/decide/networks/{NETWORK}/proxies/",
-              f"/decide/networks/{NETWORK}/delegates/"]  # fmt: skip
-    pages = ["/dashboard/", "/accounts/inbox/", "/accounts/profile/", f"/orgs/{slug}/", *rounds,
-             *decide]  # fmt: skip
+    pages = ["/dashboard/", "/accounts/inbox/", "/accounts/profile/", f"/orgs/{slug}/", *rounds]
     if persona == "coordinator":
         runs = [f"/clearing/runs/{pk}/" for pk in ClearingRun.objects.values_list("pk", flat=True)]
         return [*public, *pages, *runs, "/orgs/review/", f"/networks/{NETWORK}/clearing/",
                 f"/networks/{NETWORK}/credit/", f"/networks/{NETWORK}/assessments/",
                 f"/networks/{NETWORK}/economy/", f"/networks/{ALLIANCE}/contracts/",
-                "/imports/", f"/decide/networks/{NETWORK}/settings/",
-                "/decide/committees/new/"]  # fmt: skip
+                "/imports/", "/decide/", f"/decide/networks/{NETWORK}/settings/"]  # fmt: skip
     if persona == "manager":
-        return [*pages, f"/orgs/{slug}/edit/", f"/orgs/{slug}/obligations/",
+        # the demo's decisions: a closed proposal and election, an open poll (governance's
+        # own tests look at every other poll page at both widths)
+        polls = [f"/decide/polls/{pk}/" for pk in Poll.objects.values_list("pk", flat=True)]
+        election = Poll.objects.filter(kind=Poll.Kind.ELECTION).values_list("pk", flat=True)[0]
+        decide = ["/decide/", f"/decide/networks/{NETWORK}/", *polls,
+                  f"/decide/polls/{election}/stages/", f"/decide/networks/{NETWORK}/proxies/"]  # fmt: skip
+        return [*pages, *decide, f"/orgs/{slug}/edit/", f"/orgs/{slug}/obligations/",
                 f"/orgs/{slug}/exchange/", f"/orgs/{slug}/people/", "/introductions/",
                 "/card/", f"/networks/{NETWORK}/notices/new/"]  # fmt: skip
     return [*pages, "/card/", "/deals/", "/catalogue/"]
