@@ -66,9 +66,10 @@ lint: install-dev
 	$(BIN)/mypy intercoop benchmarks
 	if grep -q '^\[tool\.importlinter\]' pyproject.toml; then $(BIN)/lint-imports; fi
 
-# The test suite on the database of DATABASE_URL (SQLite by default), in parallel.
+# The test suite on the database of DATABASE_URL (SQLite by default), in parallel;
+# PYTEST_ARGS adds options (.ci/run: `-m "not browser"` on its second database).
 suite: install-dev
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bench: install-dev  # compares with networkx, a development tool
 	$(BIN)/python benchmarks/directory.py

@@ -1,11 +1,12 @@
-"""Writes of governance: bodies, delegates, polls and their life (draft → open → closed,
-reopen, amend), outcomes, comments and proxies. Ballots are cast in `ballots.py`
-(re-exported here). Each service checks its rule and records an audit event in its own
-transaction."""
+"""Writes of governance: polls and their life (draft → open → closed, reopen, amend),
+outcomes and comments. Bodies and delegates (`bodies.py`), proxies (`proxies.py`) and
+ballots (`ballots.py`) have their own modules, re-exported here: the app's services are
+all reached as `services.<name>`. Each service checks its rule and records an audit event
+in its own transaction."""
 
 import logging
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,32 +15,37 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from intercoop.core.audit import audit_record, system_actor
+from intercoop.core.audit import system_actor
 from intercoop.core.bounds import LONG_TEXT, SHORT_TEXT, check_text
 from intercoop.core.errors import DomainError
 from intercoop.core.permissions import recorded_user, require
 from intercoop.core.services import notify
 from intercoop.directory.models import Network, NetworkMembership, Organization, OrganizationRole
-from intercoop.directory.services import unique_slug
 from intercoop.governance import permissions
+from intercoop.governance.auditing import governance_audit as _audit
 from intercoop.governance.ballots import ballot_cast  # noqa: F401 - re-exported
-from intercoop.governance.lock_objects import body_for_update, poll_for_update
+from intercoop.governance.bodies import (  # noqa: F401 - re-exported
+    body_ensure,
+    body_saved,
+    body_update,
+    committee_create,
+    committee_seats_set,
+    delegate_set,
+)
+from intercoop.governance.lock_objects import poll_for_update
 from intercoop.governance.models import (
     MAX_OPTIONS,
     MAX_SEATS,
     MAX_WEIGHT,
     Body,
     Comment,
-    Delegate,
     Poll,
     PollRound,
-    Proxy,
-    Seat,
     Voter,
 )
+from intercoop.governance.proxies import proxy_give, proxy_revoke  # noqa: F401 - re-exported
 from intercoop.governance.selectors import (
     body_voter_keys,
-    max_proxies_per_holder,
     people_of_voters,
     poll_compute_result,
     voters_not_voted,
@@ -49,172 +55,6 @@ MAX_POLL_DAYS = 366
 REMINDER_BEFORE = timedelta(hours=24)
 Actor = Any
 logger = logging.getLogger(__name__)
-
-
-def _audit(actor: Actor, action: str, poll_or_body: Any, summary: str) -> None:
-    body = poll_or_body if isinstance(poll_or_body, Body) else poll_or_body.body
-    audit_record(
-        actor=actor,
-        action=action,
-        target=poll_or_body,
-        summary=summary,
-        network=body.network_id,
-        organizations=[body.organization_id] if body.organization_id else [],
-    )
-
-
-# Bodies and delegates
-
-
-@transaction.atomic
-def body_ensure(
-    *, actor: Actor, network: Network | None = None, organization: Organization | None = None
-) -> Body:
-    """The body of a network (its member organisations) or of an organisation (its
-    people), made the first time one of its people starts a poll there."""
-    if (network is None) == (organization is None):
-        raise DomainError(_("A body belongs to one network or one organisation"), field="body")
-    kind = Body.Kind.NETWORK if network is not None else Body.Kind.ORGANIZATION
-    owner: Any = network or organization
-    found = Body.objects.filter(kind=kind, network=network, organization=organization).first()
-    if found is not None:
-        return found
-    body = Body(
-        kind=kind, slug=owner.slug, name=owner.name, network=network, organization=organization
-    )
-    require(permissions.can_view_body(actor, body), _("Only its people may decide here"))
-    body.created_at = timezone.now()
-    body.created_by = recorded_user(actor)
-    body.save()
-    _audit(actor, "body.create", body, body.name)
-    return body
-
-
-@transaction.atomic
-def committee_create(
-    *,
-    actor: Actor,
-    name: str,
-    network: Network | None = None,
-    organization: Organization | None = None,
-    description: str = "",
-    users: Iterable[Any] = (),
-    organizations: Iterable[Organization] = (),
-) -> Body:
-    """A committee of a network or an organisation (e.g. a fund's loan committee), run
-    by its owner's coordinators or administrators, with named members."""
-    if (network is None) == (organization is None):
-        raise DomainError(_("A committee belongs to one network or one organisation"), field="body")
-    body = Body(
-        kind=Body.Kind.COMMITTEE,
-        name=check_text(name, field="name", max_length=SHORT_TEXT),
-        description=check_text(description, field="description", max_length=LONG_TEXT),
-        network=network,
-        organization=organization,
-    )
-    require(
-        permissions.can_manage_body(actor, body),
-        _("Only the coordinators or administrators of its owner may set up a committee"),
-    )
-    if not body.name:
-        raise DomainError(_("Give the committee a name"), field="name")
-    body.slug = unique_slug(
-        body.name, lambda s: Body.objects.filter(kind=Body.Kind.COMMITTEE, slug=s).exists()
-    )
-    body.created_at = timezone.now()
-    body.created_by = recorded_user(actor)
-    body.save()
-    _set_seats(body, users, organizations)
-    _audit(actor, "body.create", body, body.name)
-    return body
-
-
-def _set_seats(body: Body, users: Iterable[Any], organizations: Iterable[Organization]) -> None:
-    body.seats.all().delete()
-    Seat.objects.bulk_create(
-        [Seat(body=body, user=user) for user in {u.pk: u for u in users}.values()]
-        + [Seat(body=body, organization=o) for o in {o.pk: o for o in organizations}.values()]
-    )
-
-
-@transaction.atomic
-def committee_seats_set(
-    *, actor: Actor, body: Body, users: Iterable[Any], organizations: Iterable[Organization]
-) -> Body:
-    require(body.is_committee, _("Only a committee has named members"))
-    require(permissions.can_manage_body(actor, body), _("Only the body's managers may do this"))
-    _set_seats(body, users, organizations)
-    count = body.seats.count()
-    _audit(actor, "body.seats", body, _("%(n)s members") % {"n": count})
-    return body
-
-
-@transaction.atomic
-def body_update(
-    *,
-    actor: Actor,
-    body: Body,
-    description: str | None = None,
-    admission_by_poll: bool | None = None,
-    ratify_awards: bool | None = None,
-) -> Body:
-    require(permissions.can_manage_body(actor, body), _("Only the body's managers may do this"))
-    changes: list[str] = []  # the audit says what changed, in the audit trail's English
-    if description is not None:
-        description = check_text(description, field="description", max_length=LONG_TEXT)
-        if description != body.description:
-            changes.append("description changed")
-        body.description = description
-    for name, value, label in (
-        ("admission_by_poll", admission_by_poll, "admission by poll"),
-        ("ratify_awards", ratify_awards, "awards ratified by poll"),
-    ):
-        if value is not None:
-            if value and not body.is_network:
-                raise DomainError(_("Only a network's body decides this"), field=name)
-            if bool(value) != getattr(body, name):
-                changes.append(f"{label}: {'on' if value else 'off'}")
-            setattr(body, name, bool(value))
-    body.save()
-    _audit(actor, "body.update", body, f"{body.name}: {', '.join(changes) or 'no change'}")
-    return body
-
-
-def body_saved(*, actor: Actor, body: Body) -> Body:
-    """The body in the database: a network's or organisation's body (shown unsaved until
-    then) is made on its first write, by `body_ensure` and its rule."""
-    if body.pk is not None:
-        return body
-    return body_ensure(actor=actor, network=body.network, organization=body.organization)
-
-
-@transaction.atomic
-def delegate_set(
-    *, actor: Actor, network: Network, organization: Organization, user: Any | None
-) -> Delegate | None:
-    """Name the person who votes for an organisation in a network's polls (None: any of
-    its administrators, the first to vote counting). The delegate is one of its people."""
-    require(
-        permissions.can_manage_delegate(actor, organization.pk),
-        _("Only the organisation's administrators may name its delegate"),
-    )
-    Delegate.objects.filter(network=network, organization=organization).delete()
-    delegate = None
-    if user is not None:
-        if not OrganizationRole.objects.filter(organization=organization, user=user).exists():
-            raise DomainError(
-                _("The delegate must be one of the organisation's people"), field="user"
-            )
-        delegate = Delegate.objects.create(network=network, organization=organization, user=user)
-    audit_record(
-        actor=actor,
-        action="delegate.set",
-        target=organization,
-        summary=f"{network.name}: {user.get_username() if user else '-'}",
-        network=network,
-        organizations=[organization],
-    )
-    return delegate
 
 
 # Polls
@@ -821,144 +661,3 @@ def comment_add(*, actor: Actor, poll: Poll, text: str) -> Comment:
     )
     _audit(actor, "poll.comment", poll, poll.title)
     return comment
-
-
-# Proxies
-
-
-def _identity(user: Any | None, organization: Organization | None) -> tuple[int | None, int | None]:
-    if (user is None) == (organization is None):
-        raise DomainError(_("Name one person or one organisation"), field="holder")
-    return (user.pk, None) if user is not None else (None, organization.pk)  # type: ignore[union-attr]
-
-
-def _body_identities(body: Body) -> set[tuple[int | None, int | None]]:
-    if body.is_network:
-        return {
-            (None, pk)
-            for pk in NetworkMembership.objects.filter(
-                network_id=body.network_id or 0, status=NetworkMembership.Status.MEMBER
-            ).values_list("organization_id", flat=True)
-        }
-    if body.kind == Body.Kind.ORGANIZATION:
-        return {
-            (pk, None)
-            for pk in OrganizationRole.objects.filter(
-                organization_id=body.organization_id or 0
-            ).values_list("user_id", flat=True)
-        }
-    return set(body.seats.values_list("user_id", "organization_id"))
-
-
-@transaction.atomic
-def proxy_give(
-    *,
-    actor: Actor,
-    body: Body,
-    giver_user: Any = None,
-    giver_organization: Organization | None = None,
-    holder_user: Any = None,
-    holder_organization: Organization | None = None,
-    poll: Poll | None = None,
-) -> Proxy:
-    """A voter gives its vote to another voter of the same body, for one poll or until
-    revoked; a new proxy from the same giver for the same scope replaces the old one. In
-    any poll a holder casts for at most `max_proxies_per_holder()` givers (see
-    `_check_proxy_limit`)."""
-    giver = _identity(giver_user, giver_organization)
-    holder = _identity(holder_user, holder_organization)
-    require(
-        giver in permissions.identities_in(actor, body), _("Only a voter may give its own vote")
-    )
-    if poll is not None and (poll.body_id != body.pk or poll.is_closed):
-        raise DomainError(_("Choose an open poll of this body"), field="poll")
-    if giver == holder:
-        raise DomainError(_("A proxy goes to another voter"), field="holder")
-    if holder not in _body_identities(body):
-        raise DomainError(_("The holder must be a voter of the same body"), field="holder")
-    if poll is not None and poll.anonymous:
-        raise DomainError(_("In an anonymous poll everyone votes for themselves"), field="poll")
-    if poll is not None and poll.is_open:
-        # the electorate was fixed at opening: a proxy outside it could never be used
-        electorate = set(poll.voters.values_list("user_id", "organization_id"))
-        if giver not in electorate:
-            raise DomainError(_("The giver is not a voter in this poll"), field="poll")
-        if holder not in electorate:
-            raise DomainError(_("The holder is not a voter in this poll"), field="holder")
-    # one proxy given at a time per body: two could each count the other out
-    body_for_update(body.pk)
-    active = Proxy.objects.filter(body=body, revoked_at__isnull=True)
-    now = timezone.now()
-    active.filter(giver_user_id=giver[0], giver_organization_id=giver[1], poll=poll).update(
-        revoked_at=now
-    )
-    _check_proxy_limit(body, active, giver, holder, poll)
-    proxy = Proxy.objects.create(
-        body=body,
-        poll=poll,
-        giver_user_id=giver[0],
-        giver_organization_id=giver[1],
-        holder_user_id=holder[0],
-        holder_organization_id=holder[1],
-        created_at=now,
-        created_by=recorded_user(actor),
-    )
-    _audit(actor, "proxy.give", body, f"{poll.title if poll else body.name}")
-    return proxy
-
-
-Party = tuple[int | None, int | None]
-
-
-def _givers_in(
-    scope: int | None, holder: Party, proxies: list[tuple[Party, Party, Any]]
-) -> set[Party]:
-    """The givers whose vote `holder` casts in the poll `scope` (None: a poll with no
-    proxy of its own), as `ballots.proxies_for` finds them: the proxies for that poll,
-    and the standing ones of givers who named nobody for it. A giver counts once."""
-    named = {giver: to for giver, to, poll_id in proxies if scope is not None and poll_id == scope}
-    givers = {giver for giver, to in named.items() if to == holder}
-    return givers | {
-        giver for giver, to, poll_id in proxies if poll_id is None and to == holder
-        and giver not in named
-    }  # fmt: skip
-
-
-def _check_proxy_limit(
-    body: Body, active: Any, giver: Party, holder: Party, poll: Poll | None
-) -> None:
-    """Refuse the proxy giver → holder if, with it, the holder would cast for more than
-    `max_proxies_per_holder()` givers in a poll: the one it is for; for a standing proxy,
-    every poll of the body not yet closed and the polls to come."""
-    limit = max_proxies_per_holder()
-    proxies: list[tuple[Party, Party, Any]] = [
-        ((gu, go), (hu, ho), poll_id)
-        for gu, go, hu, ho, poll_id in active.exclude(poll__status=Poll.Status.CLOSED).values_list(
-            "giver_user_id", "giver_organization_id", "holder_user_id",
-            "holder_organization_id", "poll_id",
-        )
-    ]  # fmt: skip
-    proxies.append((giver, holder, poll.pk if poll is not None else None))
-    if poll is not None:
-        scopes: list[int | None] = [poll.pk]
-    else:
-        scopes = [None, *body.polls.exclude(status=Poll.Status.CLOSED).values_list("pk", flat=True)]
-    if any(len(_givers_in(scope, holder, proxies)) > limit for scope in scopes):
-        raise DomainError(
-            _("A voter may hold at most %(n)s proxies") % {"n": limit}, field="holder"
-        )
-
-
-@transaction.atomic
-def proxy_revoke(*, actor: Actor, proxy: Proxy) -> Proxy:
-    giver = (proxy.giver_user_id, proxy.giver_organization_id)
-    require(
-        giver in permissions.identities_in(actor, proxy.body)
-        or permissions.can_manage_body(actor, proxy.body),
-        _("Only the voter who gave the proxy may revoke it"),
-    )
-    if proxy.revoked_at is None:
-        proxy.revoked_at = timezone.now()
-        proxy.save(update_fields=["revoked_at"])
-        _audit(actor, "proxy.revoke", proxy.body, proxy.body.name)
-    return proxy

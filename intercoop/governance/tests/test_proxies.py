@@ -283,7 +283,7 @@ def test_the_limit_is_the_setting_read_when_a_proxy_is_given(coop_network, setti
 
 def test_giving_a_proxy_locks_the_body_first(coop_network, monkeypatch):
     """Two proxies given at once to one holder could each count the other out."""
-    from intercoop.governance import lock_objects
+    from intercoop.governance import lock_objects, proxies
 
     net = coop_network
     locked = []
@@ -292,7 +292,7 @@ def test_giving_a_proxy_locks_the_body_first(coop_network, monkeypatch):
         locked.append(pk)
         return lock_objects.body_for_update(pk)
 
-    monkeypatch.setattr(services, "body_for_update", lock)
+    monkeypatch.setattr(proxies, "body_for_update", lock)
     give(net, "a", "b")
     assert locked == [net["body"].pk]
     assert lock_objects.body_for_update(net["body"].pk) == net["body"]
