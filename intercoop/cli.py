@@ -32,6 +32,7 @@ STANDALONE = {
     "allocate": "intercoop.purchasing.cli",
     "clear": "intercoop.clearing.cli",
     "count-votes": "intercoop.governance.cli",
+    "loan-schedule": "intercoop.capital.cli",
 }
 
 

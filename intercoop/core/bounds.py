@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pydantic import AfterValidator, Field
 
+from intercoop.core.currencies import CURRENCIES, CURRENCY_DIGITS
 from intercoop.core.errors import DomainError
 
 # 10^15 minor units (10 trillion dollars): sums of up to 9,000 such amounts still fit a
@@ -24,31 +25,6 @@ SHORT_TEXT = 200
 LONG_TEXT = 5_000
 EARLIEST_DATE = dt.date(1800, 1, 1)
 LATEST_DATE = dt.date(2200, 12, 31)
-
-
-# ISO 4217 active codes → digits of the minor unit (funds and metals without one left out).
-def _codes(text: str) -> list[str]:
-    return text.split()
-
-
-CURRENCY_DIGITS: dict[str, int] = dict.fromkeys(
-    _codes(
-        "AED AFN ALL AMD AOA ARS AUD AWG AZN BAM BBD BDT BGN BMD BND BOB BOV BRL BSD BTN BWP "
-        "BYN BZD CAD CDF CHE CHF CHW CNY COP COU CRC CUP CVE CZK DKK DOP DZD EGP ERN ETB EUR "
-        "FJD FKP GBP GEL GHS GIP GMD GTQ GYD HKD HNL HTG HUF IDR ILS INR IRR JMD KES KGS KHR "
-        "KPW KYD KZT LAK LBP LKR LRD LSL MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV "
-        "MYR MZN NAD NGN NIO NOK NPR NZD PAB PEN PGK PHP PKR PLN QAR RON RSD RUB SAR SBD SCR "
-        "SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TOP TRY TTD TWD TZS UAH "
-        "USD USN UYU UZS VED VES WST XCD XCG YER ZAR ZMW ZWG"
-    ),
-    2,
-)
-CURRENCY_DIGITS |= dict.fromkeys(
-    _codes("BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF"), 0
-)
-CURRENCY_DIGITS |= dict.fromkeys(_codes("BHD IQD JOD KWD LYD OMR TND"), 3)
-CURRENCY_DIGITS |= {"CLF": 4, "UYW": 4}
-CURRENCIES = frozenset(CURRENCY_DIGITS)
 
 
 class OutOfBounds(DomainError):
