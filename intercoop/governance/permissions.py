@@ -153,12 +153,6 @@ def can_comment(user: AnyUser | None, poll: Poll) -> bool:
     return not poll.is_draft and can_view_poll(user, poll)
 
 
-def can_see_ballots(user: AnyUser | None, poll: Poll) -> bool:
-    """Who voted how: in a named poll, whoever sees its results; in an anonymous poll,
-    nobody (the ballot list shows receipts, never voters)."""
-    return can_view_poll(user, poll)
-
-
 def standing_delegates() -> Any:
     """Delegates still among their organisation's people: one who has left it no longer
     votes for it (and its administrators vote again)."""
@@ -276,5 +270,3 @@ def access_ballots(user: AnyUser | None, poll: Poll) -> None:
     """Refuse (403) unless the user may see the published ballots now: whoever sees the
     results (in an anonymous poll the list names receipts, never voters)."""
     access_results(user, poll)
-    if not can_see_ballots(user, poll):
-        raise PermissionDenied(_("You may not see this poll's ballots"))
