@@ -33,6 +33,7 @@ STANDALONE = {
     "clear": "intercoop.clearing.cli",
     "count-votes": "intercoop.governance.cli",
     "loan-schedule": "intercoop.capital.cli",
+    "loan-status": "intercoop.capital.status_cli",
 }
 
 

@@ -20,10 +20,11 @@ from intercoop.capital.schedule import METHODS, Instalment, schedule
 from intercoop.core.currencies import CURRENCY_DIGITS
 
 HELP = "A loan's repayment schedule as CSV (annuity, equal-principal, interest-only, flat)"
+MAX_DIGITS = 18  # digits before the point of any amount read
 HEADER = ["number", "due_on", "payment", "interest", "principal", "balance"]
 
 
-def _decimal(text: str) -> Decimal:
+def parse_number(text: str) -> Decimal:
     try:
         value = Decimal(text)
     except InvalidOperation:
@@ -33,56 +34,70 @@ def _decimal(text: str) -> Decimal:
     return value
 
 
-def _date(text: str) -> dt.date:
+def parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _currency(text: str) -> str:
+def parse_currency(text: str) -> str:
     if text.upper() not in CURRENCY_DIGITS:
         raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 4217 currency code")
     return text.upper()
 
 
+def to_minor(value: Decimal, currency: str) -> int:
+    """`value` in major units as whole minor units of `currency`, refusing more decimals
+    than it has (and absurd sizes)."""
+    digits = CURRENCY_DIGITS[currency]
+    if value.adjusted() > MAX_DIGITS:
+        raise argparse.ArgumentTypeError(f"{value} is too large")
+    minor = value.scaleb(digits)
+    if minor != minor.to_integral_value():
+        raise argparse.ArgumentTypeError(f"{value} has more than {digits} decimals for {currency}")
+    return int(minor)
+
+
+def major(minor: int, digits: int) -> str:
+    """Minor units as a decimal string in major units: 88849, 2 → "888.49"."""
+    return f"{Decimal(minor).scaleb(-digits):.{digits}f}"
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="intercoop loan-schedule", description=HELP)
-    p.add_argument("--principal", type=_decimal, required=True, help="major units: 10000.00")
-    p.add_argument("--annual-rate", type=_decimal, required=True, help="per cent a year, e.g. 12")
+    p.add_argument("--principal", type=parse_number, required=True, help="major units: 10000.00")
+    p.add_argument("--annual-rate", type=parse_number, required=True, help="per cent a year: 12")
     p.add_argument("--months", type=int, required=True)
     p.add_argument("--method", choices=METHODS, required=True)
-    p.add_argument("--start", type=_date, required=True, help="YYYY-MM-DD")
+    p.add_argument("--start", type=parse_date, required=True, help="YYYY-MM-DD")
     p.add_argument("--grace-months", type=int, default=0, help="interest-only months first")
-    p.add_argument("--currency", type=_currency, required=True)
+    p.add_argument("--currency", type=parse_currency, required=True)
     p.add_argument("--output", help="CSV file to write (default: standard output)")
     return p
 
 
 def to_csv(rows: Sequence[Instalment], digits: int) -> str:
-    def major(minor: int) -> str:
-        return f"{Decimal(minor).scaleb(-digits):.{digits}f}"
-
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
     for row in rows:
         amounts = (row.payment, row.interest, row.principal, row.balance)
-        writer.writerow([row.number, row.due_on.isoformat(), *map(major, amounts)])
+        writer.writerow([row.number, row.due_on.isoformat(), *(major(a, digits) for a in amounts)])
     return out.getvalue()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     digits = CURRENCY_DIGITS[args.currency]
-    minor = args.principal.scaleb(digits)
-    if minor != minor.to_integral_value():
-        print(f"error: --principal has more than {digits} decimals for {args.currency}",
-              file=sys.stderr)  # fmt: skip
+    try:
+        principal = to_minor(args.principal, args.currency)
+    except argparse.ArgumentTypeError as error:
+        print(f"error: --principal: {error}", file=sys.stderr)
         return 2
     try:
         rows = schedule(
-            principal=int(minor),
+            principal=principal,
             annual_rate=args.annual_rate,
             months=args.months,
             method=args.method,

@@ -5,6 +5,7 @@ vote), and governance's part in the directory's admissions."""
 
 from django.utils.translation import gettext_lazy as _
 
+from intercoop.capital.decisions import on_poll_closed as on_loan_poll_closed
 from intercoop.clearing.dashboard import dashboard_tasks as clearing_tasks
 from intercoop.core.dashboard import register_tasks
 from intercoop.core.notifications import register_kind
@@ -14,6 +15,7 @@ from intercoop.exchange.dashboard import dashboard_tasks as exchange_tasks
 from intercoop.governance.admission import admission_guard, on_application
 from intercoop.governance.dashboard import dashboard_tasks as governance_tasks
 from intercoop.governance.ratification import on_award
+from intercoop.governance.uses import register_poll_closed_listener
 from intercoop.network.dashboard import dashboard_tasks as network_tasks
 from intercoop.purchasing.dashboard import dashboard_tasks as purchasing_tasks
 from intercoop.purchasing.hooks import register_award_listener
@@ -29,6 +31,7 @@ NOTIFICATION_KINDS = {
     "assessments": _("Network assessments"),
     "notices": _("Urgent calls for help"),
     "polls": _("Polls and elections"),
+    "capital": _("Loans and investments of your network's fund"),
 }
 
 
@@ -46,3 +49,5 @@ def register_home() -> None:
     register_application_listener(on_application)
     # a network whose purchasing awards are ratified by a poll of the round's members
     register_award_listener(on_award)
+    # a fund whose loan committee decides by a poll of the committee
+    register_poll_closed_listener(on_loan_poll_closed)

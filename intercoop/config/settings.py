@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "intercoop.purchasing",
     "intercoop.clearing",
     "intercoop.governance",
+    "intercoop.capital",
     "intercoop.home",
 ]
 

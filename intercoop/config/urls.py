@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("intercoop.purchasing.urls")),
     path("", include("intercoop.clearing.urls")),
     path("", include("intercoop.governance.urls")),
+    path("", include("intercoop.capital.urls")),
     path("", include("intercoop.directory.urls")),
 ]
 

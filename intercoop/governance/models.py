@@ -189,6 +189,7 @@ class Poll(models.Model):
         NONE = "", _("None")
         ADMISSION = "admission", _("Admission of a member organisation")
         AWARD = "award", _("Ratification of a purchasing award")
+        LOAN = "loan", _("A loan committee's decision")
 
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="polls")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)

@@ -255,6 +255,11 @@ def _check_purpose(body: Body, kind: str, purpose: str, subject_id: int | None) 
         if not body.ratify_awards:
             raise DomainError(_("This body does not ratify purchasing awards"), field="purpose")
         return
+    if purpose == Poll.Purpose.LOAN:
+        # the capital app opens it for an application before the committee (hooks.py)
+        if not body.is_committee or kind != Poll.Kind.PROPOSAL:
+            raise DomainError(_("A loan is decided by a proposal of a committee"), field="purpose")
+        return
     if not (body.is_network and body.admission_by_poll):
         raise DomainError(_("This network does not admit members by a poll"), field="purpose")
     if kind != Poll.Kind.PROPOSAL:

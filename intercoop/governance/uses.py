@@ -1,7 +1,10 @@
 """Governance used by other apps, each a setting of the network's body (off by
 default): admitting a new member organisation by a poll of the members. When such a
 poll closes, its result is carried out by the system: passed, the applicant is admitted;
-not passed (or short of quorum), its application is declined."""
+not passed (or short of quorum), its application is declined. Other apps that put their
+decisions to a poll register a listener here."""
+
+from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
@@ -11,8 +14,20 @@ from intercoop.directory.services import network_member_admit, network_member_le
 from intercoop.governance.models import Poll
 from intercoop.governance.ratification import on_poll_closed_award
 
+# Apps that open polls for their own decisions (capital's loan committee) hear of each
+# poll that closes, in its transaction; wired by the composition root (config).
+PollClosedListener = Callable[[Poll], None]
+POLL_CLOSED_LISTENERS: list[PollClosedListener] = []
+
+
+def register_poll_closed_listener(listener: PollClosedListener) -> None:
+    if listener not in POLL_CLOSED_LISTENERS:
+        POLL_CLOSED_LISTENERS.append(listener)
+
 
 def on_poll_closed(poll: Poll) -> None:
+    for listener in POLL_CLOSED_LISTENERS:
+        listener(poll)
     if poll.purpose == Poll.Purpose.AWARD:
         on_poll_closed_award(poll)
     if poll.purpose != Poll.Purpose.ADMISSION or poll.body.network is None:

@@ -1,0 +1,112 @@
+"""The loan committee's decision through a governance poll, and instalments falling due.
+
+When a fund has a committee and decides by poll, an application put to the committee
+opens a proposal poll of the committee (purpose "loan", closing in the fund's
+`decision_days`); when it closes, `on_poll_closed` (a governance poll listener wired in
+config) approves the loan if the proposal passed with quorum, and declines it otherwise.
+"""
+
+import datetime as dt
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from intercoop.capital.models import Instalment, Loan, LoanApplication, LoanSchedule
+from intercoop.core.audit import system_actor
+from intercoop.core.bounds import SHORT_TEXT
+from intercoop.core.money import format_money
+from intercoop.governance.models import Poll
+
+
+def open_poll(application: LoanApplication) -> int | None:
+    """Open the committee's poll on `application`; its id (None: the committee records its
+    decision instead)."""
+    fund = application.fund
+    if fund.committee is None or not fund.decide_by_poll:
+        return None
+    from intercoop.governance.services import poll_create, poll_open
+
+    system = system_actor()
+    closes_at = timezone.now() + timedelta(days=fund.decision_days)
+    amount = format_money(application.amount, fund.currency)
+    poll = poll_create(
+        actor=system,
+        body=fund.committee,
+        kind=Poll.Kind.PROPOSAL,
+        title=(_("Lend %(amount)s to %(org)s?") % {
+            "amount": amount, "org": application.organization.name,
+        })[:SHORT_TEXT],
+        details=_(
+            "%(org)s asks %(fund)s for %(amount)s over %(months)s months at %(rate)s%% "
+            "(%(method)s) for: %(purpose)s. If the proposal passes, the loan is offered; "
+            "otherwise the application is declined."
+        ) % {
+            "org": application.organization.name, "fund": fund.name, "amount": amount,
+            "months": application.term_months, "rate": application.requested_rate,
+            "method": application.get_method_display(), "purpose": application.purpose[:1000],
+        },
+        closes_at=closes_at,
+        purpose=Poll.Purpose.LOAN,
+        subject_id=application.pk,
+        rule=Poll.Rule.MAJORITY,
+    )  # fmt: skip
+    poll_open(actor=system, poll=poll, closes_at=closes_at)
+    return poll.pk
+
+
+def on_poll_closed(poll: Poll) -> None:
+    """Carry out a closed committee poll on a loan application still before it."""
+    if poll.purpose != Poll.Purpose.LOAN:
+        return
+    application = (
+        LoanApplication.objects.filter(pk=poll.subject_id or 0, poll_id=poll.pk)
+        .select_related("fund", "organization")
+        .first()
+    )
+    if application is None or not application.is_in_vote:
+        return
+    from intercoop.capital.lending import _decide
+
+    result = poll.result or {}
+    passed = bool(result.get("passed")) and bool(result.get("quorum_met"))
+    counts = result.get("counts") or {}
+    votes = (
+        int(counts.get("agree", 0)),
+        int(counts.get("disagree", 0)),
+        int(counts.get("abstain", 0)),
+    )
+    _decide(
+        actor=system_actor(), application=application, approved=passed,
+        note=_("Approved by the loan committee's vote") if passed
+        else _("Declined by the loan committee's vote"),
+        votes=votes,
+    )  # fmt: skip
+    poll.outcome = application.decision_note
+    poll.outcome_at = poll.closed_at
+    poll.save(update_fields=["outcome", "outcome_at"])
+
+
+def instalments_fall_due(*, until: dt.date, loan: Loan | None = None) -> int:
+    """Post the interest of every instalment of an active loan's current schedule due by
+    `until` that is not in the books yet; how many instalments fell due."""
+    from intercoop.capital.lending import _accrue
+
+    rows = Instalment.objects.filter(
+        schedule__current=True,
+        schedule__loan__status=Loan.Status.ACTIVE,
+        due_on__lte=until,
+        interest_accrued=False,
+    ).select_related("schedule__loan__fund", "schedule__loan__organization")
+    if loan is not None:
+        rows = rows.filter(schedule__loan=loan)
+    by_schedule: dict[int, list[Instalment]] = {}
+    for row in rows.order_by("schedule_id", "number"):
+        by_schedule.setdefault(row.schedule_id, []).append(row)
+    system = system_actor()
+    for instalments in by_schedule.values():
+        stored: LoanSchedule = instalments[0].schedule
+        with transaction.atomic():
+            _accrue(stored.loan, stored, instalments, actor=system, on=until)
+    return sum(len(rows) for rows in by_schedule.values())

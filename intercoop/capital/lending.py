@@ -1,0 +1,889 @@
+"""Lending: loan applications, the committee's decision, and loans (offer, disbursement,
+repayments, restructuring, write-off). Re-exported by `services`, whose rules it follows.
+"""
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from intercoop.capital import arrears, books, permissions
+from intercoop.capital import lock_objects as locks
+from intercoop.capital.models import (
+    MAX_ATTACHMENT_BYTES,
+    MAX_TERM_MONTHS,
+    ApplicationMessage,
+    Attachment,
+    Fund,
+    Instalment,
+    LedgerEntry,
+    LedgerTransaction,
+    Loan,
+    LoanApplication,
+    LoanSchedule,
+    Repayment,
+)
+from intercoop.capital.schedule import METHODS, schedule
+from intercoop.capital.writing import (
+    CHECKLIST,
+    MAX_ATTACHMENTS,
+    MAX_MESSAGES,
+    MAX_USES,
+    Values,
+    audit,
+    check_rate,
+    check_whole,
+    managers,
+    money,
+    positive_money,
+    post,
+    today,
+)
+from intercoop.core.bounds import LONG_TEXT, SHORT_TEXT, check_date, check_text
+from intercoop.core.errors import DomainError
+from intercoop.core.money import format_money
+from intercoop.core.notifications import in_their_language
+from intercoop.core.permissions import AnyUser, recorded_user, require
+from intercoop.core.services import notify
+from intercoop.directory.models import Organization
+from intercoop.directory.selectors import speakers_of
+
+# applications -------------------------------------------------------------------------------
+
+
+def _clean_application(values: Mapping[str, Any], fund: Fund) -> dict[str, Any]:
+    v = Values()
+    v.check("purpose", check_text, values.get("purpose") or "", max_length=LONG_TEXT)
+    if not (values.get("purpose") or "").strip():
+        v.fail("purpose", _("is required"))
+    positive_money(v, "amount", values.get("amount"), high=fund.max_loan)
+    v.check(
+        "term_months",
+        check_whole,
+        values.get("term_months"),
+        low=fund.min_term_months,
+        high=fund.max_term_months,
+    )
+    v.check(
+        "requested_rate",
+        check_rate,
+        values.get("requested_rate", fund.min_rate),
+        low=fund.min_rate,
+        high=fund.max_rate,
+    )
+    method = values.get("method") or "annuity"
+    if method not in METHODS:
+        v.fail("method", _("is one of %(methods)s") % {"methods": ", ".join(METHODS)})
+    v.clean["method"] = method
+    term = v.clean.get("term_months") or 1
+    v.check(
+        "grace_months", check_whole, values.get("grace_months") or 0, low=0, high=max(0, term - 1)
+    )
+    uses = values.get("uses") or []
+    clean_uses: list[dict[str, Any]] = []
+    if not isinstance(uses, list) or len(uses) > MAX_USES:
+        v.fail("uses", _("list at most %(count)s uses") % {"count": MAX_USES})
+    else:
+        for n, use in enumerate(uses, start=1):
+            label = str((use or {}).get("use") or "").strip()
+            amount = (use or {}).get("amount")
+            if not label or len(label) > SHORT_TEXT:
+                v.fail(
+                    "uses", _("use %(n)s needs a description of at most 200 characters") % {"n": n}
+                )
+            elif (
+                isinstance(amount, bool)
+                or not isinstance(amount, int)
+                or not 0 < amount <= fund.max_loan
+            ):
+                v.fail("uses", _("use %(n)s needs an amount above zero") % {"n": n})
+            else:
+                clean_uses.append({"use": label, "amount": amount})
+    if clean_uses and sum(int(u["amount"]) for u in clean_uses) > (v.clean.get("amount") or 0):
+        v.fail("uses", _("the uses add up to more than the amount asked for"))
+    v.clean["uses"] = clean_uses
+    return v.done()
+
+
+def application_create(
+    *, actor: AnyUser, fund: Fund, organization: Organization, values: Mapping[str, Any]
+) -> LoanApplication:
+    """A draft application of a member co-op; it is submitted when ready."""
+    require(
+        permissions.can_apply(actor, fund, organization),
+        _("A member co-op's admins and editors apply for a loan"),
+    )
+    clean = _clean_application(values, fund)
+    with transaction.atomic():
+        application = LoanApplication.objects.create(
+            fund=fund,
+            organization=organization,
+            created_at=timezone.now(),
+            created_by=recorded_user(actor),
+            **clean,
+        )
+        audit(
+            actor,
+            "loan_application.create",
+            application,
+            fund,
+            f"{organization.name}: {money(application.amount, fund)}",
+            [organization],
+        )
+    return application
+
+
+def application_update(
+    *, actor: AnyUser, application: LoanApplication, values: Mapping[str, Any]
+) -> LoanApplication:
+    require(
+        permissions.can_edit_application(actor, application),
+        _("The applicant changes an application until its review starts"),
+    )
+    current = {
+        f: getattr(application, f)
+        for f in (
+            "purpose",
+            "amount",
+            "term_months",
+            "requested_rate",
+            "method",
+            "grace_months",
+            "uses",
+        )
+    }
+    clean = _clean_application(current | dict(values), application.fund)
+    with transaction.atomic():
+        for field, value in clean.items():
+            setattr(application, field, value)
+        application.save()
+        audit(
+            actor,
+            "loan_application.update",
+            application,
+            application.fund,
+            application.organization.name,
+            [application.organization],
+        )
+    return application
+
+
+def application_submit(*, actor: AnyUser, application: LoanApplication) -> LoanApplication:
+    require(
+        permissions.can_edit_application(actor, application) and application.is_draft,
+        _("The applicant submits a draft"),
+    )
+    fund = application.fund
+    with transaction.atomic():
+        application.status = LoanApplication.Status.SUBMITTED
+        application.submitted_at = timezone.now()
+        application.save(update_fields=["status", "submitted_at"])
+        audit(
+            actor,
+            "loan_application.submit",
+            application,
+            fund,
+            application.organization.name,
+            [application.organization],
+        )
+        notify(
+            users=managers(fund),
+            subject=gettext_lazy("%(org)s applied to %(fund)s for %(amount)s"),
+            params={
+                "org": application.organization.name,
+                "fund": fund.name,
+                "amount": in_their_language(format_money, application.amount, fund.currency),
+            },
+            link=("capital:application", [application.pk]),
+            kind="capital",
+        )
+    return application
+
+
+def application_withdraw(*, actor: AnyUser, application: LoanApplication) -> LoanApplication:
+    require(
+        permissions.can_withdraw_application(actor, application),
+        _("The applicant withdraws an open application"),
+    )
+    with transaction.atomic():
+        application.status = LoanApplication.Status.WITHDRAWN
+        application.save(update_fields=["status"])
+        audit(
+            actor,
+            "loan_application.withdraw",
+            application,
+            application.fund,
+            application.organization.name,
+            [application.organization],
+        )
+    return application
+
+
+def application_review(
+    *, actor: AnyUser, application: LoanApplication, checklist: Mapping[str, bool]
+) -> LoanApplication:
+    """Tick the reviewers' checklist (CHECKLIST's keys); the application is in review."""
+    require(permissions.can_review(actor, application), _("The fund's reviewers review it"))
+    unknown = set(checklist) - set(CHECKLIST)
+    if unknown:
+        raise DomainError(
+            _("Unknown checklist item: %(item)s") % {"item": sorted(unknown)[0][:40]},
+            field="checklist",
+        )
+    with transaction.atomic():
+        application.checklist = {
+            key: bool(checklist.get(key, application.checklist.get(key))) for key in CHECKLIST
+        }
+        if application.status == LoanApplication.Status.SUBMITTED:
+            application.status = LoanApplication.Status.IN_REVIEW
+        application.save(update_fields=["checklist", "status"])
+        done = sum(application.checklist.values())
+        audit(
+            actor,
+            "loan_application.review",
+            application,
+            application.fund,
+            f"{done}/{len(CHECKLIST)}",
+            [application.organization],
+        )
+    return application
+
+
+def application_message(
+    *, actor: AnyUser, application: LoanApplication, text: str
+) -> ApplicationMessage:
+    """A reviewer's question, or the applicant's answer."""
+    from_applicant = permissions.can_answer(actor, application)
+    require(
+        from_applicant or permissions.can_review(actor, application),
+        _("The applicant and the reviewers write on a pending application"),
+    )
+    clean = check_text(text, field="text", max_length=LONG_TEXT)
+    if not clean.strip():
+        raise DomainError(_("Write something"), field="text")
+    if application.messages.count() >= MAX_MESSAGES:
+        raise DomainError(_("This application has as many messages as it may"), field="text")
+    with transaction.atomic():
+        message = ApplicationMessage.objects.create(
+            application=application,
+            author=recorded_user(actor),
+            from_applicant=from_applicant,
+            text=clean,
+            created_at=timezone.now(),
+        )
+        if application.status == LoanApplication.Status.SUBMITTED and not from_applicant:
+            application.status = LoanApplication.Status.IN_REVIEW
+            application.save(update_fields=["status"])
+        audit(
+            actor,
+            "loan_application.message",
+            application,
+            application.fund,
+            clean[:100],
+            [application.organization],
+        )
+        readers = (
+            managers(application.fund)
+            if from_applicant
+            else speakers_of([application.organization_id])
+        )
+        notify(
+            users=[u for u in readers if u.pk != getattr(actor, "pk", None)],
+            subject=gettext_lazy("New message on the loan application of %(org)s"),
+            params={"org": application.organization.name},
+            link=("capital:application", [application.pk]),
+            kind="capital",
+        )
+    return message
+
+
+def attachment_add(
+    *, actor: AnyUser, application: LoanApplication, name: str, content_type: str, data: bytes
+) -> Attachment:
+    require(
+        permissions.can_answer(actor, application)
+        or permissions.can_edit_application(actor, application),
+        _("The applicant attaches files to an open application"),
+    )
+    name = check_text(
+        (name or "file").replace("/", "_").replace("\\", "_"), field="name", max_length=SHORT_TEXT
+    )
+    if not data:
+        raise DomainError(_("The file is empty"), field="file")
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise DomainError(_("A file is at most 5 MB"), field="file")
+    if application.attachments.count() >= MAX_ATTACHMENTS:
+        raise DomainError(_("An application has at most 10 files"), field="file")
+    with transaction.atomic():
+        attachment = Attachment.objects.create(
+            application=application,
+            name=name,
+            content_type=(content_type or "application/octet-stream")[:100],
+            size=len(data),
+            data=data,
+            uploaded_at=timezone.now(),
+            uploaded_by=recorded_user(actor),
+        )
+        audit(
+            actor,
+            "loan_application.attach",
+            application,
+            application.fund,
+            name,
+            [application.organization],
+        )
+    return attachment
+
+
+# the committee's decision -----------------------------------------------------------------
+
+
+def application_to_committee(*, actor: AnyUser, application: LoanApplication) -> LoanApplication:
+    """Put a reviewed application before the loan committee: a proposal poll of the
+    committee when the fund decides by poll (closing in `decision_days`), else the
+    committee records its decision."""
+    require(
+        permissions.can_review(actor, application),
+        _("The fund's reviewers put it to the committee"),
+    )
+    if application.is_in_vote:
+        raise DomainError(_("The application is before the committee already"))
+    from intercoop.capital import decisions
+
+    with transaction.atomic():
+        locks.lock_application(application)
+        application.status = LoanApplication.Status.IN_VOTE
+        application.poll_id = decisions.open_poll(application)
+        application.save(update_fields=["status", "poll_id"])
+        audit(
+            actor,
+            "loan_application.to_committee",
+            application,
+            application.fund,
+            application.organization.name,
+            [application.organization],
+        )
+    return application
+
+
+def application_decide(
+    *,
+    actor: AnyUser,
+    application: LoanApplication,
+    approved: bool,
+    note: str = "",
+    votes: tuple[int, int, int] | None = None,
+    terms: Mapping[str, Any] | None = None,
+) -> LoanApplication:
+    """The committee's recorded decision (with its vote count, if given). Approved, the
+    loan is offered on the application's terms, or on `terms` the committee set."""
+    require(permissions.can_decide(actor, application), _("Only the loan committee decides"))
+    return _decide(
+        actor=actor, application=application, approved=approved, note=note, votes=votes, terms=terms
+    )
+
+
+def _decide(
+    *,
+    actor: AnyUser,
+    application: LoanApplication,
+    approved: bool,
+    note: str,
+    votes: tuple[int, int, int] | None = None,
+    terms: Mapping[str, Any] | None = None,
+) -> LoanApplication:
+    """Carry out a decision (the committee's, or its poll's: `decisions.on_poll_closed`)."""
+    fund = application.fund
+    note = check_text(note or "", field="note", max_length=LONG_TEXT)
+    offer = (
+        _clean_application(
+            {
+                f: getattr(application, f)
+                for f in (
+                    "purpose",
+                    "amount",
+                    "term_months",
+                    "requested_rate",
+                    "method",
+                    "grace_months",
+                    "uses",
+                )
+            }
+            | dict(terms or {}),
+            fund,
+        )
+        if approved
+        else {}
+    )
+    if votes is not None:
+        for field, count in zip(
+            ("votes_for", "votes_against", "votes_abstain"), votes, strict=True
+        ):
+            check_whole(count, field=field, low=0, high=10_000)
+    with transaction.atomic():
+        locks.lock_application(application)
+        if not application.is_in_vote:
+            raise DomainError(_("The application is not before the committee"))
+        application.status = (
+            LoanApplication.Status.APPROVED if approved else LoanApplication.Status.DECLINED
+        )
+        application.decided_at = timezone.now()
+        application.decided_by = recorded_user(actor)
+        application.decision_note = note
+        if votes is not None:
+            application.votes_for, application.votes_against, application.votes_abstain = votes
+        application.save()
+        loan = None
+        if approved:
+            loan = Loan.objects.create(
+                fund=fund,
+                application=application,
+                organization=application.organization,
+                principal=offer["amount"],
+                annual_rate=offer["requested_rate"],
+                term_months=offer["term_months"],
+                method=offer["method"],
+                grace_months=offer["grace_months"],
+                offered_at=timezone.now(),
+            )
+        audit(
+            actor,
+            "loan_application.decide",
+            application,
+            fund,
+            ("approved " if approved else "declined ") + application.organization.name,
+            [application.organization],
+        )
+        notify(
+            users=speakers_of([application.organization_id]),
+            subject=(
+                gettext_lazy("%(fund)s approved your loan of %(amount)s: accept the offer")
+                if approved
+                else gettext_lazy("%(fund)s declined your loan application")
+            ),
+            params={
+                "fund": fund.name,
+                "amount": in_their_language(format_money, application.amount, fund.currency),
+            },
+            link=("capital:loan", [loan.pk]) if loan else ("capital:application", [application.pk]),
+            kind="capital",
+        )
+    return application
+
+
+# loans ------------------------------------------------------------------------------------
+
+
+def loan_respond(*, actor: AnyUser, loan: Loan, accept: bool) -> Loan:
+    """The borrower accepts (or declines) the offer."""
+    require(permissions.can_accept_offer(actor, loan), _("The borrower answers the offer"))
+    with transaction.atomic():
+        locks.lock_loan(loan)
+        loan.status = Loan.Status.ACCEPTED if accept else Loan.Status.DECLINED
+        loan.accepted_at = timezone.now() if accept else None
+        loan.accepted_by = recorded_user(actor) if accept else None
+        loan.save(update_fields=["status", "accepted_at", "accepted_by"])
+        audit(
+            actor,
+            "loan.accept" if accept else "loan.decline",
+            loan,
+            loan.fund,
+            loan.organization.name,
+            [loan.organization],
+        )
+        notify(
+            users=managers(loan.fund),
+            subject=(
+                gettext_lazy("%(org)s accepted its loan: it can be disbursed")
+                if accept
+                else gettext_lazy("%(org)s declined its loan offer")
+            ),
+            params={"org": loan.organization.name},
+            link=("capital:loan", [loan.pk]),
+            kind="capital",
+        )
+    return loan
+
+
+def _store_schedule(
+    loan: Loan,
+    *,
+    actor: AnyUser,
+    version: int,
+    principal: int,
+    rate: Decimal,
+    months: int,
+    method: str,
+    grace: int,
+    start: dt.date,
+    reason: str,
+) -> LoanSchedule:
+    rows = schedule(
+        principal=principal,
+        annual_rate=rate,
+        months=months,
+        method=method,
+        start=start,
+        grace_months=grace,
+    )
+    stored = LoanSchedule.objects.create(
+        loan=loan,
+        version=version,
+        principal=principal,
+        annual_rate=rate,
+        months=months,
+        method=method,
+        grace_months=grace,
+        start=start,
+        reason=reason[:SHORT_TEXT],
+        created_at=timezone.now(),
+        created_by=recorded_user(actor),
+    )
+    Instalment.objects.bulk_create(
+        Instalment(
+            schedule=stored,
+            number=r.number,
+            due_on=r.due_on,
+            payment=r.payment,
+            interest=r.interest,
+            principal=r.principal,
+            balance=r.balance,
+        )
+        for r in rows
+    )
+    return stored
+
+
+def current_schedule(loan: Loan) -> LoanSchedule | None:
+    return LoanSchedule.objects.filter(loan=loan, current=True).first()
+
+
+def _refresh(loan: Loan, stored: LoanSchedule) -> None:
+    """Keep the loan's paid total, principal outstanding and oldest unpaid due date."""
+    rows = list(stored.rows.all())
+    paid = sum(Repayment.objects.filter(schedule=stored).values_list("amount", flat=True))
+    state = arrears.status_of_total(rows, paid, dt.date.max)
+    left, unpaid_since = paid, None
+    for row in rows:
+        if left >= row.payment:
+            left -= row.payment
+            continue
+        unpaid_since = row.due_on
+        break
+    loan.paid_total = paid
+    loan.principal_outstanding = state.principal_outstanding
+    loan.unpaid_since = unpaid_since
+    fields = ["paid_total", "principal_outstanding", "unpaid_since"]
+    if unpaid_since is None and loan.is_active:
+        loan.status, loan.closed_on = Loan.Status.REPAID, today()
+        fields += ["status", "closed_on"]
+    loan.save(update_fields=fields)
+
+
+def loan_disburse(
+    *, actor: AnyUser, loan: Loan, on: dt.date, settle_by_clearing: bool = False
+) -> Loan:
+    """Pay out an accepted loan on `on`: its first schedule starts that day, the loss
+    reserve takes its share, and (if asked) each instalment will become an obligation the
+    borrower may settle by clearing."""
+    require(permissions.can_service_loan(actor, loan), _("Only the fund's managers disburse"))
+    check_date(on, field="on", not_future=True)
+    fund = loan.fund
+    with transaction.atomic():
+        locks.lock_loan(loan)
+        if not loan.is_accepted:
+            raise DomainError(_("Only an accepted offer is disbursed"))
+        stored = _store_schedule(
+            loan,
+            actor=actor,
+            version=1,
+            principal=loan.principal,
+            rate=loan.annual_rate,
+            months=loan.term_months,
+            method=loan.method,
+            grace=loan.grace_months,
+            start=on,
+            reason=_("Disbursement"),
+        )
+        loan.status, loan.disbursed_on = Loan.Status.ACTIVE, on
+        loan.settle_by_clearing = bool(settle_by_clearing)
+        loan.save(update_fields=["status", "disbursed_on", "settle_by_clearing"])
+        memo = _("Loan to %(org)s") % {"org": loan.organization.name}
+        post(
+            fund,
+            LedgerTransaction.Kind.DISBURSEMENT,
+            books.disbursement(loan.principal),
+            actor=actor,
+            on=on,
+            loan=loan,
+            memo=memo,
+        )
+        reserve = int(
+            (Decimal(loan.principal) * fund.reserve_percent / 100).quantize(
+                Decimal(1), rounding=ROUND_HALF_EVEN
+            )
+        )
+        post(
+            fund,
+            LedgerTransaction.Kind.RESERVE,
+            books.reserve_set_aside(reserve),
+            actor=actor,
+            on=on,
+            loan=loan,
+            memo=memo,
+        )
+        _refresh(loan, stored)
+        audit(
+            actor,
+            "loan.disburse",
+            loan,
+            fund,
+            f"{loan.organization.name}: {money(loan.principal, fund)}",
+            [loan.organization],
+        )
+        notify(
+            users=speakers_of([loan.organization_id]),
+            subject=gettext_lazy("%(fund)s disbursed your loan of %(amount)s"),
+            params={
+                "fund": fund.name,
+                "amount": in_their_language(format_money, loan.principal, fund.currency),
+            },
+            link=("capital:loan", [loan.pk]),
+            kind="capital",
+        )
+    from intercoop.capital import decisions
+
+    decisions.instalments_fall_due(loan=loan, until=today())
+    return loan
+
+
+def _accrue(
+    loan: Loan, stored: LoanSchedule, rows: Sequence[Instalment], *, actor: AnyUser, on: dt.date
+) -> None:
+    """Post the interest of `rows` not yet in the books as receivable income."""
+    pending = [row for row in rows if not row.interest_accrued]
+    if not pending:
+        return
+    amount = sum(row.interest for row in pending)
+    post(
+        loan.fund,
+        LedgerTransaction.Kind.INTEREST_DUE,
+        books.interest_due(amount),
+        actor=actor,
+        on=on,
+        loan=loan,
+        memo=_("Interest due from %(org)s") % {"org": loan.organization.name},
+    )
+    Instalment.objects.filter(pk__in=[row.pk for row in pending]).update(interest_accrued=True)
+
+
+def repayment_record(
+    *,
+    actor: AnyUser,
+    loan: Loan,
+    amount: int,
+    paid_on: dt.date,
+    reference: str = "",
+    source: str = Repayment.Source.RECORDED,
+    obligation: Any = None,
+) -> Repayment:
+    """A borrower's payment: it pays the oldest instalment with anything unpaid, interest
+    before principal (`arrears`), and the books take what it paid of each."""
+    require(
+        permissions.can_service_loan(actor, loan), _("Only the fund's managers record repayments")
+    )
+    v = Values()
+    positive_money(v, "amount", amount)
+    v.check("paid_on", check_date, paid_on, not_future=True)
+    v.check("reference", check_text, reference or "", max_length=SHORT_TEXT)
+    v.done()
+    fund = loan.fund
+    with transaction.atomic():
+        locks.lock_loan(loan)
+        if not loan.is_active:
+            raise DomainError(_("Only a disbursed loan is repaid"))
+        stored = current_schedule(loan)
+        assert stored is not None
+        if paid_on < stored.start:
+            raise DomainError(_("A repayment comes after the schedule starts"), field="paid_on")
+        rows = list(stored.rows.all())
+        before = arrears.status_of_total(rows, loan.paid_total, dt.date.max)
+        after = arrears.status_of_total(rows, loan.paid_total + amount, dt.date.max)
+        interest = after.interest_paid - before.interest_paid
+        principal = after.principal_paid - before.principal_paid
+        unapplied = after.unapplied - before.unapplied
+        if unapplied:
+            raise DomainError(
+                _("This is %(extra)s more than the loan's balance of %(left)s")
+                % {
+                    "extra": money(unapplied, fund),
+                    "left": money(sum(r.payment for r in rows) - loan.paid_total, fund),
+                },
+                field="amount",
+            )
+        repayment = Repayment.objects.create(
+            loan=loan,
+            schedule=stored,
+            paid_on=paid_on,
+            amount=amount,
+            source=source,
+            obligation=obligation,
+            reference=reference,
+            created_at=timezone.now(),
+            created_by=recorded_user(actor),
+        )
+        # interest paid of instalments not yet due goes into the books as it is paid
+        reached = _reached(rows, loan.paid_total + amount)
+        _accrue(loan, stored, reached, actor=actor, on=paid_on)
+        post(
+            fund,
+            LedgerTransaction.Kind.REPAYMENT,
+            books.repayment(principal, interest),
+            actor=actor,
+            on=paid_on,
+            loan=loan,
+            memo=_("Repayment from %(org)s") % {"org": loan.organization.name},
+        )
+        _refresh(loan, stored)
+        audit(
+            actor,
+            "loan.repayment",
+            repayment,
+            fund,
+            f"{loan.organization.name}: {money(amount, fund)}",
+            [loan.organization],
+        )
+    return repayment
+
+
+def _reached(rows: Sequence[Instalment], paid: int) -> list[Instalment]:
+    """The instalments that `paid` (in total) has reached, wholly or in part."""
+    reached, left = [], paid
+    for row in rows:
+        if left <= 0:
+            break
+        reached.append(row)
+        left -= row.payment
+    return reached
+
+
+def _interest_receivable(loan: Loan) -> int:
+    return sum(
+        LedgerEntry.objects.filter(
+            transaction__loan=loan, account="interest_receivable"
+        ).values_list("amount", flat=True)
+    )
+
+
+def loan_restructure(
+    *,
+    actor: AnyUser,
+    loan: Loan,
+    start: dt.date,
+    months: int,
+    annual_rate: Any,
+    method: str,
+    grace_months: int = 0,
+    reason: str,
+    capitalise_interest: bool = True,
+) -> LoanSchedule:
+    """A new schedule for what is left of the principal (and, if asked, the overdue
+    interest in the books), starting on `start`; the old schedule is kept."""
+    require(permissions.can_service_loan(actor, loan), _("Only the fund's managers restructure"))
+    v = Values()
+    v.check("start", check_date, start)
+    v.check("months", check_whole, months, low=1, high=MAX_TERM_MONTHS)
+    v.check("annual_rate", check_rate, annual_rate)
+    if method not in METHODS:
+        v.fail("method", _("is one of %(methods)s") % {"methods": ", ".join(METHODS)})
+    v.check("grace_months", check_whole, grace_months, low=0, high=max(0, months - 1))
+    v.check("reason", check_text, reason or "", max_length=SHORT_TEXT)
+    if not (reason or "").strip():
+        v.fail("reason", _("is required"))
+    clean = v.done()
+    with transaction.atomic():
+        locks.lock_loan(loan)
+        if not loan.is_active:
+            raise DomainError(_("Only a disbursed loan is restructured"))
+        old = current_schedule(loan)
+        assert old is not None
+        interest = _interest_receivable(loan) if capitalise_interest else 0
+        principal = loan.principal_outstanding + interest
+        if principal <= 0:
+            raise DomainError(_("Nothing is left to reschedule"))
+        LoanSchedule.objects.filter(pk=old.pk).update(current=False)
+        stored = _store_schedule(
+            loan,
+            actor=actor,
+            version=old.version + 1,
+            principal=principal,
+            rate=clean["annual_rate"],
+            months=months,
+            method=method,
+            grace=grace_months,
+            start=start,
+            reason=clean["reason"],
+        )
+        post(
+            loan.fund,
+            LedgerTransaction.Kind.RESTRUCTURE,
+            books.capitalised_interest(interest),
+            actor=actor,
+            on=today(),
+            loan=loan,
+            memo=clean["reason"],
+        )
+        loan.paid_total = 0
+        _refresh(loan, stored)
+        audit(
+            actor,
+            "loan.restructure",
+            stored,
+            loan.fund,
+            f"{loan.organization.name}: v{stored.version} {clean['reason']}",
+            [loan.organization],
+        )
+    return stored
+
+
+def loan_write_off(*, actor: AnyUser, loan: Loan, reason: str) -> Loan:
+    """Write off what is left: the accrued interest reversed, the principal charged to
+    the loss reserve as far as it goes, the rest a loss (correcting entries)."""
+    require(permissions.can_service_loan(actor, loan), _("Only the fund's managers write off"))
+    reason = check_text(reason or "", field="reason", max_length=SHORT_TEXT)
+    if not reason.strip():
+        raise DomainError(_("Say why"), field="reason")
+    fund = loan.fund
+    with transaction.atomic():
+        locks.lock_fund(fund)
+        locks.lock_loan(loan)
+        if not loan.is_active:
+            raise DomainError(_("Only a disbursed loan is written off"))
+        from intercoop.capital.selectors import fund_balances
+
+        reserve = min(loan.principal_outstanding, max(0, fund_balances(fund)["loss_reserve"]))
+        post(
+            fund,
+            LedgerTransaction.Kind.WRITE_OFF,
+            books.write_off(loan.principal_outstanding, _interest_receivable(loan), reserve),
+            actor=actor,
+            on=today(),
+            loan=loan,
+            memo=reason,
+        )
+        loan.status, loan.closed_on = Loan.Status.WRITTEN_OFF, today()
+        loan.save(update_fields=["status", "closed_on"])
+        audit(
+            actor,
+            "loan.write_off",
+            loan,
+            fund,
+            f"{loan.organization.name}: {money(loan.principal_outstanding, fund)} {reason}",
+            [loan.organization],
+        )
+    return loan

@@ -1,0 +1,35 @@
+"""A loan from application to repayment, through the services, with the books checked."""
+
+import datetime as dt
+
+from intercoop.capital import books, selectors, services
+from intercoop.capital.models import Loan
+from intercoop.capital.tests.conftest import START, approved_loan
+
+
+def test_apply_decide_disburse_repay(fund, org, people, committee_people):
+    loan = approved_loan(fund, org, people, committee_people)
+    services.loan_disburse(actor=people["coordinator"], loan=loan, on=START)
+    loan.refresh_from_db()
+    assert loan.status == Loan.Status.ACTIVE
+    assert loan.principal_outstanding == 10_000_00
+    assert loan.unpaid_since == dt.date(2026, 2, 28)
+    services.repayment_record(
+        actor=people["coordinator"], loan=loan, amount=888_49, paid_on=dt.date(2026, 2, 27)
+    )
+    loan.refresh_from_db()
+    # 100.00 interest, 788.49 principal
+    assert loan.principal_outstanding == 10_000_00 - 788_49
+    assert loan.unpaid_since == dt.date(2026, 3, 31)
+    balances = selectors.fund_balances(fund)
+    assert balances["loans_receivable"] == 10_000_00 - 788_49
+    # every instalment due by today is in the books; the first one's interest was paid
+    due = loan.schedules.get().rows.filter(due_on__lte=services.today())
+    accrued = sum(row.interest for row in due)
+    assert all(row.interest_accrued for row in due)
+    assert balances["interest_income"] == accrued
+    assert balances["interest_receivable"] == accrued - 100_00
+    assert balances["cash"] == -10_000_00 + 888_49
+    assert balances["loss_reserve"] == 500_00
+    rows = books.trial_balance(selectors.account_sums(fund))
+    assert sum(r.debit for r in rows) == sum(r.credit for r in rows)
