@@ -1,6 +1,6 @@
 from django.urls import path
 
-from intercoop.capital import views_funds, views_loans
+from intercoop.capital import views_flows, views_funds, views_loans
 
 app_name = "capital"
 FUND = "capital/<slug:slug>/"
@@ -8,7 +8,8 @@ FUND = "capital/<slug:slug>/"
 urlpatterns = [
     path("capital/", views_funds.index, name="index"),
     path("capital/new/<slug:network>/", views_funds.fund_create, name="fund_create"),
-    path("capital/flows/<slug:network>/", views_funds.flows, name="flows"),
+    path("capital/flows/<slug:network>/", views_flows.flows, name="flows"),
+    path("capital/flows/<slug:network>/flows.csv", views_flows.flows_csv, name="flows_csv"),
     path("capital/notes/<int:pk>/", views_funds.note, name="note"),
     path("capital/notes/<int:pk>/statement.csv", views_funds.note_csv, name="note_csv"),
     path("capital/applications/<int:pk>/", views_loans.application, name="application"),

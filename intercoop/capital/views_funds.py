@@ -5,16 +5,11 @@ from typing import Any
 from django.http import Http404
 
 
-
 def index(request: Any, **kwargs: Any) -> Any:
     raise Http404
 
 
 def fund_create(request: Any, **kwargs: Any) -> Any:
-    raise Http404
-
-
-def flows(request: Any, **kwargs: Any) -> Any:
     raise Http404
 
 

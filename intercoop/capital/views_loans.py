@@ -5,7 +5,6 @@ from typing import Any
 from django.http import Http404
 
 
-
 def application(request: Any, **kwargs: Any) -> Any:
     raise Http404
 
