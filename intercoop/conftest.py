@@ -1,5 +1,6 @@
 """Shared fixtures: the people of the permission matrix and a small directory."""
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,26 @@ def pytest_configure(config: Any) -> None:
     from django.conf import settings
 
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """With INTERCOOP_DATABASE_TESTS_ONLY=1 (`.ci/run` on its second database), only the
+    tests that use a database run: the others (pure engines, command lines, files) do not
+    depend on it and ran on the first."""
+    if os.environ.get("INTERCOOP_DATABASE_TESTS_ONLY") != "1":
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_database = item.get_closest_marker("django_db") is not None or bool(
+            DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        )
+        (keep if uses_database else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @pytest.fixture(autouse=True)
