@@ -33,7 +33,8 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     depend on it and ran on the first."""
     if os.environ.get("INTERCOOP_DATABASE_TESTS_ONLY") != "1":
         return
-    keep, drop = [], []
+    keep: list[Any] = []
+    drop: list[Any] = []
     for item in items:
         uses_database = item.get_closest_marker("django_db") is not None or bool(
             DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
