@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from intercoop.capital import lock_objects as locks
 from intercoop.capital.models import Instalment, Loan, LoanApplication, LoanSchedule
 from intercoop.core.audit import system_actor
 from intercoop.core.bounds import SHORT_TEXT
@@ -81,7 +82,7 @@ def on_poll_closed(poll: Poll) -> None:
         actor=system_actor(), application=application, approved=passed,
         note=_("Approved by the loan committee's vote") if passed
         else _("Declined by the loan committee's vote"),
-        votes=votes,
+        votes=votes, by_poll=True,
     )  # fmt: skip
     poll.outcome = application.decision_note
     poll.outcome_at = poll.closed_at
@@ -90,7 +91,9 @@ def on_poll_closed(poll: Poll) -> None:
 
 def instalments_fall_due(*, until: dt.date, loan: Loan | None = None) -> int:
     """Post the interest of every instalment of an active loan's current schedule due by
-    `until` that is not in the books yet; how many instalments fell due."""
+    `until` that is not in the books yet; how many instalments fell due. For a loan
+    settled by clearing, each instalment due and unpaid becomes an obligation."""
+    from intercoop.capital.clearing_link import obligations_fall_due
     from intercoop.capital.lending import _accrue
 
     rows = Instalment.objects.filter(
@@ -105,8 +108,22 @@ def instalments_fall_due(*, until: dt.date, loan: Loan | None = None) -> int:
     for row in rows.order_by("schedule_id", "number"):
         by_schedule.setdefault(row.schedule_id, []).append(row)
     system = system_actor()
+    fell_due = 0
     for instalments in by_schedule.values():
         stored: LoanSchedule = instalments[0].schedule
         with transaction.atomic():
-            _accrue(stored.loan, stored, instalments, actor=system, on=until)
-    return sum(len(rows) for rows in by_schedule.values())
+            # a repayment (or another tick) may have put their interest in the books since
+            # they were read: read them again under the loan's lock
+            locks.lock_loan(stored.loan)
+            pending = list(
+                Instalment.objects.filter(
+                    pk__in=[row.pk for row in instalments],
+                    interest_accrued=False,
+                    schedule__current=True,
+                ).order_by("number")
+            )
+            if stored.loan.is_active and pending:
+                _accrue(stored.loan, stored, pending, actor=system, on=until)
+                fell_due += len(pending)
+    obligations_fall_due(until=until, loan=loan)
+    return fell_due

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from intercoop.capital import arrears, books, permissions
+from intercoop.capital import arrears, books, clearing_link, permissions
 from intercoop.capital import lock_objects as locks
 from intercoop.capital.models import (
     MAX_ATTACHMENT_BYTES,
@@ -36,6 +36,7 @@ from intercoop.capital.writing import (
     MAX_USES,
     Values,
     audit,
+    check_day,
     check_rate,
     check_whole,
     managers,
@@ -44,7 +45,7 @@ from intercoop.capital.writing import (
     post,
     today,
 )
-from intercoop.core.bounds import LONG_TEXT, SHORT_TEXT, check_date, check_text
+from intercoop.core.bounds import LONG_TEXT, SHORT_TEXT, check_text
 from intercoop.core.errors import DomainError
 from intercoop.core.money import format_money
 from intercoop.core.notifications import in_their_language
@@ -58,10 +59,10 @@ from intercoop.directory.selectors import speakers_of
 
 def _clean_application(values: Mapping[str, Any], fund: Fund) -> dict[str, Any]:
     v = Values()
-    v.check("purpose", check_text, values.get("purpose") or "", max_length=LONG_TEXT)
-    if not (values.get("purpose") or "").strip():
+    purpose = v.check("purpose", check_text, values.get("purpose") or "", max_length=LONG_TEXT)
+    if not (purpose or "").strip():
         v.fail("purpose", _("is required"))
-    positive_money(v, "amount", values.get("amount"), high=fund.max_loan)
+    positive_money(v, "amount", values.get("amount"), high=fund.max_loan, currency=fund.currency)
     v.check(
         "term_months",
         check_whole,
@@ -90,8 +91,9 @@ def _clean_application(values: Mapping[str, Any], fund: Fund) -> dict[str, Any]:
         v.fail("uses", _("list at most %(count)s uses") % {"count": MAX_USES})
     else:
         for n, use in enumerate(uses, start=1):
-            label = str((use or {}).get("use") or "").strip()
-            amount = (use or {}).get("amount")
+            use = use if isinstance(use, Mapping) else {}
+            label = str(use.get("use") or "").strip()
+            amount = use.get("amount")
             if not label or len(label) > SHORT_TEXT:
                 v.fail(
                     "uses", _("use %(n)s needs a description of at most 200 characters") % {"n": n}
@@ -211,6 +213,9 @@ def application_withdraw(*, actor: AnyUser, application: LoanApplication) -> Loa
         _("The applicant withdraws an open application"),
     )
     with transaction.atomic():
+        locks.lock_application(application)  # a decision may have come first
+        if not application.is_open:
+            raise DomainError(_("The application was decided already"))
         application.status = LoanApplication.Status.WITHDRAWN
         application.save(update_fields=["status"])
         audit(
@@ -258,9 +263,12 @@ def application_message(
     *, actor: AnyUser, application: LoanApplication, text: str
 ) -> ApplicationMessage:
     """A reviewer's question, or the applicant's answer."""
-    from_applicant = permissions.can_answer(actor, application)
+    reviewer = permissions.can_review(actor, application)
+    # staff (who may also act for the applicant) and a coordinator among the applicant's
+    # people write as reviewers
+    from_applicant = not reviewer and permissions.can_answer(actor, application)
     require(
-        from_applicant or permissions.can_review(actor, application),
+        from_applicant or reviewer,
         _("The applicant and the reviewers write on a pending application"),
     )
     clean = check_text(text, field="text", max_length=LONG_TEXT)
@@ -351,12 +359,14 @@ def application_to_committee(*, actor: AnyUser, application: LoanApplication) ->
         permissions.can_review(actor, application),
         _("The fund's reviewers put it to the committee"),
     )
-    if application.is_in_vote:
-        raise DomainError(_("The application is before the committee already"))
     from intercoop.capital import decisions
 
     with transaction.atomic():
         locks.lock_application(application)
+        if application.is_in_vote:
+            raise DomainError(_("The application is before the committee already"))
+        if not application.is_pending:
+            raise DomainError(_("The application was withdrawn or decided already"))
         application.status = LoanApplication.Status.IN_VOTE
         application.poll_id = decisions.open_poll(application)
         application.save(update_fields=["status", "poll_id"])
@@ -396,31 +406,35 @@ def _decide(
     note: str,
     votes: tuple[int, int, int] | None = None,
     terms: Mapping[str, Any] | None = None,
+    by_poll: bool = False,
 ) -> LoanApplication:
-    """Carry out a decision (the committee's, or its poll's: `decisions.on_poll_closed`)."""
+    """Carry out a decision (the committee's, or its poll's: `decisions.on_poll_closed`).
+    A poll's decision is carried out on the terms the committee voted on, even if the
+    fund's policy changed since: it cannot be asked again, and its poll must close."""
     fund = application.fund
     note = check_text(note or "", field="note", max_length=LONG_TEXT)
-    offer = (
-        _clean_application(
-            {
-                f: getattr(application, f)
-                for f in (
-                    "purpose",
-                    "amount",
-                    "term_months",
-                    "requested_rate",
-                    "method",
-                    "grace_months",
-                    "uses",
-                )
-            }
-            | dict(terms or {}),
-            fund,
+    asked = {
+        f: getattr(application, f)
+        for f in (
+            "purpose",
+            "amount",
+            "term_months",
+            "requested_rate",
+            "method",
+            "grace_months",
+            "uses",
         )
-        if approved
-        else {}
-    )
+    }
+    if not approved:
+        offer: dict[str, Any] = {}
+    elif by_poll:
+        offer = asked
+    else:
+        offer = _clean_application(asked | dict(terms or {}), fund)
     if votes is not None:
+        if not isinstance(votes, tuple | list) or len(votes) != 3:
+            raise DomainError(_("Give the votes for, against and abstaining"), field="votes")
+        votes = (votes[0], votes[1], votes[2])
         for field, count in zip(
             ("votes_for", "votes_against", "votes_abstain"), votes, strict=True
         ):
@@ -468,7 +482,9 @@ def _decide(
             ),
             params={
                 "fund": fund.name,
-                "amount": in_their_language(format_money, application.amount, fund.currency),
+                "amount": in_their_language(
+                    format_money, loan.principal if loan else application.amount, fund.currency
+                ),
             },
             link=("capital:loan", [loan.pk]) if loan else ("capital:application", [application.pk]),
             kind="capital",
@@ -484,6 +500,8 @@ def loan_respond(*, actor: AnyUser, loan: Loan, accept: bool) -> Loan:
     require(permissions.can_accept_offer(actor, loan), _("The borrower answers the offer"))
     with transaction.atomic():
         locks.lock_loan(loan)
+        if not loan.is_offered:
+            raise DomainError(_("The offer was answered already"))
         loan.status = Loan.Status.ACCEPTED if accept else Loan.Status.DECLINED
         loan.accepted_at = timezone.now() if accept else None
         loan.accepted_by = recorded_user(actor) if accept else None
@@ -592,7 +610,7 @@ def loan_disburse(
     reserve takes its share, and (if asked) each instalment will become an obligation the
     borrower may settle by clearing."""
     require(permissions.can_service_loan(actor, loan), _("Only the fund's managers disburse"))
-    check_date(on, field="on", not_future=True)
+    on = check_day(on, field="on", not_future=True)
     fund = loan.fund
     with transaction.atomic():
         locks.lock_loan(loan)
@@ -699,11 +717,12 @@ def repayment_record(
     )
     v = Values()
     positive_money(v, "amount", amount)
-    v.check("paid_on", check_date, paid_on, not_future=True)
+    paid_on = v.check("paid_on", check_day, paid_on, not_future=True)
     v.check("reference", check_text, reference or "", max_length=SHORT_TEXT)
     v.done()
     fund = loan.fund
     with transaction.atomic():
+        clearing_link.lock_open_obligations(loan)
         locks.lock_loan(loan)
         if not loan.is_active:
             raise DomainError(_("Only a disbursed loan is repaid"))
@@ -750,6 +769,7 @@ def repayment_record(
             memo=_("Repayment from %(org)s") % {"org": loan.organization.name},
         )
         _refresh(loan, stored)
+        clearing_link.follow_repayment(loan, stored)  # nothing paid twice
         audit(
             actor,
             "loan.repayment",
@@ -796,17 +816,19 @@ def loan_restructure(
     interest in the books), starting on `start`; the old schedule is kept."""
     require(permissions.can_service_loan(actor, loan), _("Only the fund's managers restructure"))
     v = Values()
-    v.check("start", check_date, start)
+    start = v.check("start", check_day, start)
     v.check("months", check_whole, months, low=1, high=MAX_TERM_MONTHS)
     v.check("annual_rate", check_rate, annual_rate)
     if method not in METHODS:
         v.fail("method", _("is one of %(methods)s") % {"methods": ", ".join(METHODS)})
-    v.check("grace_months", check_whole, grace_months, low=0, high=max(0, months - 1))
+    term = v.clean.get("months") or 1
+    v.check("grace_months", check_whole, grace_months, low=0, high=term - 1)
     v.check("reason", check_text, reason or "", max_length=SHORT_TEXT)
     if not (reason or "").strip():
         v.fail("reason", _("is required"))
     clean = v.done()
     with transaction.atomic():
+        clearing_link.lock_open_obligations(loan)
         locks.lock_loan(loan)
         if not loan.is_active:
             raise DomainError(_("Only a disbursed loan is restructured"))
@@ -817,6 +839,7 @@ def loan_restructure(
         if principal <= 0:
             raise DomainError(_("Nothing is left to reschedule"))
         LoanSchedule.objects.filter(pk=old.pk).update(current=False)
+        clearing_link.release(old)  # the new schedule's instalments are asked for instead
         stored = _store_schedule(
             loan,
             actor=actor,
@@ -860,6 +883,7 @@ def loan_write_off(*, actor: AnyUser, loan: Loan, reason: str) -> Loan:
         raise DomainError(_("Say why"), field="reason")
     fund = loan.fund
     with transaction.atomic():
+        clearing_link.lock_open_obligations(loan)
         locks.lock_fund(fund)
         locks.lock_loan(loan)
         if not loan.is_active:
@@ -878,6 +902,9 @@ def loan_write_off(*, actor: AnyUser, loan: Loan, reason: str) -> Loan:
         )
         loan.status, loan.closed_on = Loan.Status.WRITTEN_OFF, today()
         loan.save(update_fields=["status", "closed_on"])
+        stored = current_schedule(loan)
+        if stored is not None:
+            clearing_link.release(stored)
         audit(
             actor,
             "loan.write_off",

@@ -1,7 +1,8 @@
 """Every row lock the fund's services take, in one order: the fund, then an application,
-then a loan. On SQLite the locks are no-ops: its single writer serialises the writes."""
+then a loan (or an investor note). On SQLite the locks are no-ops: its single writer
+serialises the writes."""
 
-from intercoop.capital.models import Fund, Loan, LoanApplication
+from intercoop.capital.models import Fund, InvestorNote, Loan, LoanApplication
 
 
 def lock_fund(fund: Fund) -> None:
@@ -27,3 +28,14 @@ def lock_loan(loan: Loan) -> None:
     )
     for field, value in row.items():
         setattr(loan, field, value)
+
+
+def lock_note(note: InvestorNote) -> None:
+    """Lock it and read its status again (two repayments, or notices, may race)."""
+    row = (
+        InvestorNote.objects.select_for_update()
+        .values("status", "notice_given_on", "repaid_on", "interest_paid")
+        .get(pk=note.pk)
+    )
+    for field, value in row.items():
+        setattr(note, field, value)

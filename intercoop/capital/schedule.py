@@ -25,6 +25,7 @@ METHODS = ("annuity", "equal-principal", "interest-only", "flat")
 MAX_MONTHS = 1200
 MAX_RATE = Decimal(100)  # per cent a year
 _CONTEXT = Context(prec=50)
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,23 @@ def due_date(start: dt.date, months: int) -> dt.date:
     """`months` months after `start`, on its day of the month or the month's last day."""
     index = start.month - 1 + months
     year, month = start.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+    day = start.day
+    if day > 28:  # every month has the 28th
+        day = min(day, 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month])
+    return dt.date(year, month, day)
 
 
 def _round(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+
+
+def _divide(numerator: int, denominator: int) -> int:
+    """numerator / denominator (> 0) rounded half-even, exactly, in integers."""
+    quotient, remainder = divmod(numerator, denominator)
+    twice = 2 * remainder
+    if twice > denominator or (twice == denominator and quotient % 2):
+        quotient += 1
+    return quotient
 
 
 def annuity_payment(principal: int, rate: Decimal, months: int) -> int:
@@ -79,10 +92,13 @@ def schedule(
     rate = Decimal(annual_rate) / 1200
     repaying = months - grace_months
     payment = annuity_payment(principal, rate, repaying)
-    share = _round(Decimal(principal) / repaying)
+    share = _divide(principal, repaying)
+    # a period's interest in exact integers: amount × n / (d × 1200) for the rate n/d %
+    numerator, denominator = Decimal(annual_rate).as_integer_ratio()
+    denominator *= 1200
     balance, rows = principal, []
     for number in range(1, months + 1):
-        interest = _round((principal if method == "flat" else balance) * rate)
+        interest = _divide((principal if method == "flat" else balance) * numerator, denominator)
         if number <= grace_months or method == "interest-only":
             part = 0
         elif method == "annuity":

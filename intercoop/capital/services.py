@@ -36,6 +36,7 @@ from intercoop.capital.writing import (
     MAX_RATE,
     Values,
     audit,
+    check_day,
     check_rate,
     check_whole,
     managers,
@@ -48,7 +49,6 @@ from intercoop.core.bounds import (
     LONG_TEXT,
     SHORT_TEXT,
     check_currency,
-    check_date,
     check_money,
     check_text,
 )
@@ -58,6 +58,7 @@ from intercoop.core.notifications import in_their_language
 from intercoop.core.permissions import AnyUser, recorded_user, require
 from intercoop.core.services import notify
 from intercoop.directory.models import Network, Organization
+from intercoop.governance.models import Body
 
 # the fund -----------------------------------------------------------------------------------
 
@@ -117,7 +118,9 @@ def _clean_policy(values: Mapping[str, Any], fund: Fund) -> dict[str, Any]:
         v.fail("investor_max_rate", _("is at least the lowest investor rate"))
     committee = values.get("committee", fund.committee)
     if committee is not None and (
-        not committee.is_committee or committee.network_id != fund.network_id
+        not isinstance(committee, Body)
+        or not committee.is_committee
+        or committee.network_id != fund.network_id
     ):
         v.fail("committee", _("is a committee of the fund's network"))
     clean["committee"] = committee
@@ -214,7 +217,11 @@ def pledge_make(
     if percent_of_surplus in (None, "") and yearly_amount is None:
         v.fail("percent_of_surplus", _("give a share of the surplus or an amount a year"))
     if percent_of_surplus not in (None, ""):
-        v.check("percent_of_surplus", check_rate, percent_of_surplus, high=Decimal(100))
+        percent = v.check("percent_of_surplus", check_rate, percent_of_surplus, high=Decimal(100))
+        if percent is not None and percent.as_tuple().exponent < -2:  # the field keeps 2
+            v.fail("percent_of_surplus", _("has at most 2 decimals"))
+        elif percent is not None and percent <= 0:
+            v.fail("percent_of_surplus", _("must be more than zero"))
     if yearly_amount is not None:
         positive_money(v, "yearly_amount", yearly_amount)
     this_year = today().year
@@ -248,7 +255,7 @@ def contribution_record(
     require(permissions.can_record_capital(actor, fund), _("Only the fund's managers record money"))
     v = Values()
     positive_money(v, "amount", amount)
-    v.check("received_on", check_date, received_on, not_future=True)
+    v.check("received_on", check_day, received_on, not_future=True)
     if pledge is not None and (
         pledge.fund_id != fund.pk or pledge.organization_id != organization.pk
     ):
@@ -300,7 +307,7 @@ def equity_record(
     v.check("amount", check_money, amount, negative=True)
     if amount == 0:
         v.fail("amount", _("must not be zero"))
-    v.check("on", check_date, on, not_future=True)
+    on = v.check("on", check_day, on, not_future=True)
     if tier is not None and tier.fund_id != fund.pk:
         v.fail("tier", _("is one of the fund's tiers"))
     clean = v.done()
@@ -368,7 +375,7 @@ def note_record(
     v.check("rate", check_rate, rate, low=fund.investor_min_rate, high=fund.investor_max_rate)
     v.check("term_months", check_whole, term_months, low=1, high=MAX_TERM_MONTHS)
     v.check("notice_days", check_whole, notice_days, low=0, high=3650)
-    v.check("issued_on", check_date, issued_on, not_future=True)
+    issued_on = v.check("issued_on", check_day, issued_on, not_future=True)
     if (organization is None) == (user is None):
         v.fail("investor", _("name one investor: an organisation or a person"))
     clean = v.done()
@@ -418,11 +425,15 @@ def note_give_notice(
 ) -> InvestorNote:
     """The investor asks to withdraw; the fund repays after the note's notice period."""
     require(permissions.can_give_notice(actor, note), _("Only the investor gives notice"))
-    if note.status != InvestorNote.Status.ACTIVE:
-        raise DomainError(_("Notice was already given"))
+    on = today() if on is None else check_day(on, field="on", not_future=True)
+    if on < note.issued_on:
+        raise DomainError(_("Notice is given after the note's issue"), field="on")
     with transaction.atomic():
+        locks.lock_note(note)
+        if note.status != InvestorNote.Status.ACTIVE:
+            raise DomainError(_("Notice was already given"))
         note.status = InvestorNote.Status.NOTICE
-        note.notice_given_on = on or today()
+        note.notice_given_on = on
         note.save(update_fields=["status", "notice_given_on"])
         audit(actor, "fund.note_notice", note, note.fund, note.investor_name, [note.organization])
         notify(
@@ -443,12 +454,13 @@ def note_repay(*, actor: AnyUser, note: InvestorNote, on: dt.date) -> InvestorNo
     require(
         permissions.can_record_capital(actor, note.fund), _("Only the fund's managers record money")
     )
-    check_date(on, field="on", not_future=True)
-    if not note.is_open:
-        raise DomainError(_("This note was repaid already"))
+    on = check_day(on, field="on", not_future=True)
     if on < note.issued_on:
         raise DomainError(_("A note is repaid after its issue"), field="on")
     with transaction.atomic():
+        locks.lock_note(note)  # two repayments may race
+        if not note.is_open:
+            raise DomainError(_("This note was repaid already"))
         interest = note_interest(note, on)
         note.status, note.repaid_on, note.interest_paid = InvestorNote.Status.REPAID, on, interest
         note.save(update_fields=["status", "repaid_on", "interest_paid"])

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from intercoop.capital import books
 from intercoop.capital.models import Fund, InvestorNote, LedgerEntry, LedgerTransaction, Loan
 from intercoop.core.audit import audit_record
-from intercoop.core.bounds import SHORT_TEXT, OutOfBounds, check_money
+from intercoop.core.bounds import SHORT_TEXT, OutOfBounds, check_date, check_money
 from intercoop.core.errors import InvalidValues
 from intercoop.core.money import format_money
 from intercoop.core.permissions import AnyUser, recorded_user
@@ -78,11 +78,21 @@ def check_rate(
         raise OutOfBounds(_("is a rate in per cent a year, such as 4.5"), field=field)
     if rate.as_tuple().exponent < -3:  # type: ignore[operator]
         raise OutOfBounds(_("has at most 3 decimals"), field=field)
+    rate = plain(rate)
     if not low <= rate <= high:
         raise OutOfBounds(
-            _("must be from %(low)s%% to %(high)s%%") % {"low": low, "high": high}, field=field
+            _("must be from %(low)s%% to %(high)s%%") % {"low": plain(low), "high": plain(high)},
+            field=field,
         )
     return rate
+
+
+def plain(number: Decimal) -> Decimal:
+    """Without trailing zeros nor an exponent: 2.000 is 2, 10 is 10 (not 1E+1)."""
+    number = Decimal(number).normalize() + 0  # -0 is 0
+    if number.as_tuple().exponent > 0:  # type: ignore[operator]
+        number = number.quantize(Decimal(1))
+    return number
 
 
 def check_whole(value: Any, *, field: str, low: int, high: int) -> int:
@@ -94,12 +104,25 @@ def check_whole(value: Any, *, field: str, low: int, high: int) -> int:
     return value
 
 
-def positive_money(values: Values, field: str, value: Any, high: int | None = None) -> int:
+def check_day(value: Any, *, field: str, not_future: bool = False) -> dt.date:
+    """A date (required; a datetime counts as its date), within `check_date`'s bounds."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        raise OutOfBounds(_("is a date, such as 2027-01-31"), field=field)
+    check_date(value, field=field, not_future=not_future, today=today())
+    return value
+
+
+def positive_money(
+    values: Values, field: str, value: Any, high: int | None = None, currency: str = ""
+) -> int:
     amount = values.check(field, check_money, value)
     if amount is not None and amount <= 0:
         values.fail(field, _("must be more than zero"))
     if amount is not None and high is not None and amount > high:
-        values.fail(field, _("is more than %(most)s") % {"most": high})
+        most = format_money(high, currency) if currency else high
+        values.fail(field, _("is more than %(most)s") % {"most": most})
     return amount or 0
 
 

@@ -26,6 +26,7 @@ class Obligation(models.Model):
         IMPORT = "import", _("Imported")
         API = "api", _("API")
         PURCHASING = "purchasing", _("Joint purchasing delivery")
+        CAPITAL = "capital", _("Loan instalment")
 
     debtor = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="payables")
     creditor = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="receivables")
@@ -163,12 +164,16 @@ class RunLine(models.Model):
 
 class ObligationEntry(models.Model):
     """The obligation ledger: each set-off, mutual-credit payment or correction. A positive
-    amount reduces what is owed; a correction of a mistake is negative."""
+    amount reduces what is owed; a correction of a mistake is negative. The creditor may
+    also say that part of it was paid by other means, or that it no longer asks for it
+    (`obligation_discharge`): such entries have no run."""
 
     class Kind(models.TextChoices):
         SETOFF = "setoff", _("Set-off")
         CREDIT = "credit", _("Paid in mutual credit")
         CORRECTION = "correction", _("Correction")
+        PAID = "paid", _("Paid outside clearing")
+        CANCELLED = "cancelled", _("Cancelled by the creditor")
 
     obligation = models.ForeignKey(Obligation, on_delete=models.PROTECT, related_name="entries")
     run = models.ForeignKey(

@@ -89,6 +89,12 @@ def can_dispute_obligation(user: AnyUser, obligation: Obligation) -> bool:
     return can_act_for(user, obligation.debtor) or can_act_for(user, obligation.creditor)
 
 
+def can_discharge_obligation(user: AnyUser, obligation: Obligation) -> bool:
+    """Say an invoice was paid outside clearing, or cancel it: the creditor's admins and
+    editors (and staff); the debtor does not decide it owes less."""
+    return can_act_for(user, obligation.creditor)
+
+
 def speaking_side(
     user: AnyUser, debtor: Organization, creditor: Organization
 ) -> Organization | None:

@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from intercoop.clearing import hooks, permissions, selectors
 from intercoop.clearing import lock_objects as locks
-from intercoop.clearing import permissions, selectors
 from intercoop.clearing import setoff as solver
 from intercoop.clearing.models import (
     ClearingRun,
@@ -318,6 +318,54 @@ def obligation_dispute(*, actor: AnyUser, obligation: Obligation, reason: str) -
     return fresh
 
 
+# a discharge's kind → its audit action and summary
+DISCHARGES: dict[str, tuple[str, Any]] = {
+    ObligationEntry.Kind.PAID: (
+        "obligation.paid",
+        gettext_lazy("%(amount)s paid outside clearing"),
+    ),
+    ObligationEntry.Kind.CANCELLED: ("obligation.cancel", gettext_lazy("%(amount)s cancelled")),
+}
+
+
+def obligation_discharge(
+    *, actor: AnyUser, obligation: Obligation, amount: int, kind: str
+) -> Obligation:
+    """The creditor says `amount` of what is still owed was paid by other means (`paid`),
+    or that it no longer asks for it (`cancelled`): an entry of the ledger without a run,
+    so that nothing is cleared twice. A run proposed before it no longer commits (its
+    obligations changed). Nobody else hears of it: the creditor recorded the payment."""
+    require(
+        permissions.can_discharge_obligation(actor, obligation),
+        _("Only the creditor says an invoice was paid or cancels it"),
+    )
+    if kind not in DISCHARGES:
+        raise InvalidValues({"kind": _("is paid or cancelled")})
+    check_money(amount, field="amount")
+    if amount <= 0:
+        raise InvalidValues({"amount": _("is a whole number of minor units above 0")})
+    action, summary = DISCHARGES[kind]
+    with transaction.atomic():
+        fresh = locks.obligation_for_update(obligation.pk)
+        if fresh.is_disputed:
+            raise DomainError(_("A disputed obligation is replaced, not discharged"))
+        if amount > fresh.remaining:
+            raise InvalidValues(
+                {"amount": _("is at most what is still owed (%(remaining)s)")
+                 % {"remaining": format_money(fresh.remaining, fresh.currency)}}
+            )  # fmt: skip
+        entry = _entry(fresh, amount, kind, None, recorded_user(actor), timezone.now())
+        entry.save()
+        fresh.save(update_fields=["remaining", "status"])
+        audit_record(
+            actor=actor, action=action, target=fresh,
+            summary=str(summary) % {"amount": format_money(amount, fresh.currency)},
+            organizations=[fresh.debtor_id, fresh.creditor_id],
+        )  # fmt: skip
+    obligation.remaining, obligation.status = fresh.remaining, fresh.status
+    return fresh
+
+
 # clearing runs ----------------------------------------------------------------------
 #
 # A run is proposed and committed by functions of ids and an actor, each in short
@@ -461,7 +509,7 @@ def clearing_run_propose_job(
     return summary, ("clearing:run", [run.pk])
 
 
-def _entry(obligation: Obligation, amount: int, kind: str, run: ClearingRun,
+def _entry(obligation: Obligation, amount: int, kind: str, run: ClearingRun | None,
            user: User | None, now: dt.datetime) -> ObligationEntry:  # fmt: skip
     obligation.remaining -= amount
     obligation.status = _status(obligation)
@@ -572,6 +620,11 @@ def clearing_run_commit(*, actor: AnyUser, run: ClearingRun | int) -> ClearingRu
         )
         if moves:
             _save_transfers(moves, accounts.values())
+        # other apps hear of what the run settled (a fund records its loan repayments);
+        # one that refuses undoes the whole commit
+        on_date = timezone.localdate(now)
+        for entry in entries:
+            hooks.settled(entry.obligation, entry.amount, on_date, actor)
         fresh.status = ClearingRun.Status.COMMITTED
         fresh.committed_by, fresh.committed_at = user, now
         fresh.save(update_fields=["status", "committed_by", "committed_at"])
@@ -612,7 +665,10 @@ def clearing_run_discard(*, actor: AnyUser, run: ClearingRun | int) -> ClearingR
 
 def clearing_run_reverse(*, actor: AnyUser, run: ClearingRun | int) -> ClearingRun:
     """Undo a committed run by correcting entries: every obligation owes again what the
-    run cleared of it, and its mutual-credit payments are paid back."""
+    run cleared of it, and its mutual-credit payments are paid back. A run that settled
+    loan instalments (obligations from capital) is not reversed: their repayments are in
+    a fund's append-only books, which owing the instalments again would contradict. The
+    run stands; the simplest rule that never leaves a loan and its obligations apart."""
     found = _run(run)
     require(
         permissions.can_reverse_run(actor, found),
@@ -625,6 +681,11 @@ def clearing_run_reverse(*, actor: AnyUser, run: ClearingRun | int) -> ClearingR
         if not fresh.is_committed:
             raise DomainError(_("Only a committed run is reversed"))
         obligations = locks.run_obligations_for_update(fresh.pk, cleared_only=True)
+        if any(o.source == Obligation.Source.CAPITAL for o in obligations.values()):
+            raise DomainError(
+                _("This run repaid loan instalments, which are in the fund's books: it "
+                  "cannot be reversed")
+            )  # fmt: skip
         accounts = locks.run_transfer_accounts_for_update(fresh.pk)
         lines = RunLine.objects.filter(Q(setoff__gt=0) | Q(credit__gt=0), run=fresh)
         entries = [

@@ -3,6 +3,7 @@ them all; no app knows the others' demos)."""
 
 from django.test.utils import override_settings
 
+from intercoop.capital.demo import capital_build
 from intercoop.clearing.demo import clearing_build
 from intercoop.directory.demo import DEMO_PASSWORD, demo_build
 from intercoop.directory.models import Network
@@ -31,11 +32,14 @@ def demo_region_build() -> str:
         invoices = clearing_build()
         rounds += home_build()
         polls = governance_build()
+        loans = capital_build()
     return (
         f"Demo region: {summary.organizations} organisations, {summary.networks} networks, "
         f"{ties} relationships, 2 assessments, {items} offers, needs and challenges, "
         f"notices, member deals and introductions, {rounds} purchasing rounds, "
         f"{invoices} invoices and a committed clearing run, {polls} polls (a decided "
-        f"proposal, a board election and an open poll). "
+        f"proposal, a board election and an open poll), a solidarity fund with "
+        f"pledges, investor notes, {loans} loans and an application before its committee's "
+        f"poll. "
         f"Sign in as {', '.join(DEMO_ACCOUNTS)} with password {DEMO_PASSWORD!r}."
     )

@@ -5,8 +5,11 @@ vote), and governance's part in the directory's admissions."""
 
 from django.utils.translation import gettext_lazy as _
 
+from intercoop.capital.clearing_link import on_settlement as on_instalment_settled
+from intercoop.capital.dashboard import dashboard_tasks as capital_tasks
 from intercoop.capital.decisions import on_poll_closed as on_loan_poll_closed
 from intercoop.clearing.dashboard import dashboard_tasks as clearing_tasks
+from intercoop.clearing.hooks import register_settlement_listener
 from intercoop.core.dashboard import register_tasks
 from intercoop.core.notifications import register_kind
 from intercoop.directory.dashboard import dashboard_tasks as directory_tasks
@@ -44,6 +47,7 @@ def register_home() -> None:
     register_tasks("purchasing", purchasing_tasks)
     register_tasks("network", network_tasks)
     register_tasks("governance", governance_tasks)
+    register_tasks("capital", capital_tasks)
     # a network that admits members by a poll of its members
     register_admission_guard(admission_guard)
     register_application_listener(on_application)
@@ -51,3 +55,5 @@ def register_home() -> None:
     register_award_listener(on_award)
     # a fund whose loan committee decides by a poll of the committee
     register_poll_closed_listener(on_loan_poll_closed)
+    # a loan's instalments repaid by having invoices set off in a clearing run
+    register_settlement_listener(on_instalment_settled)

@@ -76,6 +76,12 @@ def dispute(system, network, org, ring):
                                                      reason="never delivered")  # fmt: skip
 
 
+def discharge(system, network, org, ring):
+    invoice = owe(ring["b"], org, 900)  # org is the creditor
+    return lambda actor: services.obligation_discharge(actor=actor, obligation=invoice,
+                                                       amount=400, kind="paid")  # fmt: skip
+
+
 def propose(system, network, org, ring):
     _cycle(org, ring)
     return lambda actor: services.clearing_run_propose(actor=actor, network=network, currency="USD")
@@ -146,6 +152,7 @@ WRITES: dict[str, tuple[Write, str, set[str]]] = {
     "obligations_import": (import_file, "obligation.import", {"admin", "staff"}),
     "obligation_confirm": (confirm, "obligation.confirm", {"admin", "staff"}),
     "obligation_dispute": (dispute, "obligation.dispute", {"admin", "staff"}),
+    "obligation_discharge": (discharge, "obligation.paid", {"admin", "staff"}),
     "clearing_run_propose": (propose, "run.propose", {"coordinator", "staff"}),
     "clearing_run_request": (request, "task.submit", {"coordinator", "staff"}),
     "clearing_run_commit": (commit, "run.commit", {"coordinator", "staff"}),

@@ -1,6 +1,19 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from intercoop.capital.models import (
+    Contribution,
+    EquityEntry,
+    Fund,
+    InvestorNote,
+    LedgerEntry,
+    LedgerTransaction,
+    Loan,
+    LoanApplication,
+    LoanSchedule,
+    Pledge,
+    Repayment,
+)
 from intercoop.clearing.models import (
     ClearingRun,
     CreditAccount,
@@ -26,7 +39,9 @@ def test_demo_builds_a_plausible_region_deterministically():
     assert organizations.filter(latitude__isnull=True).count() == 0
     first = list(organizations.values_list("slug", "latitude", "number_of_members")[:5])
     # ledgers protect the organisations they name: empty them first
-    for model in (CreditEntry, CreditTransfer, CreditAccount, ObligationEntry, RunLine,
+    for model in (LedgerEntry, LedgerTransaction, Repayment, LoanSchedule, Loan,
+                  LoanApplication, InvestorNote, Contribution, Pledge, EquityEntry, Fund,
+                  CreditEntry, CreditTransfer, CreditAccount, ObligationEntry, RunLine,
                   ClearingRun, Obligation):  # fmt: skip
         model.objects.all().delete()
     Organization.objects.all().delete()
