@@ -159,7 +159,7 @@ class OverviewOut(Schema):
     par90: str
     arrears_rate: str
     ageing: list[AgeingOut]
-    due_soon_total: int = Field(description="left to pay of the instalments due in 90 days")
+    due_soon_total: int = Field(description="left to pay of the instalments listed in due_soon")
     due_soon: list[DueOut] = Field(description="the fund's managers and committee only")
     due_soon_more: bool
     notes_maturing_count: int

@@ -28,7 +28,7 @@ from intercoop.capital.models import (
     LoanSchedule,
     Repayment,
 )
-from intercoop.capital.schedule import METHODS, schedule
+from intercoop.capital.schedule import METHODS, due_date, schedule
 from intercoop.capital.writing import (
     CHECKLIST,
     MAX_ATTACHMENTS,
@@ -51,7 +51,7 @@ from intercoop.core.money import format_money
 from intercoop.core.notifications import in_their_language
 from intercoop.core.permissions import AnyUser, recorded_user, require
 from intercoop.core.services import notify
-from intercoop.directory.models import Organization
+from intercoop.directory.models import NetworkMembership, Organization
 from intercoop.directory.selectors import speakers_of
 
 # applications -------------------------------------------------------------------------------
@@ -112,6 +112,25 @@ def _clean_application(values: Mapping[str, Any], fund: Fund) -> dict[str, Any]:
     return v.done()
 
 
+def check_eligible(fund: Fund, organization: Organization) -> None:
+    """The fund lends to co-ops that have been members of its network for at least its
+    `min_membership_months` (from the day they joined)."""
+    months = fund.min_membership_months
+    if not months:
+        return
+    joined = (
+        NetworkMembership.objects.filter(network_id=fund.network_id, organization=organization)
+        .values_list("joined_on", flat=True)
+        .first()
+    )
+    if joined is None or due_date(joined, months) > today():
+        raise DomainError(
+            _("%(fund)s lends to co-ops that have been members for %(months)s months or more")
+            % {"fund": fund.name, "months": months},
+            field="organization",
+        )
+
+
 def application_create(
     *, actor: AnyUser, fund: Fund, organization: Organization, values: Mapping[str, Any]
 ) -> LoanApplication:
@@ -120,6 +139,7 @@ def application_create(
         permissions.can_apply(actor, fund, organization),
         _("A member co-op's admins and editors apply for a loan"),
     )
+    check_eligible(fund, organization)
     clean = _clean_application(values, fund)
     with transaction.atomic():
         application = LoanApplication.objects.create(
@@ -181,6 +201,7 @@ def application_submit(*, actor: AnyUser, application: LoanApplication) -> LoanA
         _("The applicant submits a draft"),
     )
     fund = application.fund
+    check_eligible(fund, application.organization)
     with transaction.atomic():
         application.status = LoanApplication.Status.SUBMITTED
         application.submitted_at = timezone.now()

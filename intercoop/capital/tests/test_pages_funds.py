@@ -251,7 +251,7 @@ def test_the_fund_page_shows_capital_arrears_and_what_falls_due(fund, people, ac
         (dt.date(2026, 4, 30), 888_49), (dt.date(2026, 5, 31), 888_49),
         (dt.date(2026, 6, 30), 888_49),
     ]  # fmt: skip
-    assert "Still to be paid: 2,665.47 USD." in text
+    assert "Still to be paid on the instalments listed: 2,665.47 USD." in text
     assert f'href="/capital/loans/{active_loan.pk}/"' in page.content.decode()
     for link in ("applications/", "loans/", "capital-in/", "notes/", "books/", "settings/"):
         assert f'href="{_url(fund, link)}"' in page.content.decode()
@@ -263,7 +263,7 @@ def test_members_see_the_funds_totals_not_each_borrower(fund, people, active_loa
     page = client_for(people["member"]).get(_url(fund))
     assert page.status_code == 200
     text = _text(page)
-    assert "Still to be paid: 2,665.47 USD." in text
+    assert "Still to be paid on the instalments listed: 2,665.47 USD." in text
     assert f"/capital/loans/{active_loan.pk}/" not in page.content.decode()
     for link in ("applications/", "books/", "settings/", "notes/"):
         assert f'href="{_url(fund, link)}"' not in page.content.decode()

@@ -1027,3 +1027,34 @@ def test_instalments_fall_due_once(loan, fund):
     assert len(postings("interest-due")) == before + (1 if due_later else 0)
     assert all(row.interest_accrued for row in _rows(loan))
     assert balanced(fund)["interest_income"] == sum(row.interest for row in _rows(loan))
+
+
+def test_only_co_ops_that_have_been_members_long_enough_apply(fund, org, people):
+    """With a 12-month rule, a member that joined 11 months ago is refused (naming the
+    organisation); one that joined 12 months ago to the day may apply."""
+    from intercoop.capital.models import LoanApplication
+    from intercoop.capital.schedule import due_date
+    from intercoop.directory.models import NetworkMembership
+
+    services.fund_update(
+        actor=people["coordinator"], fund=fund, values={"min_membership_months": 12}
+    )
+    membership = NetworkMembership.objects.get(network=fund.network, organization=org)
+    values = {"purpose": "Oven", "amount": 1_000_00, "term_months": 12,
+              "requested_rate": "5", "method": "annuity"}  # fmt: skip
+    today = services.today()
+    membership.joined_on = due_date(today, -11)
+    membership.save()
+    with pytest.raises(DomainError) as refused:
+        services.application_create(
+            actor=people["admin"], fund=fund, organization=org, values=values
+        )
+    assert refused.value.field == "organization"
+    assert "12 months" in refused.value.message
+    assert not LoanApplication.objects.exists()
+    membership.joined_on = due_date(today, -12)
+    membership.save()
+    made = services.application_create(
+        actor=people["admin"], fund=fund, organization=org, values=values
+    )
+    assert made.is_draft
