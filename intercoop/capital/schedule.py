@@ -16,16 +16,16 @@ Conventions, exactly:
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal
+
+from intercoop.core.months import add_months
 
 METHODS = ("annuity", "equal-principal", "interest-only", "flat")
 MAX_MONTHS = 1200
 MAX_RATE = Decimal(100)  # per cent a year
 _CONTEXT = Context(prec=50)
-_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 @dataclass(frozen=True)
@@ -38,14 +38,8 @@ class Instalment:
     balance: int  # outstanding after this instalment
 
 
-def due_date(start: dt.date, months: int) -> dt.date:
-    """`months` months after `start`, on its day of the month or the month's last day."""
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    day = start.day
-    if day > 28:  # every month has the 28th
-        day = min(day, 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month])
-    return dt.date(year, month, day)
+# the k-th instalment is due k months after the start, on its day or the month's last day
+due_date = add_months
 
 
 def _round(value: Decimal) -> int:
