@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "intercoop.clearing",
     "intercoop.governance",
     "intercoop.capital",
+    "intercoop.membership",
     "intercoop.home",
 ]
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("intercoop.clearing.urls")),
     path("", include("intercoop.governance.urls")),
     path("", include("intercoop.capital.urls")),
+    path("", include("intercoop.membership.urls")),
     path("", include("intercoop.directory.urls")),
 ]
 
