@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from intercoop.capital import lock_objects as locks
 from intercoop.capital.models import Instalment, Loan, LoanApplication, LoanSchedule
+from intercoop.capital.writing import plain
 from intercoop.core.audit import system_actor
 from intercoop.core.bounds import SHORT_TEXT
 from intercoop.core.money import format_money
@@ -40,12 +41,12 @@ def open_poll(application: LoanApplication) -> int | None:
             "amount": amount, "org": application.organization.name,
         })[:SHORT_TEXT],
         details=_(
-            "%(org)s asks %(fund)s for %(amount)s over %(months)s months at %(rate)s%% "
-            "(%(method)s) for: %(purpose)s. If the proposal passes, the loan is offered; "
-            "otherwise the application is declined."
+            "%(org)s asks %(fund)s for %(amount)s over %(months)s months at %(rate)s%% a "
+            "year. Repayment: %(method)s. Purpose: %(purpose)s\n\nIf the proposal passes, "
+            "the loan is offered; otherwise the application is declined."
         ) % {
             "org": application.organization.name, "fund": fund.name, "amount": amount,
-            "months": application.term_months, "rate": application.requested_rate,
+            "months": application.term_months, "rate": plain(application.requested_rate),
             "method": application.get_method_display(), "purpose": application.purpose[:1000],
         },
         closes_at=closes_at,

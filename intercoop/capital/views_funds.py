@@ -39,6 +39,7 @@ from intercoop.capital.models import (
     InvestorNote,
     Pledge,
 )
+from intercoop.capital.wording import BUCKET_AXIS, BUCKET_LABELS
 from intercoop.core.errors import DomainError
 from intercoop.core.forms import add_domain_errors
 from intercoop.core.pagination import paginate
@@ -176,13 +177,6 @@ def fund_settings(request: HttpRequest, slug: str) -> HttpResponse:
 
 # the fund's page -----------------------------------------------------------------------------
 
-BUCKET_LABELS = {
-    "current": gettext_lazy("Current"),
-    "1-30": gettext_lazy("1–30 days late"),
-    "31-60": gettext_lazy("31–60 days late"),
-    "61-90": gettext_lazy("61–90 days late"),
-    "90+": gettext_lazy("More than 90 days late"),
-}
 CHART_WIDTH, BAR_AREA, CHART_TOP = 640, 150, 24
 
 
@@ -198,7 +192,7 @@ def bucket_bars(rows: list[Any]) -> list[dict[str, Any]]:
         bars.append(
             {
                 "row": row,
-                "label": _("current") if row.bucket == "current" else row.bucket,
+                "label": BUCKET_AXIS[row.bucket],
                 "x": x + step // 8,
                 "width": step * 3 // 4,
                 "y": CHART_TOP + BAR_AREA - height,

@@ -15,7 +15,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from intercoop.capital import arrears, permissions, selectors, services
 from intercoop.capital.forms_loans import (
@@ -35,6 +34,7 @@ from intercoop.capital.models import (
     Loan,
     LoanApplication,
 )
+from intercoop.capital.wording import BUCKET_LABELS
 from intercoop.capital.writing import CHECKLIST, today
 from intercoop.core.errors import DomainError, InvalidValues
 from intercoop.core.forms import add_domain_errors, id_param
@@ -45,15 +45,6 @@ from intercoop.directory.selectors import network_members_acting_for
 from intercoop.governance.models import Poll
 
 PAGE_SIZE = 50
-# the ageing buckets (arrears.BUCKETS, named exactly in files) as pages show them
-BUCKET_LABELS = {
-    "current": gettext_lazy("current"),
-    "1-30": gettext_lazy("1–30 days"),
-    "31-60": gettext_lazy("31–60 days"),
-    "61-90": gettext_lazy("61–90 days"),
-    "90+": gettext_lazy("over 90 days"),
-}
-assert tuple(BUCKET_LABELS) == arrears.BUCKETS
 
 
 def _fund(request: HttpRequest, slug: str) -> Fund:

@@ -243,7 +243,7 @@ def test_the_fund_page_shows_capital_arrears_and_what_falls_due(fund, people, ac
     # the chart: one bar per bucket, the late one full height
     bars = page.context["bars"]
     assert [(b["label"], b["height"]) for b in bars] == [
-        ("current", 0), ("1-30", 150), ("31-60", 0), ("61-90", 0), ("90+", 0),
+        ("current", 0), ("1–30", 150), ("31–60", 0), ("61–90", 0), ("90+", 0),
     ]  # fmt: skip
     assert 'aria-label="Principal outstanding by days past due"' in page.content.decode()
     # due in the next 90 days from DAY: the instalments of April, May and June

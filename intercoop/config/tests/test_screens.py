@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db.models import F
 
+from intercoop.capital.models import Fund, Loan
 from intercoop.clearing.models import ClearingRun
 from intercoop.core.browser import SCREENSHOTS, browser_page, live_url, log_in
 from intercoop.directory.demo import DEMO_PASSWORD
@@ -50,7 +52,8 @@ def main_pages(persona: str) -> list[str]:
         return [*public, *pages, *runs, "/orgs/review/", f"/networks/{NETWORK}/clearing/",
                 f"/networks/{NETWORK}/credit/", f"/networks/{NETWORK}/assessments/",
                 f"/networks/{NETWORK}/economy/", f"/networks/{ALLIANCE}/contracts/",
-                "/imports/", "/decide/", f"/decide/networks/{NETWORK}/settings/"]  # fmt: skip
+                "/imports/", "/decide/", f"/decide/networks/{NETWORK}/settings/",
+                *capital_pages(persona)]  # fmt: skip
     if persona == "manager":
         # the demo's decisions: a closed proposal and election, an open poll (governance's
         # own tests look at every other poll page at both widths)
@@ -60,8 +63,23 @@ def main_pages(persona: str) -> list[str]:
                   f"/decide/polls/{election}/stages/", f"/decide/networks/{NETWORK}/proxies/"]  # fmt: skip
         return [*pages, *decide, f"/orgs/{slug}/edit/", f"/orgs/{slug}/obligations/",
                 f"/orgs/{slug}/exchange/", f"/orgs/{slug}/people/", "/introductions/",
-                "/card/", f"/networks/{NETWORK}/notices/new/"]  # fmt: skip
+                "/card/", f"/networks/{NETWORK}/notices/new/", *capital_pages(persona)]  # fmt: skip
     return [*pages, "/card/", "/deals/", "/catalogue/"]
+
+
+def capital_pages(persona: str) -> list[str]:
+    """The demo fund's pages: the coordinator's fund page, loans, books and the network's
+    capital flows; the manager's (on the loan committee) fund page and the late loan."""
+    fund = Fund.objects.get(network__slug=NETWORK)
+    if persona == "coordinator":
+        return [f"/capital/{fund.slug}/", f"/capital/{fund.slug}/loans/",
+                f"/capital/{fund.slug}/books/", f"/capital/flows/{NETWORK}/"]  # fmt: skip
+    late = (
+        Loan.objects.filter(fund=fund, status=Loan.Status.ACTIVE)
+        .order_by(F("unpaid_since").asc(nulls_last=True), "pk")
+        .values_list("pk", flat=True)[0]
+    )
+    return [f"/capital/{fund.slug}/", f"/capital/loans/{late}/"]
 
 
 def inspect(page: Any, base: str, persona: str, width: int, failures: list[str]) -> int:
