@@ -79,6 +79,7 @@ bench: install-dev  # compares with networkx, a development tool
 	$(BIN)/python benchmarks/clearing.py
 	$(BIN)/python benchmarks/governance.py
 	$(BIN)/python benchmarks/capital.py
+	$(BIN)/python benchmarks/membership.py
 	$(BIN)/python benchmarks/load.py
 	$(BIN)/python benchmarks/page_weight.py
 

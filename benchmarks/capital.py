@@ -121,14 +121,8 @@ def _split(rows: list[Any], payments: list[tuple[dt.date, int]]) -> list[tuple[i
 def _kept(rows: list[Any], paid: int) -> tuple[int, dt.date | None]:
     """The loan's principal outstanding and oldest unpaid due date (`lending._refresh`)."""
     state = arrears.status_of_total(rows, paid, dt.date.max)
-    left, unpaid_since = paid, None
-    for row in rows:
-        if left >= row.payment:
-            left -= row.payment
-            continue
-        unpaid_since = row.due_on
-        break
-    return state.principal_outstanding, unpaid_since
+    oldest = arrears.first_unpaid(rows, paid)
+    return state.principal_outstanding, oldest.due_on if oldest else None
 
 
 def build_fund() -> Any:

@@ -25,6 +25,8 @@ COMMANDS = {
     "restore": "restore",
     "clock": "clock",
     "digests": "digests",
+    "export-course": "export_course",
+    "import-course": "import_course",
 }
 # Commands that work on files alone: run without starting Django. Name → module with
 # HELP and main(argv) -> exit status.

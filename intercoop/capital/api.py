@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Header, Router, Schema
 
 from intercoop.capital import permissions, selectors, services
 from intercoop.capital.models import (
@@ -30,7 +30,7 @@ from intercoop.capital.models import (
     Pledge,
 )
 from intercoop.capital.schedule import METHODS
-from intercoop.capital.writing import plain
+from intercoop.capital.writing import KEY_LENGTH, rate_text
 from intercoop.core.api import WRITE_AUTH
 from intercoop.core.bounds import LONG_TEXT, SHORT_TEXT, MoneyIn, SignedMoneyIn, Text
 from intercoop.core.errors import DomainError
@@ -59,10 +59,6 @@ ApplicationStatus = Literal[
 ]
 assert set(get_args(Method)) == set(METHODS)
 assert set(get_args(ApplicationStatus)) == set(LoanApplication.Status.values)
-
-
-def rate_text(value: Decimal | None) -> str | None:
-    return None if value is None else str(plain(value))
 
 
 def _percent(value: Fraction) -> str:
@@ -400,15 +396,29 @@ def make_pledge(request: HttpRequest, slug: str, payload: PledgeIn) -> Any:
 def _pledge_out(pledge: Pledge, fund: Fund) -> dict[str, Any]:
     return {
         "id": pledge.pk, "organization": pledge.organization.slug,
-        "percent_of_surplus": rate_text(pledge.percent_of_surplus),
+        "percent_of_surplus": (
+            None if pledge.percent_of_surplus is None else rate_text(pledge.percent_of_surplus)
+        ),
         "yearly_amount": pledge.yearly_amount, "currency": fund.currency,
         "first_year": pledge.first_year, "years": pledge.years, "note": pledge.note,
     }  # fmt: skip
 
 
+def idempotency_header() -> Any:
+    """The optional Idempotency-Key header of a write that records money (as clearing's
+    payments): a retried request with it returns the first answer, recording nothing new."""
+    return Header(None, alias="Idempotency-Key", max_length=KEY_LENGTH,
+                  description="your name for this request (at most 100 characters)")  # fmt: skip
+
+
 @router.post("/funds/{slug}/contributions", auth=WRITE_AUTH, response={201: ContributionOut},
-             summary="Money a member co-op paid into the fund (the fund's managers)")  # fmt: skip
-def record_contribution(request: HttpRequest, slug: str, payload: ContributionIn) -> Any:
+             summary="Money a member co-op paid into the fund (the fund's managers); send an "
+                     "Idempotency-Key header so that a retried request never records it "
+                     "twice")  # fmt: skip
+def record_contribution(
+    request: HttpRequest, slug: str, payload: ContributionIn,
+    idempotency_key: str | None = idempotency_header(),
+) -> Any:  # fmt: skip
     fund = fund_for(request, slug)
     pledge = None
     if payload.pledge is not None:
@@ -419,7 +429,7 @@ def record_contribution(request: HttpRequest, slug: str, payload: ContributionIn
         actor=authenticated_user(request), fund=fund,
         organization=organization_named(payload.organization, "organization"),
         amount=payload.amount, received_on=payload.received_on, pledge=pledge,
-        surplus_year=payload.surplus_year,
+        surplus_year=payload.surplus_year, idempotency_key=idempotency_key,
     )  # fmt: skip
     return 201, {
         "id": made.pk, "organization": made.organization.slug, "amount": made.amount,

@@ -19,12 +19,12 @@ from intercoop.capital.api import (
     Slug,
     Whole,
     fund_for,
+    idempotency_header,
     organization_named,
-    rate_text,
     reviews_fund,
 )
 from intercoop.capital.models import Instalment, Loan, LoanApplication, Repayment
-from intercoop.capital.writing import CHECKLIST, MAX_USES
+from intercoop.capital.writing import CHECKLIST, MAX_USES, rate_text
 from intercoop.core.api import WRITE_AUTH
 from intercoop.core.bounds import LONG_TEXT, SHORT_TEXT, MoneyIn, Text
 from intercoop.core.pagination import api_page, page_schema
@@ -162,7 +162,7 @@ def _application_out(application: LoanApplication) -> dict[str, Any]:
         "created_at", "submitted_at", "decided_at", "decision_note", "votes_for",
         "votes_against", "votes_abstain",
     )  # fmt: skip
-    loan = Loan.objects.filter(application=application).values_list("pk", flat=True).first()
+    loan: Loan | None = getattr(application, "loan", None)  # select_related: no query
     return {name: getattr(application, name) for name in fields} | {
         "id": application.pk,
         "fund": application.fund.slug,
@@ -170,14 +170,14 @@ def _application_out(application: LoanApplication) -> dict[str, Any]:
         "currency": application.fund.currency,
         "requested_rate": rate_text(application.requested_rate),
         "poll": application.poll_id,
-        "loan": loan,
+        "loan": loan.pk if loan else None,
     }
 
 
 def _application(request: HttpRequest, pk: int) -> LoanApplication:
     """The application if the user may see it (else 404)."""
     found = (
-        LoanApplication.objects.select_related("fund__network", "organization")
+        LoanApplication.objects.select_related("fund__network", "organization", "loan")
         .filter(pk=pk)
         .first()
     )
@@ -253,7 +253,7 @@ def list_applications(
     applications = (
         LoanApplication.objects.filter(fund=fund)
         .filter(mine)
-        .select_related("fund", "organization")
+        .select_related("fund", "organization", "loan")
         .order_by("-created_at", "-pk")
     )
     if status:
@@ -404,7 +404,8 @@ class LoanDetailOut(LoanOut):
     overdue_interest: int
     overdue_principal: int
     days_past_due: int
-    bucket: str
+    bucket: str | None = Field(description="the ageing bucket; null once written off")
+    written_off: int = Field(description="the principal written off (then none is outstanding)")
     next_due: dt.date | None
     next_due_amount: int
     schedule: ScheduleOut | None
@@ -447,7 +448,8 @@ class StatementOut(Schema):
     overdue_interest: int
     overdue_principal: int
     days_past_due: int
-    bucket: str
+    bucket: str | None = Field(description="the ageing bucket; null once written off")
+    written_off: int
     unapplied: int
     next_due: dt.date | None
     next_due_amount: int
@@ -540,7 +542,7 @@ def _loan_detail(request: HttpRequest, loan: Loan) -> dict[str, Any]:
         }  # fmt: skip
     figures = (
         "overdue", "overdue_interest", "overdue_principal", "days_past_due", "bucket",
-        "next_due", "next_due_amount", "paid_total",
+        "written_off", "next_due", "next_due_amount", "paid_total",
     )  # fmt: skip
     return (
         _loan_out(loan)
@@ -603,12 +605,16 @@ def disburse_loan(request: HttpRequest, pk: Id, payload: DisburseIn) -> Any:
 
 @router.post("/loans/{pk}/repayments", auth=WRITE_AUTH, response={201: RepaymentOut},
              summary="A repayment received: it pays the oldest instalment first, interest "
-                     "before principal (the fund's managers)")  # fmt: skip
-def record_repayment(request: HttpRequest, pk: Id, payload: RepaymentIn) -> Any:
+                     "before principal (the fund's managers); send an Idempotency-Key "
+                     "header so that a retried request never records it twice")  # fmt: skip
+def record_repayment(
+    request: HttpRequest, pk: Id, payload: RepaymentIn,
+    idempotency_key: str | None = idempotency_header(),
+) -> Any:  # fmt: skip
     loan = _loan(request, pk)
     repayment = services.repayment_record(
         actor=authenticated_user(request), loan=loan, amount=payload.amount,
-        paid_on=payload.paid_on, reference=payload.reference,
+        paid_on=payload.paid_on, reference=payload.reference, idempotency_key=idempotency_key,
     )  # fmt: skip
     return 201, _repayment_out(repayment, loan.fund.currency)
 
@@ -645,7 +651,7 @@ def loan_statement(request: HttpRequest, pk: Id, on: dt.date | None = None) -> A
     figures = (
         "on", "currency", "principal", "interest_paid", "principal_paid", "outstanding",
         "overdue", "overdue_interest", "overdue_principal", "days_past_due", "bucket",
-        "unapplied", "next_due", "next_due_amount", "paid_total",
+        "written_off", "unapplied", "next_due", "next_due_amount", "paid_total",
     )  # fmt: skip
     return {name: getattr(statement, name) for name in figures} | {
         "loan": loan.pk,

@@ -13,19 +13,23 @@ Rules, exactly:
   likewise); the arrears rate = the overdue principal alone ÷ the same.
 
 Every payment fills the same queue (interest 1, principal 1, interest 2, …), so where a
-loan stands on a date depends only on the total paid up to that date: `status` adds the
-payments up and walks the instalments once, with integers only (the fund page ages
-thousands of loans a request). `allocate` replays the payments one by one in date order,
-for statements that show what each payment paid and when each instalment was settled.
+loan stands on a date depends only on the total paid up to that date. That rule is
+written once, here: `unpaid_of` (what is left of an instalment, or of a run of them, once
+a total was paid), `unpaid_after` / `first_unpaid` (each instalment's share, walking the
+schedule once) and `unpaid_parts` (interest before principal). `status` adds the
+payments up and walks the instalments once, with integers only; `allocate` also says
+when each instalment was settled, for statements. The fund's services, its clearing link
+and the fund page's aggregates (which sum instalments in the database) use the same
+helpers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import NamedTuple, Protocol
+from typing import NamedTuple, Protocol, TypeVar
 
 BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
 
@@ -46,6 +50,41 @@ class Due(Protocol):
 class Payment(NamedTuple):
     paid_on: dt.date
     amount: int  # minor units, more than zero
+
+
+D = TypeVar("D", bound=Due)
+
+
+def unpaid_of(payment: int, before: int, paid: int) -> int:
+    """What is unpaid of an instalment of `payment` (or of a run of consecutive ones adding
+    up to it) that comes after instalments of `before` in all, once `paid` was paid in
+    all: the payments fill the oldest instalment first."""
+    return min(payment, max(0, before + payment - paid))
+
+
+def _unpaid(instalments: Iterable[D], paid: int) -> Iterator[tuple[D, int]]:
+    before = 0
+    for row in instalments:
+        payment = row.interest + row.principal
+        yield row, unpaid_of(payment, before, paid)
+        before += payment
+
+
+def unpaid_after(instalments: Iterable[D], paid: int) -> list[tuple[D, int]]:
+    """Each instalment, in order, with what is unpaid of it once `paid` was paid in all."""
+    return list(_unpaid(instalments, paid))
+
+
+def first_unpaid(instalments: Iterable[D], paid: int) -> D | None:
+    """The oldest instalment not fully paid once `paid` was paid in all (None: none is)."""
+    return next((row for row, left in _unpaid(instalments, paid) if left), None)
+
+
+def unpaid_parts(instalment: Due, unpaid: int) -> tuple[int, int]:
+    """What is unpaid of the instalment's interest and of its principal when `unpaid` of it
+    is: a payment pays its interest before its principal."""
+    interest = max(0, unpaid - instalment.principal)
+    return interest, unpaid - interest
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,41 +170,37 @@ def bucket(days: int) -> str:
 
 def allocate(instalments: Sequence[Due], payments: Iterable[tuple[dt.date, int]]) -> Allocation:
     """Each payment, in date order (the order given among payments of one day), applied
-    to the oldest instalment with anything unpaid, interest before principal."""
-    count = len(instalments)
-    interest = [i.interest for i in instalments]
-    principal = [i.principal for i in instalments]
-    interest_paid, principal_paid = [0] * count, [0] * count
-    settled: list[dt.date | None] = [None] * count
-    at, unapplied = 0, 0
+    to the oldest instalment with anything unpaid, interest before principal; an
+    instalment is settled on the day of the payment that completed it."""
+    running: list[tuple[dt.date, int]] = []  # each payment's day and the total paid by it
+    paid = 0
     for day, amount in sorted(payments, key=lambda p: p[0]):
         if amount <= 0:
             raise ValueError("a payment must be more than zero")
-        while amount and at < count:
-            take = min(amount, interest[at] - interest_paid[at])
-            interest_paid[at] += take
-            amount -= take
-            take = min(amount, principal[at] - principal_paid[at])
-            principal_paid[at] += take
-            amount -= take
-            if interest_paid[at] == interest[at] and principal_paid[at] == principal[at]:
-                if interest[at] or principal[at]:  # one with nothing due is settled by no one
-                    settled[at] = day
+        paid += amount
+        running.append((day, paid))
+    states, due, at = [], 0, 0
+    for row, left in _unpaid(instalments, paid):
+        payment = row.interest + row.principal
+        due += payment
+        settled = None
+        if payment and not left:  # one with nothing due is settled by no one
+            while running[at][1] < due:
                 at += 1
-        unapplied += amount
-    states = [
-        InstalmentState(
-            row.number,
-            row.due_on,
-            interest[n],
-            principal[n],
-            interest_paid[n],
-            principal_paid[n],
-            settled[n],
+            settled = running[at][0]
+        interest, principal = unpaid_parts(row, left)
+        states.append(
+            InstalmentState(
+                row.number,
+                row.due_on,
+                row.interest,
+                row.principal,
+                row.interest - interest,
+                row.principal - principal,
+                settled,
+            )
         )
-        for n, row in enumerate(instalments)
-    ]
-    return Allocation(states, unapplied)
+    return Allocation(states, max(0, paid - due))
 
 
 def status(
@@ -185,39 +220,31 @@ def status_of_total(instalments: Iterable[Due], paid: int, as_of: dt.date) -> Lo
     """`status` from the total paid up to `as_of` (one sum in the database)."""
     if paid < 0:
         raise ValueError("the total paid cannot be negative")
-    left = paid
     principal = interest_paid = principal_paid = overdue_interest = overdue_principal = 0
     late_since: dt.date | None = None
     next_due: dt.date | None = None
     next_due_amount = 0
+    before = 0  # the payments of the instalments before this one
     for row in instalments:
-        interest, part = row.interest, row.principal
-        principal += part
-        if left:
-            if left >= interest + part:  # settled
-                left -= interest + part
-                interest_paid += interest
-                principal_paid += part
-                continue
-            if left >= interest:  # the payments run out in this one
-                interest_paid += interest
-                principal_paid += left - interest
-                part -= left - interest
-                interest = 0
-            else:
-                interest_paid += left
-                interest -= left
-            left = 0
-        elif not (interest or part):
+        payment = row.interest + row.principal
+        principal += row.principal
+        if before + payment <= paid:  # settled (or nothing due): the common case, no call
+            before += payment
+            interest_paid += row.interest
+            principal_paid += row.principal
             continue
-        due_on = row.due_on
-        if due_on < as_of:
+        left = unpaid_of(payment, before, paid)
+        before += payment
+        interest, part = unpaid_parts(row, left)
+        interest_paid += row.interest - interest
+        principal_paid += row.principal - part
+        if row.due_on < as_of:
             overdue_interest += interest
             overdue_principal += part
             if late_since is None:
-                late_since = due_on
+                late_since = row.due_on
         elif next_due is None:
-            next_due, next_due_amount = due_on, interest + part
+            next_due, next_due_amount = row.due_on, left
     return LoanStatus(
         as_of=as_of,
         days_past_due=0 if late_since is None else (as_of - late_since).days,
@@ -227,7 +254,7 @@ def status_of_total(instalments: Iterable[Due], paid: int, as_of: dt.date) -> Lo
         overdue_principal=overdue_principal,
         interest_paid=interest_paid,
         principal_paid=principal_paid,
-        unapplied=left,
+        unapplied=paid - interest_paid - principal_paid,
         next_due=next_due,
         next_due_amount=next_due_amount,
     )

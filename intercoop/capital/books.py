@@ -96,14 +96,30 @@ def repayment(principal: int, interest: int, unapplied: int = 0) -> list[Entry]:
     )
 
 
-def capitalised_interest(amount: int) -> list[Entry]:
-    """Overdue interest added to the principal when a loan is restructured."""
-    return transaction(("loans_receivable", amount), ("interest_receivable", -amount))
+def restructuring(capitalised: int, reversed_interest: int) -> list[Entry]:
+    """A loan restructured: the overdue interest receivable added to its principal
+    (`capitalised`), and the rest of its interest receivable (of instalments not yet due,
+    or not capitalised) reversed; nothing of the old schedule stays receivable."""
+    return transaction(
+        ("loans_receivable", capitalised),
+        ("interest_income", reversed_interest),
+        ("interest_receivable", -capitalised - reversed_interest),
+    )
+
+
+# The loss reserve covers the loans outstanding: each disbursement sets a share of its
+# principal aside, a loan repaid in full releases it, a write-off uses the loan's own
+# reserve first, then the rest of it (lending.py).
 
 
 def reserve_set_aside(amount: int) -> list[Entry]:
-    """Contributed capital set aside (or, negative, released) as the loss reserve."""
+    """Contributed capital set aside as the loss reserve (a loan disbursed)."""
     return transaction(("contributions", amount), ("loss_reserve", -amount))
+
+
+def reserve_release(amount: int) -> list[Entry]:
+    """The loss reserve of a loan no longer outstanding given back to contributed capital."""
+    return transaction(("loss_reserve", amount), ("contributions", -amount))
 
 
 def write_off(principal: int, interest: int, reserve: int) -> list[Entry]:

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
+from intercoop.capital import arrears
 from intercoop.capital import lock_objects as locks
 from intercoop.capital.models import Instalment, Loan, LoanSchedule, Repayment
 from intercoop.clearing import services as clearing
@@ -42,13 +43,9 @@ def reference(loan: Loan, number: int) -> str:
 
 def unpaid(rows: Iterable[Instalment], paid: int) -> dict[int, int]:
     """What is still unpaid of each instalment (by number) when `paid` was paid in all,
-    the oldest first."""
-    left, result = paid, {}
-    for row in sorted(rows, key=lambda r: r.number):
-        covered = min(left, row.payment)
-        result[row.number] = row.payment - covered
-        left -= covered
-    return result
+    the oldest first (`arrears.unpaid_after`)."""
+    ordered = sorted(rows, key=lambda r: r.number)
+    return {row.number: left for row, left in arrears.unpaid_after(ordered, paid)}
 
 
 # instalments falling due -------------------------------------------------------------

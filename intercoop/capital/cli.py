@@ -4,7 +4,8 @@
         --method annuity --start 2027-01-31 --currency USD [--grace-months N] [--output FILE]
 
 Columns `number,due_on,payment,interest,principal,balance`, amounts in major units with
-the currency's digits (JPY 0, KWD 3). The conventions are in `schedule.py`."""
+the currency's digits (JPY 0, KWD 3). The conventions are in `schedule.py`. Bad input is
+an error naming its option (`error: --months: …`), with exit status 2."""
 
 from __future__ import annotations
 
@@ -16,7 +17,15 @@ import sys
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
-from intercoop.capital.schedule import METHODS, Instalment, schedule
+from intercoop.capital.schedule import (
+    MAX_MONTHS,
+    MAX_RATE,
+    METHODS,
+    RATE_DECIMALS,
+    Instalment,
+    due_date,
+    schedule,
+)
 from intercoop.core.currencies import CURRENCY_DIGITS
 
 HELP = "A loan's repayment schedule as CSV (annuity, equal-principal, interest-only, flat)"
@@ -59,6 +68,17 @@ def to_minor(value: Decimal, currency: str) -> int:
     return int(minor)
 
 
+def check_rate(value: Decimal) -> Decimal:
+    """A rate in per cent a year from 0 to MAX_RATE with at most RATE_DECIMALS decimals."""
+    if not 0 <= value <= MAX_RATE:
+        raise argparse.ArgumentTypeError(f"{value} is not from 0 to {MAX_RATE} (per cent a year)")
+    if value.normalize().as_tuple().exponent < -RATE_DECIMALS:  # type: ignore[operator]
+        raise argparse.ArgumentTypeError(
+            f"{value} has too many decimals: a rate has at most {RATE_DECIMALS} decimals"
+        )
+    return value
+
+
 def major(minor: int, digits: int) -> str:
     """Minor units as a decimal string in major units: 88849, 2 → "888.49"."""
     return f"{Decimal(minor).scaleb(-digits):.{digits}f}"
@@ -87,15 +107,42 @@ def to_csv(rows: Sequence[Instalment], digits: int) -> str:
     return out.getvalue()
 
 
+class OptionError(Exception):
+    """A value this command cannot use, and the option it came from."""
+
+    def __init__(self, option: str, reason: object) -> None:
+        super().__init__(f"{option}: {reason}")
+
+
+def _checked(args: argparse.Namespace) -> int:
+    """The principal in minor units, once every option is checked (naming the option)."""
+    try:
+        principal = to_minor(args.principal, args.currency)
+    except argparse.ArgumentTypeError as error:
+        raise OptionError("--principal", error) from None
+    if principal <= 0:
+        raise OptionError("--principal", "must be more than zero")
+    try:
+        check_rate(args.annual_rate)
+    except argparse.ArgumentTypeError as error:
+        raise OptionError("--annual-rate", error) from None
+    if not 1 <= args.months <= MAX_MONTHS:
+        raise OptionError("--months", f"must be from 1 to {MAX_MONTHS}")
+    if not 0 <= args.grace_months < args.months:
+        raise OptionError("--grace-months", "must be from 0 to one less than --months")
+    try:
+        due_date(args.start, args.months)
+    except (ValueError, OverflowError):
+        raise OptionError("--start/--months", "the last instalment would fall after the "
+                                              "year 9999") from None  # fmt: skip
+    return principal
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     digits = CURRENCY_DIGITS[args.currency]
     try:
-        principal = to_minor(args.principal, args.currency)
-    except argparse.ArgumentTypeError as error:
-        print(f"error: --principal: {error}", file=sys.stderr)
-        return 2
-    try:
+        principal = _checked(args)
         rows = schedule(
             principal=principal,
             annual_rate=args.annual_rate,
@@ -104,15 +151,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             start=args.start,
             grace_months=args.grace_months,
         )
-    except ValueError as error:
+    except (OptionError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     text = to_csv(rows, digits)
-    if args.output:
+    if not args.output:
+        sys.stdout.write(text)
+        return 0
+    try:
         with open(args.output, "w", newline="", encoding="utf-8") as file:
             file.write(text)
-    else:
-        sys.stdout.write(text)
+    except OSError as error:
+        print(f"error: --output: {args.output}: {error.strerror or error}", file=sys.stderr)
+        return 2
     return 0
 
 

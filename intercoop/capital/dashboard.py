@@ -7,35 +7,19 @@ in one query per kind (grouped by fund or loan)."""
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.utils.translation import gettext as _
 
-from intercoop.capital.models import Fund, Instalment, Loan, LoanApplication
+from intercoop.capital.models import Instalment, Loan, LoanApplication
+from intercoop.capital.permissions import committee_funds
 from intercoop.capital.writing import today
 from intercoop.core.dashboard import Task
 from intercoop.core.permissions import is_signed_in
-from intercoop.directory.permissions import (
-    acting_organizations,
-    coordinated_network_ids,
-    organization_roles,
-)
-from intercoop.governance.models import Seat
+from intercoop.directory.permissions import acting_organizations, coordinated_network_ids
 
 KIND = "capital"
 DUE_WITHIN_DAYS = 14
 MAX_LISTED = 20
-
-
-def _committee_fund_ids(user: Any, coordinated: set[int]) -> Any:
-    """The funds whose loan committee the user sits on (by name or through an
-    organisation), and those without a committee of the networks the user coordinates
-    (capital.permissions.is_committee_member)."""
-    bodies = Seat.objects.filter(
-        Q(user_id=user.pk) | Q(organization_id__in=list(organization_roles(user)))
-    ).values("body_id")
-    return Fund.objects.filter(
-        Q(committee_id__in=bodies) | Q(committee__isnull=True, network_id__in=coordinated)
-    ).values("pk")
 
 
 def _per_fund(queryset: Any, label: str, link: str) -> list[Task]:
@@ -55,11 +39,11 @@ def _per_fund(queryset: Any, label: str, link: str) -> list[Task]:
     ]
 
 
-def _committee_tasks(user: Any, coordinated: set[int]) -> list[Task]:
+def _committee_tasks(user: Any) -> list[Task]:
     waiting = LoanApplication.objects.filter(
         status=LoanApplication.Status.IN_VOTE,
         poll_id__isnull=True,
-        fund_id__in=_committee_fund_ids(user, coordinated),
+        fund_id__in=committee_funds(user).values("pk"),
     )
     return _per_fund(
         waiting,
@@ -132,7 +116,7 @@ def dashboard_tasks(user: Any) -> list[Task]:
     if user is None or not is_signed_in(user):
         return []
     coordinated = coordinated_network_ids(user)
-    tasks = _committee_tasks(user, coordinated)
+    tasks = _committee_tasks(user)
     if coordinated:
         tasks += _manager_tasks(coordinated)
     acting = acting_organizations(user)

@@ -2,8 +2,9 @@
 
 When a fund has a committee and decides by poll, an application put to the committee
 opens a proposal poll of the committee (purpose "loan", closing in the fund's
-`decision_days`); when it closes, `on_poll_closed` (a governance poll listener wired in
-config) approves the loan if the proposal passed with quorum, and declines it otherwise.
+`decision_days`, with a quorum of more than half of the committee's seats); when it
+closes, `on_poll_closed` (a governance poll listener wired in config) approves the loan
+if the proposal passed with quorum, and declines it otherwise.
 """
 
 import datetime as dt
@@ -20,6 +21,15 @@ from intercoop.core.audit import system_actor
 from intercoop.core.bounds import SHORT_TEXT
 from intercoop.core.money import format_money
 from intercoop.governance.models import Poll
+
+
+def majority_quorum(seats: int) -> int:
+    """The quorum (a whole per cent of the electorate, as polls keep it) that more than half
+    of `seats` voters reach and half or fewer do not: the least per cent that more than
+    half of the seats make up (exact up to 100 seats; each seat, a person's or an
+    organisation's, is one voter of the committee's polls)."""
+    more_than_half = seats // 2 + 1
+    return min(100, more_than_half * 100 // max(seats, 1))
 
 
 def open_poll(application: LoanApplication) -> int | None:
@@ -53,6 +63,7 @@ def open_poll(application: LoanApplication) -> int | None:
         purpose=Poll.Purpose.LOAN,
         subject_id=application.pk,
         rule=Poll.Rule.MAJORITY,
+        quorum=majority_quorum(fund.committee.seats.count()),
     )  # fmt: skip
     poll_open(actor=system, poll=poll, closes_at=closes_at)
     return poll.pk
@@ -69,7 +80,7 @@ def on_poll_closed(poll: Poll) -> None:
     )
     if application is None or not application.is_in_vote:
         return
-    from intercoop.capital.lending import _decide
+    from intercoop.capital.lending import decide
 
     result = poll.result or {}
     passed = bool(result.get("passed")) and bool(result.get("quorum_met"))
@@ -79,7 +90,7 @@ def on_poll_closed(poll: Poll) -> None:
         int(counts.get("disagree", 0)),
         int(counts.get("abstain", 0)),
     )
-    _decide(
+    decide(
         actor=system_actor(), application=application, approved=passed,
         note=_("Approved by the loan committee's vote") if passed
         else _("Declined by the loan committee's vote"),
@@ -95,7 +106,7 @@ def instalments_fall_due(*, until: dt.date, loan: Loan | None = None) -> int:
     `until` that is not in the books yet; how many instalments fell due. For a loan
     settled by clearing, each instalment due and unpaid becomes an obligation."""
     from intercoop.capital.clearing_link import obligations_fall_due
-    from intercoop.capital.lending import _accrue
+    from intercoop.capital.lending import accrue_interest
 
     rows = Instalment.objects.filter(
         schedule__current=True,
@@ -124,7 +135,7 @@ def instalments_fall_due(*, until: dt.date, loan: Loan | None = None) -> int:
                 ).order_by("number")
             )
             if stored.loan.is_active and pending:
-                _accrue(stored.loan, stored, pending, actor=system, on=until)
+                accrue_interest(stored.loan, pending, actor=system, on=until)
                 fell_due += len(pending)
     obligations_fall_due(until=until, loan=loan)
     return fell_due

@@ -166,7 +166,7 @@ def purchasing(network: Network, currency: str) -> dict[bool, dict[int, int]]:
 
 # invoices of joint purchasing (counted as purchasing) and of loan instalments (a loan's
 # repayment, not new money moving)
-LEFT_OUT_SOURCES = (Obligation.Source.PURCHASING, "capital")
+LEFT_OUT_SOURCES = (Obligation.Source.PURCHASING, Obligation.Source.CAPITAL)
 
 
 def invoices(network: Network, currency: str) -> tuple[dict[int, int], dict[int, int]]:

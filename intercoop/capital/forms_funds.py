@@ -15,6 +15,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from intercoop.capital.models import EquityTier, Fund, Pledge
+from intercoop.capital.writing import plain
 from intercoop.core.bounds import LONG_TEXT, MAX_MONEY, SHORT_TEXT
 from intercoop.core.forms import id_param
 from intercoop.core.money import MoneyError, major_units, minor_units
@@ -58,9 +59,10 @@ def _choice(label: Any, choices: Choices, *, blank: Any = None, **options: Any) 
     return field
 
 
-def rate_text(value: Decimal) -> str:
-    """A rate for people: 4.500 is "4.5", 10.000 is "10" (in the language's decimal sign)."""
-    return number_format(Decimal(f"{Decimal(value).normalize():f}"), use_l10n=True)
+def localized_rate(value: Decimal) -> str:
+    """A rate for people on pages: 4.500 is "4.5", 10.000 is "10", in the language's
+    decimal sign ("4,5" in Spanish); `writing.rate_text` is the same in every language."""
+    return number_format(plain(value), use_l10n=True)
 
 
 def major(amount: int | None, currency: str) -> Decimal | None:
@@ -384,8 +386,8 @@ class NoteForm(MoneyForm):
     def __init__(self, *args: Any, fund: Fund, **kwargs: Any) -> None:
         super().__init__(*args, currency=fund.currency, **kwargs)
         self.fields["rate"].help_text = _("The investor chooses from %(low)s%% to %(high)s%%") % {
-            "low": rate_text(fund.investor_min_rate),
-            "high": rate_text(fund.investor_max_rate),
+            "low": localized_rate(fund.investor_min_rate),
+            "high": localized_rate(fund.investor_max_rate),
         }
 
     def clean_organization(self) -> Organization | None:

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +22,6 @@ from intercoop.capital.models import (
     Attachment,
     Fund,
     Instalment,
-    LedgerEntry,
     LedgerTransaction,
     Loan,
     LoanApplication,
@@ -29,6 +29,7 @@ from intercoop.capital.models import (
     Repayment,
 )
 from intercoop.capital.schedule import METHODS, due_date, schedule
+from intercoop.capital.selectors import account_balance
 from intercoop.capital.writing import (
     CHECKLIST,
     MAX_ATTACHMENTS,
@@ -37,6 +38,7 @@ from intercoop.capital.writing import (
     Values,
     audit,
     check_day,
+    check_key,
     check_rate,
     check_whole,
     managers,
@@ -55,6 +57,17 @@ from intercoop.directory.models import NetworkMembership, Organization
 from intercoop.directory.selectors import speakers_of
 
 # applications -------------------------------------------------------------------------------
+
+# the terms an application asks for (what the committee offers, unless it sets others)
+APPLICATION_FIELDS = (
+    "purpose",
+    "amount",
+    "term_months",
+    "requested_rate",
+    "method",
+    "grace_months",
+    "uses",
+)
 
 
 def _clean_application(values: Mapping[str, Any], fund: Fund) -> dict[str, Any]:
@@ -167,18 +180,7 @@ def application_update(
         permissions.can_edit_application(actor, application),
         _("The applicant changes an application until its review starts"),
     )
-    current = {
-        f: getattr(application, f)
-        for f in (
-            "purpose",
-            "amount",
-            "term_months",
-            "requested_rate",
-            "method",
-            "grace_months",
-            "uses",
-        )
-    }
+    current = {f: getattr(application, f) for f in APPLICATION_FIELDS}
     clean = _clean_application(current | dict(values), application.fund)
     with transaction.atomic():
         for field, value in clean.items():
@@ -414,12 +416,12 @@ def application_decide(
     """The committee's recorded decision (with its vote count, if given). Approved, the
     loan is offered on the application's terms, or on `terms` the committee set."""
     require(permissions.can_decide(actor, application), _("Only the loan committee decides"))
-    return _decide(
+    return decide(
         actor=actor, application=application, approved=approved, note=note, votes=votes, terms=terms
     )
 
 
-def _decide(
+def decide(
     *,
     actor: AnyUser,
     application: LoanApplication,
@@ -429,23 +431,13 @@ def _decide(
     terms: Mapping[str, Any] | None = None,
     by_poll: bool = False,
 ) -> LoanApplication:
-    """Carry out a decision (the committee's, or its poll's: `decisions.on_poll_closed`).
-    A poll's decision is carried out on the terms the committee voted on, even if the
-    fund's policy changed since: it cannot be asked again, and its poll must close."""
+    """Carry out a decision (the committee's, or its poll's: `decisions.on_poll_closed`),
+    without a rule of its own: `application_decide` checks who decides. A poll's decision
+    is carried out on the terms the committee voted on, even if the fund's policy changed
+    since: it cannot be asked again, and its poll must close."""
     fund = application.fund
     note = check_text(note or "", field="note", max_length=LONG_TEXT)
-    asked = {
-        f: getattr(application, f)
-        for f in (
-            "purpose",
-            "amount",
-            "term_months",
-            "requested_rate",
-            "method",
-            "grace_months",
-            "uses",
-        )
-    }
+    asked = {f: getattr(application, f) for f in APPLICATION_FIELDS}
     if not approved:
         offer: dict[str, Any] = {}
     elif by_poll:
@@ -607,36 +599,81 @@ def _refresh(loan: Loan, stored: LoanSchedule) -> None:
     rows = list(stored.rows.all())
     paid = sum(Repayment.objects.filter(schedule=stored).values_list("amount", flat=True))
     state = arrears.status_of_total(rows, paid, dt.date.max)
-    left, unpaid_since = paid, None
-    for row in rows:
-        if left >= row.payment:
-            left -= row.payment
-            continue
-        unpaid_since = row.due_on
-        break
+    oldest = arrears.first_unpaid(rows, paid)
     loan.paid_total = paid
     loan.principal_outstanding = state.principal_outstanding
-    loan.unpaid_since = unpaid_since
+    loan.unpaid_since = oldest.due_on if oldest is not None else None
     fields = ["paid_total", "principal_outstanding", "unpaid_since"]
-    if unpaid_since is None and loan.is_active:
+    if oldest is None and loan.is_active:
         loan.status, loan.closed_on = Loan.Status.REPAID, today()
         fields += ["status", "closed_on"]
     loan.save(update_fields=fields)
 
 
+# The loss reserve covers the loans outstanding: a disbursement sets `reserve_percent` of
+# its principal aside (from the contributions), a loan repaid in full releases what was
+# set aside for it, and a write-off charges its loss to the loan's own reserve first, then
+# to the rest of the reserve as far as it goes (the rest is a loss), and releases what of
+# its own reserve the loss did not take. The reserve is never below zero.
+
+
+def _reserve_of(loan: Loan) -> int:
+    """What is set aside in the loss reserve for the loan (less what it used)."""
+    return account_balance(loan.fund, "loss_reserve", loan=loan)
+
+
+def _release_reserve(loan: Loan, amount: int, *, actor: AnyUser, on: dt.date) -> None:
+    post(
+        loan.fund,
+        LedgerTransaction.Kind.RESERVE,
+        books.reserve_release(amount),
+        actor=actor,
+        on=on,
+        loan=loan,
+        memo=_("Loss reserve of the loan to %(org)s released") % {"org": loan.organization.name},
+    )
+
+
+def _check_cash(fund: Fund, loan: Loan) -> None:
+    """The fund pays a loan out of its cash, less what the other accepted loans will take
+    (call it holding the fund's lock)."""
+    cash = account_balance(fund, "cash")
+    promised = (
+        Loan.objects.filter(fund=fund, status=Loan.Status.ACCEPTED)
+        .exclude(pk=loan.pk)
+        .aggregate(total=Sum("principal"))["total"]
+        or 0
+    )
+    if cash - promised < loan.principal:
+        raise DomainError(
+            _(
+                "The fund has %(cash)s in cash, %(promised)s of it for other accepted loans: "
+                "not enough to pay out %(amount)s"
+            )
+            % {
+                "cash": money(cash, fund),
+                "promised": money(promised, fund),
+                "amount": money(loan.principal, fund),
+            }
+        )
+
+
 def loan_disburse(
     *, actor: AnyUser, loan: Loan, on: dt.date, settle_by_clearing: bool = False
 ) -> Loan:
-    """Pay out an accepted loan on `on`: its first schedule starts that day, the loss
-    reserve takes its share, and (if asked) each instalment will become an obligation the
-    borrower may settle by clearing."""
+    """Pay out an accepted loan on `on` from the fund's cash (less what the other accepted
+    loans will take): its first schedule starts that day, the loss reserve takes its
+    share, and (if asked) each instalment will become an obligation the borrower may
+    settle by clearing."""
     require(permissions.can_service_loan(actor, loan), _("Only the fund's managers disburse"))
     on = check_day(on, field="on", not_future=True)
     fund = loan.fund
     with transaction.atomic():
+        locks.lock_fund(fund)
         locks.lock_loan(loan)
         if not loan.is_accepted:
             raise DomainError(_("Only an accepted offer is disbursed"))
+        _check_cash(fund, loan)
         stored = _store_schedule(
             loan,
             actor=actor,
@@ -701,10 +738,10 @@ def loan_disburse(
     return loan
 
 
-def _accrue(
-    loan: Loan, stored: LoanSchedule, rows: Sequence[Instalment], *, actor: AnyUser, on: dt.date
-) -> None:
-    """Post the interest of `rows` not yet in the books as receivable income."""
+def accrue_interest(loan: Loan, rows: Sequence[Instalment], *, actor: AnyUser, on: dt.date) -> None:
+    """Post the interest of `rows` not yet in the books as receivable income, without a
+    rule of its own: the services and the clock's task (`decisions.instalments_fall_due`)
+    call it holding the loan's lock."""
     pending = [row for row in rows if not row.interest_accrued]
     if not pending:
         return
@@ -719,6 +756,16 @@ def _accrue(
         memo=_("Interest due from %(org)s") % {"org": loan.organization.name},
     )
     Instalment.objects.filter(pk__in=[row.pk for row in pending]).update(interest_accrued=True)
+    for row in pending:
+        row.interest_accrued = True
+
+
+def _same_repayment(done: Repayment, amount: int, paid_on: dt.date) -> Repayment:
+    if done.amount != amount or done.paid_on != paid_on:
+        raise DomainError(
+            _("This idempotency key was used for another repayment"), field="idempotency_key"
+        )
+    return done
 
 
 def repayment_record(
@@ -730,9 +777,12 @@ def repayment_record(
     reference: str = "",
     source: str = Repayment.Source.RECORDED,
     obligation: Any = None,
+    idempotency_key: str | None = None,
 ) -> Repayment:
     """A borrower's payment: it pays the oldest instalment with anything unpaid, interest
-    before principal (`arrears`), and the books take what it paid of each."""
+    before principal (`arrears`), and the books take what it paid of each; the last one
+    releases the loan's loss reserve. With an idempotency key, a retried request returns
+    the first repayment instead of recording it again."""
     require(
         permissions.can_service_loan(actor, loan), _("Only the fund's managers record repayments")
     )
@@ -740,11 +790,15 @@ def repayment_record(
     positive_money(v, "amount", amount)
     paid_on = v.check("paid_on", check_day, paid_on, not_future=True)
     v.check("reference", check_text, reference or "", max_length=SHORT_TEXT)
+    key = v.check("idempotency_key", check_key, idempotency_key)
     v.done()
     fund = loan.fund
     with transaction.atomic():
         clearing_link.lock_open_obligations(loan)
+        locks.lock_fund(fund)  # the reserve it may release
         locks.lock_loan(loan)
+        if key and (done := Repayment.objects.filter(loan=loan, idempotency_key=key).first()):
+            return _same_repayment(done, amount, paid_on)
         if not loan.is_active:
             raise DomainError(_("Only a disbursed loan is repaid"))
         stored = current_schedule(loan)
@@ -774,12 +828,16 @@ def repayment_record(
             source=source,
             obligation=obligation,
             reference=reference,
+            idempotency_key=key,
             created_at=timezone.now(),
             created_by=recorded_user(actor),
         )
-        # interest paid of instalments not yet due goes into the books as it is paid
-        reached = _reached(rows, loan.paid_total + amount)
-        _accrue(loan, stored, reached, actor=actor, on=paid_on)
+        # interest paid of instalments not yet due goes into the books as it is paid: the
+        # instalments the payments have now reached, wholly or in part
+        reached = arrears.unpaid_after(rows, loan.paid_total + amount)
+        accrue_interest(
+            loan, [row for row, left in reached if left < row.payment], actor=actor, on=paid_on
+        )
         post(
             fund,
             LedgerTransaction.Kind.REPAYMENT,
@@ -790,6 +848,9 @@ def repayment_record(
             memo=_("Repayment from %(org)s") % {"org": loan.organization.name},
         )
         _refresh(loan, stored)
+        if loan.status == Loan.Status.REPAID:
+            reserve = account_balance(fund, "loss_reserve")
+            _release_reserve(loan, max(0, min(_reserve_of(loan), reserve)), actor=actor, on=paid_on)
         clearing_link.follow_repayment(loan, stored)  # nothing paid twice
         audit(
             actor,
@@ -800,25 +861,6 @@ def repayment_record(
             [loan.organization],
         )
     return repayment
-
-
-def _reached(rows: Sequence[Instalment], paid: int) -> list[Instalment]:
-    """The instalments that `paid` (in total) has reached, wholly or in part."""
-    reached, left = [], paid
-    for row in rows:
-        if left <= 0:
-            break
-        reached.append(row)
-        left -= row.payment
-    return reached
-
-
-def _interest_receivable(loan: Loan) -> int:
-    return sum(
-        LedgerEntry.objects.filter(
-            transaction__loan=loan, account="interest_receivable"
-        ).values_list("amount", flat=True)
-    )
 
 
 def loan_restructure(
@@ -833,8 +875,11 @@ def loan_restructure(
     reason: str,
     capitalise_interest: bool = True,
 ) -> LoanSchedule:
-    """A new schedule for what is left of the principal (and, if asked, the overdue
-    interest in the books), starting on `start`; the old schedule is kept."""
+    """A new schedule for what is left of the principal, starting on `start`; the old
+    schedule is kept. The interest of the old schedule's instalments due by today and
+    unpaid is added to the principal (`capitalise_interest`) or forgiven; the interest
+    receivable of instalments not yet due (a payment reached them first) is reversed: the
+    new schedule charges interest of its own. Nothing stays receivable of the old one."""
     require(permissions.can_service_loan(actor, loan), _("Only the fund's managers restructure"))
     v = Values()
     start = v.check("start", check_day, start)
@@ -848,6 +893,7 @@ def loan_restructure(
     if not (reason or "").strip():
         v.fail("reason", _("is required"))
     clean = v.done()
+    on = today()
     with transaction.atomic():
         clearing_link.lock_open_obligations(loan)
         locks.lock_loan(loan)
@@ -855,10 +901,18 @@ def loan_restructure(
             raise DomainError(_("Only a disbursed loan is restructured"))
         old = current_schedule(loan)
         assert old is not None
-        interest = _interest_receivable(loan) if capitalise_interest else 0
-        principal = loan.principal_outstanding + interest
+        rows = list(old.rows.all())
+        overdue = 0  # the interest of the instalments due by today, unpaid
+        for row, left in arrears.unpaid_after(rows, loan.paid_total):
+            if row.due_on <= on:
+                overdue += arrears.unpaid_parts(row, left)[0]
+        capitalised = overdue if capitalise_interest else 0
+        principal = loan.principal_outstanding + capitalised
         if principal <= 0:
             raise DomainError(_("Nothing is left to reschedule"))
+        # the interest due that the clock has not put in the books yet falls due now
+        accrue_interest(loan, [row for row in rows if row.due_on <= on], actor=actor, on=on)
+        receivable = account_balance(loan.fund, "interest_receivable", loan=loan)
         LoanSchedule.objects.filter(pk=old.pk).update(current=False)
         clearing_link.release(old)  # the new schedule's instalments are asked for instead
         stored = _store_schedule(
@@ -876,9 +930,9 @@ def loan_restructure(
         post(
             loan.fund,
             LedgerTransaction.Kind.RESTRUCTURE,
-            books.capitalised_interest(interest),
+            books.restructuring(capitalised, receivable - capitalised),
             actor=actor,
-            on=today(),
+            on=on,
             loan=loan,
             memo=clean["reason"],
         )
@@ -896,8 +950,10 @@ def loan_restructure(
 
 
 def loan_write_off(*, actor: AnyUser, loan: Loan, reason: str) -> Loan:
-    """Write off what is left: the accrued interest reversed, the principal charged to
-    the loss reserve as far as it goes, the rest a loss (correcting entries)."""
+    """Write off what is left: the accrued interest reversed, the principal charged to the
+    loan's own loss reserve, then to the rest of the reserve as far as it goes, the rest a
+    loss (correcting entries); what of its own reserve is left is released. The loan then
+    owes nothing more in the fund's figures (the books and the audit keep what it was)."""
     require(permissions.can_service_loan(actor, loan), _("Only the fund's managers write off"))
     reason = check_text(reason or "", field="reason", max_length=SHORT_TEXT)
     if not reason.strip():
@@ -909,20 +965,25 @@ def loan_write_off(*, actor: AnyUser, loan: Loan, reason: str) -> Loan:
         locks.lock_loan(loan)
         if not loan.is_active:
             raise DomainError(_("Only a disbursed loan is written off"))
-        from intercoop.capital.selectors import fund_balances
-
-        reserve = min(loan.principal_outstanding, max(0, fund_balances(fund)["loss_reserve"]))
+        on, outstanding = today(), loan.principal_outstanding
+        reserve = max(0, account_balance(fund, "loss_reserve"))
+        own = min(max(0, _reserve_of(loan)), reserve)
+        charged = min(outstanding, reserve)  # its own reserve first, then the rest's
         post(
             fund,
             LedgerTransaction.Kind.WRITE_OFF,
-            books.write_off(loan.principal_outstanding, _interest_receivable(loan), reserve),
+            books.write_off(
+                outstanding, account_balance(fund, "interest_receivable", loan=loan), charged
+            ),
             actor=actor,
-            on=today(),
+            on=on,
             loan=loan,
             memo=reason,
         )
-        loan.status, loan.closed_on = Loan.Status.WRITTEN_OFF, today()
-        loan.save(update_fields=["status", "closed_on"])
+        _release_reserve(loan, max(0, own - charged), actor=actor, on=on)
+        loan.status, loan.closed_on = Loan.Status.WRITTEN_OFF, on
+        loan.principal_outstanding, loan.unpaid_since = 0, None
+        loan.save(update_fields=["status", "closed_on", "principal_outstanding", "unpaid_since"])
         stored = current_schedule(loan)
         if stored is not None:
             clearing_link.release(stored)
@@ -931,7 +992,7 @@ def loan_write_off(*, actor: AnyUser, loan: Loan, reason: str) -> Loan:
             "loan.write_off",
             loan,
             fund,
-            f"{loan.organization.name}: {money(loan.principal_outstanding, fund)} {reason}",
+            f"{loan.organization.name}: {money(outstanding, fund)} {reason}",
             [loan.organization],
         )
     return loan

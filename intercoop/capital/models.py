@@ -193,12 +193,17 @@ class Contribution(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # the API client's name for the request that recorded it: a retry finds it
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
 
     class Meta:
         ordering = ["received_on", "pk"]
         verbose_name = _("contribution")
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="capital_contribution_amount")
+            models.CheckConstraint(condition=Q(amount__gt=0), name="capital_contribution_amount"),
+            models.UniqueConstraint(
+                fields=["fund", "idempotency_key"], name="capital_contribution_key"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -526,11 +531,16 @@ class Repayment(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # the API client's name for the request that recorded it: a retry finds it
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
 
     class Meta:
         ordering = ["paid_on", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="capital_repayment_amount")
+            models.CheckConstraint(condition=Q(amount__gt=0), name="capital_repayment_amount"),
+            models.UniqueConstraint(
+                fields=["loan", "idempotency_key"], name="capital_repayment_key"
+            ),
         ]
         indexes = [models.Index(fields=["schedule", "paid_on"], name="capital_repayment_on")]
 

@@ -10,7 +10,7 @@ rules itself (`require`); pages and the API ask them only to decide what to show
   investor sees its own notes; a member co-op's people see the fund's totals.
 """
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from intercoop.capital.models import Fund, InvestorNote, Loan, LoanApplication
@@ -33,6 +33,11 @@ def can_manage_fund(user: AnyUser | None, fund: Fund) -> bool:
     return user is not None and can_manage_network(user, fund.network)
 
 
+def _seats_of(user: AnyUser) -> Q:
+    """The committee seats the user holds: by name, or through an organisation."""
+    return Q(user_id=user.pk) | Q(organization_id__in=list(organization_roles(user)))
+
+
 def is_committee_member(user: AnyUser | None, fund: Fund) -> bool:
     """Seated on the fund's loan committee (by name or through an organisation); with no
     committee, the network's coordinators are it."""
@@ -40,10 +45,18 @@ def is_committee_member(user: AnyUser | None, fund: Fund) -> bool:
         return False
     if fund.committee_id is None:
         return fund.network_id in coordinated_network_ids(user)
-    roles = organization_roles(user)
-    return Seat.objects.filter(
-        Q(user_id=user.pk) | Q(organization_id__in=list(roles)), body_id=fund.committee_id
-    ).exists()
+    return Seat.objects.filter(_seats_of(user), body_id=fund.committee_id).exists()
+
+
+def committee_funds(user: AnyUser | None) -> QuerySet[Fund]:
+    """The funds whose loan committee the user is on (`is_committee_member`, for every
+    fund at once)."""
+    if user is None or not is_signed_in(user):
+        return Fund.objects.none()
+    return Fund.objects.filter(
+        Q(committee_id__in=Seat.objects.filter(_seats_of(user)).values("body_id"))
+        | Q(committee__isnull=True, network_id__in=coordinated_network_ids(user))
+    )
 
 
 def can_view_fund(user: AnyUser | None, fund: Fund) -> bool:
@@ -52,6 +65,11 @@ def can_view_fund(user: AnyUser | None, fund: Fund) -> bool:
     if user is None or not is_signed_in(user):
         return False
     return is_network_insider(user, fund.network) or is_committee_member(user, fund)
+
+
+def can_view_books(user: AnyUser | None, fund: Fund) -> bool:
+    """The books name every investor and borrower: the fund's managers (and staff) only."""
+    return can_manage_fund(user, fund)
 
 
 def can_set_up_fund(user: AnyUser | None, network: Network) -> bool:

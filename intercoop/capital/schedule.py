@@ -3,8 +3,8 @@
 Conventions, exactly:
 - the k-th instalment is due k months after the start date, on the start's day of the
   month (the month's last day when it is shorter);
-- periodic rate r = annual rate / 12; a period's interest = balance × r (`flat`: the
-  original principal × r);
+- the annual rate is from 0 to 100 % with at most 3 decimals; periodic rate r = annual
+  rate / 12; a period's interest = balance × r (`flat`: the original principal × r);
 - the first `grace_months` instalments pay interest only; the principal is repaid over
   the m = months − grace_months that follow: `annuity` in equal payments
   P·r / (1 − (1+r)^−m) (P/m at 0%), `equal-principal` and `flat` P/m each month,
@@ -25,6 +25,7 @@ from intercoop.core.months import add_months
 METHODS = ("annuity", "equal-principal", "interest-only", "flat")
 MAX_MONTHS = 1200
 MAX_RATE = Decimal(100)  # per cent a year
+RATE_DECIMALS = 3
 _CONTEXT = Context(prec=50)
 
 
@@ -56,11 +57,12 @@ def _divide(numerator: int, denominator: int) -> int:
 
 
 def annuity_payment(principal: int, rate: Decimal, months: int) -> int:
-    """The equal payment that repays `principal` over `months` at periodic `rate`."""
+    """The equal payment that repays `principal` over `months` at periodic `rate`, in
+    `_CONTEXT`'s 50 digits throughout (1 + a small rate is not rounded to 1)."""
     if rate == 0:
-        return _round(Decimal(principal) / months)
-    factor = _CONTEXT.power(1 + rate, -months)
-    return _round(_CONTEXT.divide(Decimal(principal) * rate, 1 - factor))
+        return _round(_CONTEXT.divide(principal, months))
+    factor = _CONTEXT.power(_CONTEXT.add(1, rate), -months)
+    return _round(_CONTEXT.divide(_CONTEXT.multiply(principal, rate), _CONTEXT.subtract(1, factor)))
 
 
 def schedule(
@@ -79,13 +81,16 @@ def schedule(
         raise ValueError("the principal must be more than zero")
     if not 0 <= annual_rate <= MAX_RATE:
         raise ValueError(f"the annual rate must be from 0 to {MAX_RATE}%")
+    if Decimal(annual_rate).normalize().as_tuple().exponent < -RATE_DECIMALS:  # type: ignore[operator]
+        raise ValueError(f"the annual rate has at most {RATE_DECIMALS} decimals")
     if not 1 <= months <= MAX_MONTHS:
         raise ValueError(f"the term must be from 1 to {MAX_MONTHS} months")
     if not 0 <= grace_months < months:
         raise ValueError("the grace months must be fewer than the months of the term")
-    rate = Decimal(annual_rate) / 1200
     repaying = months - grace_months
-    payment = annuity_payment(principal, rate, repaying)
+    payment = 0
+    if method == "annuity":
+        payment = annuity_payment(principal, _CONTEXT.divide(annual_rate, 1200), repaying)
     share = _divide(principal, repaying)
     # a period's interest in exact integers: amount × n / (d × 1200) for the rate n/d %
     numerator, denominator = Decimal(annual_rate).as_integer_ratio()

@@ -15,7 +15,7 @@ import datetime as dt
 import io
 import operator
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from functools import reduce
@@ -37,7 +37,7 @@ from intercoop.capital.models import (
     LoanSchedule,
     Repayment,
 )
-from intercoop.capital.services import note_interest
+from intercoop.capital.writing import note_interest
 from intercoop.core.bounds import currency_digits
 from intercoop.core.csvfiles import SafeWriter
 from intercoop.core.permissions import AnyUser, is_signed_in, is_staff
@@ -79,6 +79,16 @@ def account_sums(fund: Fund) -> dict[str, tuple[int, int]]:
     ):
         sums[account] = (debit or 0, -(credit or 0))
     return sums
+
+
+def account_balance(fund: Fund, account: str, *, loan: Loan | None = None) -> int:
+    """One account's balance on its normal side, of the loan's transactions only if
+    given (one aggregate)."""
+    entries = LedgerEntry.objects.filter(fund=fund, account=account)
+    if loan is not None:
+        entries = entries.filter(transaction__loan=loan)
+    net = entries.aggregate(net=Sum("amount"))["net"] or 0
+    return net if books.ACCOUNTS[account] in books.DEBIT_NORMAL else -net
 
 
 def fund_balances(fund: Fund) -> dict[str, int]:
@@ -265,10 +275,10 @@ def _standings(fund: Fund, on: dt.date, extra: tuple[str, ...] = ()) -> list[_St
         if unpaid_since is not None and unpaid_since < on:
             days = (on - unpaid_since).days
             due, due_principal, scheduled = late.get(pk, (0, 0, outstanding))
-            # the payments fill the instalments in order: what is due and not paid, and of
-            # it the principal (the principal paid is the schedule's less what is left)
-            overdue = max(0, due - paid)
-            overdue_principal = max(0, due_principal - (scheduled - outstanding))
+            # the payments fill the instalments in order: what is unpaid of those due, and
+            # of their principal (the principal paid is the schedule's less what is left)
+            overdue = arrears.unpaid_of(due, 0, paid)
+            overdue_principal = arrears.unpaid_of(due_principal, 0, scheduled - outstanding)
         rows.append(_Standing(pk, outstanding, days, overdue, overdue_principal, tuple(more)))
     return rows
 
@@ -381,7 +391,7 @@ def _due_soon(fund: Fund, on: dt.date) -> tuple[list[DueRow], bool]:
     ) in picked[:DUE_SOON_ROWS]:
         left = payment
         if due_on == unpaid_since:
-            left = min(payment, max(0, before.get(schedule_id, 0) + payment - paid))
+            left = arrears.unpaid_of(payment, before.get(schedule_id, 0), paid)
         rows.append(DueRow(loan_id, org_id, org_name, number, due_on, payment, left))
     return rows, len(picked) > DUE_SOON_ROWS
 
@@ -484,11 +494,7 @@ def fund_overview(fund: Fund, *, on: dt.date) -> FundOverview:
     outstanding = sum(r.principal_outstanding for r in portfolio)
     at_risk30 = sum(r.principal_outstanding for r in portfolio if r.days_past_due > 30)
     at_risk90 = sum(r.principal_outstanding for r in portfolio if r.days_past_due > 90)
-    reserve = -sum(
-        LedgerEntry.objects.filter(fund=fund, account="loss_reserve").values_list(
-            "amount", flat=True
-        )
-    )
+    reserve = account_balance(fund, "loss_reserve")
     due_soon, more = _due_soon(fund, on)
     return FundOverview(
         on=on,
@@ -591,10 +597,16 @@ class LoanStatement:
     next_due: dt.date | None
     next_due_amount: int
     paid_total: int  # repaid against the current schedule up to `on`
+    written_off: int = 0  # the principal written off by `on` (then nothing is outstanding)
 
     @property
-    def bucket(self) -> str:
-        return arrears.bucket(self.days_past_due)
+    def is_written_off(self) -> bool:
+        return _written_off_by(self.loan, self.on)
+
+    @property
+    def bucket(self) -> str | None:
+        """The ageing bucket; None once written off (the loan no longer ages)."""
+        return None if self.is_written_off else arrears.bucket(self.days_past_due)
 
     @property
     def interest_scheduled(self) -> int:
@@ -605,8 +617,15 @@ class LoanStatement:
         return bool(self.versions)
 
 
+def _written_off_by(loan: Loan, on: dt.date) -> bool:
+    closed_on = loan.closed_on
+    return loan.status == Loan.Status.WRITTEN_OFF and closed_on is not None and closed_on <= on
+
+
 def loan_statement(loan: Loan, *, on: dt.date) -> LoanStatement:
-    """The loan on `on`, counting the repayments dated up to it."""
+    """The loan on `on`, counting the repayments dated up to it. Once written off, what
+    was left of its principal is `written_off` and nothing is outstanding, overdue or
+    late: it no longer ages."""
     stored = LoanSchedule.objects.filter(loan=loan, current=True).first()
     repayments = list(
         Repayment.objects.filter(loan=loan, paid_on__lte=on)
@@ -630,6 +649,7 @@ def loan_statement(loan: Loan, *, on: dt.date) -> LoanStatement:
         .order_by("version")
     ]
     rows: list[StatementRow] = []
+    closed = _written_off_by(loan, on)
     if stored is None:
         state = arrears.status_of_total([], 0, on)
         principal = loan.principal
@@ -651,9 +671,13 @@ def loan_statement(loan: Loan, *, on: dt.date) -> LoanStatement:
                     interest_paid=paid.interest_paid,
                     principal_paid=paid.principal_paid,
                     settled_on=paid.settled_on,
-                    late=row.due_on < on and not paid.paid,
+                    late=row.due_on < on and not paid.paid and not closed,
                 )
             )
+    written_off = principal - state.principal_paid if closed else 0
+    if closed:
+        state = replace(state, days_past_due=0, overdue_interest=0, overdue_principal=0,
+                        next_due=None, next_due_amount=0)  # fmt: skip
     return LoanStatement(
         loan=loan,
         on=on,
@@ -665,7 +689,7 @@ def loan_statement(loan: Loan, *, on: dt.date) -> LoanStatement:
         principal=principal,
         interest_paid=state.interest_paid,
         principal_paid=state.principal_paid,
-        outstanding=principal - state.principal_paid,
+        outstanding=principal - state.principal_paid - written_off,
         overdue=state.overdue,
         overdue_interest=state.overdue_interest,
         overdue_principal=state.overdue_principal,
@@ -674,6 +698,7 @@ def loan_statement(loan: Loan, *, on: dt.date) -> LoanStatement:
         next_due=state.next_due,
         next_due_amount=state.next_due_amount,
         paid_total=sum(r.amount for r in repayments if stored and r.schedule_id == stored.pk),
+        written_off=written_off,
     )
 
 
@@ -734,7 +759,7 @@ class NoteStatement:
 
 
 def note_statement(note: InvestorNote, *, on: dt.date) -> NoteStatement:
-    """An investor's statement on `on`: interest earned to date (`services.note_interest`:
+    """An investor's statement on `on`: interest earned to date (`writing.note_interest`:
     simple, actual/365) and each calendar year from issue to `on`."""
     repaid_on = note.repaid_on if note.repaid_on and note.repaid_on <= on else None
     years: list[NoteYear] = []

@@ -10,7 +10,7 @@ current schedule and repayments by `_refresh` (the arrears engine's rules).
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -37,10 +37,12 @@ from intercoop.capital.writing import (
     Values,
     audit,
     check_day,
+    check_key,
     check_rate,
     check_whole,
     managers,
     money,
+    note_interest,
     positive_money,
     post,
     today,
@@ -61,6 +63,10 @@ from intercoop.directory.models import Network, Organization
 from intercoop.governance.models import Body
 
 # the fund -----------------------------------------------------------------------------------
+
+# the words of the capital pages' fixed addresses (/capital/new/…, /capital/loans/…): a
+# fund named so takes a suffix, so that its pages are never those
+RESERVED_SLUGS = frozenset({"new", "flows", "notes", "applications", "loans"})
 
 POLICY_FIELDS = (
     "name",
@@ -156,7 +162,7 @@ def fund_create(
         setattr(fund, field, value)
     base = slugify(fund.name)[:100] or "fund"
     slug, n = base, 1
-    while Fund.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Fund.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     fund.slug = slug
@@ -250,8 +256,11 @@ def contribution_record(
     received_on: dt.date,
     pledge: Pledge | None = None,
     surplus_year: int | None = None,
+    idempotency_key: str | None = None,
 ) -> Contribution:
-    """Money a member co-op paid into the fund (fulfilling `pledge`, if given)."""
+    """Money a member co-op paid into the fund (fulfilling `pledge`, if given). With an
+    idempotency key, a retried request returns the first contribution instead of
+    recording it again."""
     require(permissions.can_record_capital(actor, fund), _("Only the fund's managers record money"))
     v = Values()
     positive_money(v, "amount", amount)
@@ -262,8 +271,22 @@ def contribution_record(
         v.fail("pledge", _("is a pledge of this organisation to this fund"))
     if surplus_year is not None:
         v.check("surplus_year", check_whole, surplus_year, low=1900, high=today().year)
+    v.check("idempotency_key", check_key, idempotency_key)
     clean = v.done()
     with transaction.atomic():
+        locks.lock_fund(fund)  # a retry with the same key waits for the first
+        key = clean["idempotency_key"]
+        if key and (done := Contribution.objects.filter(fund=fund, idempotency_key=key).first()):
+            if (done.organization_id, done.amount, done.received_on) != (
+                organization.pk,
+                clean["amount"],
+                clean["received_on"],
+            ):
+                raise DomainError(
+                    _("This idempotency key was used for another contribution"),
+                    field="idempotency_key",
+                )
+            return done
         contribution = Contribution.objects.create(
             fund=fund,
             organization=organization,
@@ -409,15 +432,6 @@ def note_record(
             [organization],
         )
     return note
-
-
-def note_interest(note: InvestorNote, until: dt.date) -> int:
-    """Simple interest a note has earned from its issue to `until` (actual/365), in minor
-    units, rounded half-even."""
-    end = min(until, note.repaid_on or until)
-    days = max(0, (end - note.issued_on).days)
-    value = Decimal(note.amount) * note.rate / 100 * days / 365
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
 
 
 def note_give_notice(

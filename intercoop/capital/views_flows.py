@@ -20,6 +20,7 @@ CSV_COLUMNS = [
     "purchasing_coop",
     "invoices_between_members",
     "purchasing_other",
+    "invoices_other",
     "within_coop_economy",
     "leaving_coop_economy",
 ]

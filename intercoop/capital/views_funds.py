@@ -30,7 +30,7 @@ from intercoop.capital.forms_funds import (
     RepayForm,
     TierForm,
     fund_initial,
-    rate_text,
+    localized_rate,
 )
 from intercoop.capital.models import (
     Contribution,
@@ -207,7 +207,7 @@ def bucket_bars(rows: list[Any]) -> list[dict[str, Any]]:
 
 def _rates(fund: Fund) -> dict[str, str]:
     fields = ("min_rate", "max_rate", "investor_min_rate", "investor_max_rate", "reserve_percent")
-    return {field: rate_text(getattr(fund, field)) for field in fields}
+    return {field: localized_rate(getattr(fund, field)) for field in fields}
 
 
 @login_required
@@ -233,6 +233,7 @@ def fund(request: HttpRequest, slug: str) -> HttpResponse:
             "manages": manages,
             "committee": committee,
             "reviews": manages or committee,
+            "may_see_books": permissions.can_view_books(user, found),
             "may_apply": may_apply,
             "tiers": list(found.tiers.all()),
             "rates": _rates(found),
@@ -362,7 +363,9 @@ def _pledge_row(pledge: Any) -> dict[str, Any]:
     paid = pledge.paid or 0
     promised = pledge.yearly_amount * pledge.years if pledge.yearly_amount else None
     percent = min(100, round(100 * paid / promised)) if promised else None
-    share = rate_text(pledge.percent_of_surplus) if pledge.percent_of_surplus is not None else ""
+    share = ""
+    if pledge.percent_of_surplus is not None:
+        share = localized_rate(pledge.percent_of_surplus)
     return {
         "pledge": pledge,
         "share": share,
@@ -448,7 +451,7 @@ def notes(request: HttpRequest, slug: str) -> HttpResponse:
             "fund": found,
             "form": form,
             "paged": paged,
-            "rows": [(n, rate_text(n.rate)) for n in paged.page.object_list],
+            "rows": [(n, localized_rate(n.rate)) for n in paged.page.object_list],
             "rates": _rates(found),
             "outstanding": listed.exclude(status=InvestorNote.Status.REPAID).aggregate(
                 total=Sum("amount")
@@ -500,7 +503,7 @@ def note(request: HttpRequest, pk: int) -> HttpResponse:
             "note": found,
             "fund": found.fund,
             "s": selectors.note_statement(found, on=_today()),
-            "rate": rate_text(found.rate),
+            "rate": localized_rate(found.rate),
             "may_view_fund": permissions.can_view_fund(user, found.fund),
             "manages": permissions.can_manage_fund(user, found.fund),
             "may_give_notice": permissions.can_give_notice(user, found)
@@ -550,11 +553,8 @@ def _entry_rows(entries: Any) -> list[tuple[Any, int, int]]:
 @login_required
 def books(request: HttpRequest, slug: str) -> HttpResponse:
     found = _fund(request, slug)
-    user = request.user
-    if not (
-        permissions.can_manage_fund(user, found) or permissions.is_committee_member(user, found)
-    ):
-        raise PermissionDenied(_("The books are for the fund's managers and its committee"))
+    if not permissions.can_view_books(request.user, found):
+        raise PermissionDenied(_("The books are for the fund's managers"))
     trial, transactions = selectors.books_view(found)
     paged = paginate(transactions, page=request.GET.get("page"), page_size=PAGE_SIZE)
     return render(

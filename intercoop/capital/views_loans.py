@@ -378,7 +378,7 @@ def _loan_page(request: HttpRequest, loan: Loan, **forms: Any) -> HttpResponse:
         "fund": fund,
         "on": on,
         "s": statement,
-        "bucket_label": BUCKET_LABELS[statement.bucket],
+        "bucket_label": BUCKET_LABELS.get(statement.bucket or "", ""),
         "may_respond": permissions.can_accept_offer(user, loan),
         "may_disburse": manager and loan.is_accepted,
         "may_service": manager and loan.is_active,
@@ -478,7 +478,7 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
     statement = selectors.loan_statement(found, on=on)
     return render(request, "capital/statement.html", {
         "loan": found, "fund": found.fund, "on": on, "s": statement,
-        "bucket_label": BUCKET_LABELS[statement.bucket],
+        "bucket_label": BUCKET_LABELS.get(statement.bucket or "", ""),
     })  # fmt: skip
 
 

@@ -3,7 +3,7 @@ audit record and who hears of what. Each service keeps its own rule (permissions
 
 import datetime as dt
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from intercoop.capital import books
 from intercoop.capital.models import Fund, InvestorNote, LedgerEntry, LedgerTransaction, Loan
 from intercoop.core.audit import audit_record
-from intercoop.core.bounds import SHORT_TEXT, OutOfBounds, check_date, check_money
+from intercoop.core.bounds import SHORT_TEXT, OutOfBounds, check_date, check_money, check_text
 from intercoop.core.errors import InvalidValues
 from intercoop.core.money import format_money
 from intercoop.core.permissions import AnyUser, recorded_user
@@ -24,6 +24,7 @@ MAX_RATE = Decimal(100)
 MAX_USES = 20
 MAX_MESSAGES = 200
 MAX_ATTACHMENTS = 10
+KEY_LENGTH = 100  # an idempotency key's most characters
 
 # The reviewers' checklist: key → what it asks (in the reader's language).
 CHECKLIST = {
@@ -95,6 +96,21 @@ def plain(number: Decimal) -> Decimal:
     return number
 
 
+def rate_text(value: Decimal) -> str:
+    """A rate as plain text, the same in every language (the API's, CSV files', texts
+    stored): 4.500 is "4.5", 10.000 is "10". Pages show `forms_funds.localized_rate`."""
+    return str(plain(value))
+
+
+def note_interest(note: InvestorNote, until: dt.date) -> int:
+    """Simple interest a note has earned from its issue to `until` (actual/365), in minor
+    units, rounded half-even (for its repayment and its statement)."""
+    end = min(until, note.repaid_on or until)
+    days = max(0, (end - note.issued_on).days)
+    value = Decimal(note.amount) * note.rate / 100 * days / 365
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+
+
 def check_whole(value: Any, *, field: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise OutOfBounds(
@@ -112,6 +128,12 @@ def check_day(value: Any, *, field: str, not_future: bool = False) -> dt.date:
         raise OutOfBounds(_("is a date, such as 2027-01-31"), field=field)
     check_date(value, field=field, not_future=not_future, today=today())
     return value
+
+
+def check_key(value: str | None, *, field: str) -> str | None:
+    """An idempotency key (a client's name for one request, so that a retried request
+    writes nothing new): at most KEY_LENGTH characters; None for none."""
+    return check_text((value or "").strip(), field=field, max_length=KEY_LENGTH) or None
 
 
 def positive_money(

@@ -10,6 +10,7 @@ from intercoop.directory.models import Network
 from intercoop.exchange.demo import exchange_build
 from intercoop.governance.demo import governance_build
 from intercoop.home.demo import home_build
+from intercoop.membership.demo import build_curriculum, build_pathways
 from intercoop.network.demo import assessments_build, economy_build, relationships_build
 from intercoop.purchasing.demo import purchasing_build
 
@@ -33,6 +34,8 @@ def demo_region_build() -> str:
         rounds += home_build()
         polls = governance_build()
         loans = capital_build()
+        courses = build_curriculum()
+        applications = build_pathways()
     return (
         f"Demo region: {summary.organizations} organisations, {summary.networks} networks, "
         f"{ties} relationships, 2 assessments, {items} offers, needs and challenges, "
@@ -40,6 +43,7 @@ def demo_region_build() -> str:
         f"{invoices} invoices and a committed clearing run, {polls} polls (a decided "
         f"proposal, a board election and an open poll), a solidarity fund with "
         f"pledges, investor notes, {loans} loans and an application before its committee's "
-        f"poll. "
+        f"poll, a library of {courses} courses (one translated, one adapted), a worker-owner "
+        f"pathway with {applications} applications and the registers of members and shares. "
         f"Sign in as {', '.join(DEMO_ACCOUNTS)} with password {DEMO_PASSWORD!r}."
     )

@@ -19,6 +19,8 @@ from intercoop.governance.admission import admission_guard, on_application
 from intercoop.governance.dashboard import dashboard_tasks as governance_tasks
 from intercoop.governance.ratification import on_award
 from intercoop.governance.uses import register_poll_closed_listener
+from intercoop.membership.admission import on_poll_closed as on_membership_poll_closed
+from intercoop.membership.dashboard import dashboard_tasks as membership_tasks
 from intercoop.network.dashboard import dashboard_tasks as network_tasks
 from intercoop.purchasing.dashboard import dashboard_tasks as purchasing_tasks
 from intercoop.purchasing.hooks import register_award_listener
@@ -35,6 +37,7 @@ NOTIFICATION_KINDS = {
     "notices": _("Urgent calls for help"),
     "polls": _("Polls and elections"),
     "capital": _("Loans and investments of your network's fund"),
+    "membership": _("Membership pathways: applications, steps and mentoring"),
 }
 
 
@@ -48,6 +51,7 @@ def register_home() -> None:
     register_tasks("network", network_tasks)
     register_tasks("governance", governance_tasks)
     register_tasks("capital", capital_tasks)
+    register_tasks("membership", membership_tasks)
     # a network that admits members by a poll of its members
     register_admission_guard(admission_guard)
     register_application_listener(on_application)
@@ -55,5 +59,7 @@ def register_home() -> None:
     register_award_listener(on_award)
     # a fund whose loan committee decides by a poll of the committee
     register_poll_closed_listener(on_loan_poll_closed)
+    # an admission to an organisation or a network decided by a poll of its members
+    register_poll_closed_listener(on_membership_poll_closed)
     # a loan's instalments repaid by having invoices set off in a clearing run
     register_settlement_listener(on_instalment_settled)

@@ -190,6 +190,7 @@ class Poll(models.Model):
         ADMISSION = "admission", _("Admission of a member organisation")
         AWARD = "award", _("Ratification of a purchasing award")
         LOAN = "loan", _("A loan committee's decision")
+        MEMBERSHIP = "membership", _("Admission of a new member")
 
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="polls")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)

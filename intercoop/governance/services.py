@@ -256,9 +256,14 @@ def _check_purpose(body: Body, kind: str, purpose: str, subject_id: int | None) 
             raise DomainError(_("This body does not ratify purchasing awards"), field="purpose")
         return
     if purpose == Poll.Purpose.LOAN:
-        # the capital app opens it for an application before the committee (hooks.py)
+        # the capital app opens it for an application before the committee (capital/decisions.py)
         if not body.is_committee or kind != Poll.Kind.PROPOSAL:
             raise DomainError(_("A loan is decided by a proposal of a committee"), field="purpose")
+        return
+    if purpose == Poll.Purpose.MEMBERSHIP:
+        # the membership app opens it for an application to admit (membership/admission.py)
+        if kind != Poll.Kind.PROPOSAL:
+            raise DomainError(_("An admission is decided by a proposal"), field="kind")
         return
     if not (body.is_network and body.admission_by_poll):
         raise DomainError(_("This network does not admit members by a poll"), field="purpose")

@@ -55,6 +55,18 @@ def fund(network: Any, holder: Any, people: Any, committee_people: list[Any]) ->
     )
 
 
+CASH = 100_000_00  # what `give_cash` pays in
+
+
+def give_cash(fund: Fund, amount: int = CASH) -> None:
+    """Money for the fund to lend (a loan is paid out of its cash): a contribution of its
+    holder, received on 1 January 2025."""
+    services.contribution_record(
+        actor=system_actor(), fund=fund, organization=fund.holder, amount=amount,
+        received_on=dt.date(2025, 1, 1),
+    )  # fmt: skip
+
+
 def approved_loan(fund: Fund, org: Any, people: Any, committee_people: list[Any], *,
                   amount: int = 10_000_00, months: int = 12, rate: str = "12") -> Loan:  # fmt: skip
     """An application by `org` decided by the committee's record and accepted."""

@@ -17,7 +17,7 @@ from intercoop.capital.models import (
     Pledge,
     Repayment,
 )
-from intercoop.capital.tests.conftest import START, approved_loan
+from intercoop.capital.tests.conftest import START, approved_loan, give_cash
 from intercoop.conftest import client_for
 from intercoop.core.models import AuditEvent
 
@@ -267,6 +267,7 @@ def test_a_bad_application_is_named_by_its_field(fund, org, people, body, status
 
 
 def test_bad_values_for_a_loan_are_named_and_never_a_500(fund, org, people, committee_people):
+    give_cash(fund)
     coordinator = client_for(people["coordinator"])
     loan = approved_loan(fund, org, people, committee_people)
     url = f"/api/v1/loans/{loan.pk}"
@@ -333,3 +334,97 @@ def test_bad_policy_and_capital_values_are_named(fund, org, people):
             answer.json(),
         )
     assert counts() == before
+
+
+def test_money_posted_twice_with_one_idempotency_key_is_recorded_once(fund, org, people,
+                                                                     committee_people):  # fmt: skip
+    """A client that retries a repayment or a contribution (a timeout, a lost answer) with
+    the same Idempotency-Key gets the first answer; nothing is written again."""
+    coordinator = client_for(people["coordinator"])
+    base = f"/api/v1/funds/{fund.slug}"
+    body = {"organization": org.slug, "amount": 20_000_00, "received_on": "2026-01-10"}
+
+    def contribute(key, amount=20_000_00):
+        return coordinator.post(f"{base}/contributions", json.dumps(body | {"amount": amount}),
+                                content_type="application/json", HTTP_IDEMPOTENCY_KEY=key)  # fmt: skip
+
+    first = contribute("c-1")
+    assert first.status_code == 201
+    before = counts()
+    again = contribute("c-1")
+    assert (again.status_code, again.json()) == (201, first.json())
+    assert counts() == before
+    other = contribute("c-1", amount=1_00)
+    assert (other.status_code, other.json()["field"]) == (400, "idempotency_key")
+    assert contribute("x" * 101).status_code == 422
+    assert counts() == before
+
+    loan = approved_loan(fund, org, people, committee_people)
+    assert post(coordinator, f"/api/v1/loans/{loan.pk}/disburse", {"on": START.isoformat()}
+                ).status_code == 200  # fmt: skip
+    url = f"/api/v1/loans/{loan.pk}/repayments"
+
+    def repay(key):
+        return coordinator.post(url, json.dumps({"amount": 888_49, "paid_on": "2026-02-27"}),
+                                content_type="application/json", HTTP_IDEMPOTENCY_KEY=key)  # fmt: skip
+
+    paid = repay("r-1")
+    assert paid.status_code == 201
+    before = counts()
+    retried = repay("r-1")
+    assert (retried.status_code, retried.json()) == (201, paid.json())
+    assert counts() == before
+    assert repay("r-2").status_code == 201  # another key: another repayment
+    assert Repayment.objects.filter(loan=loan).count() == 2
+
+
+def test_the_applications_list_reads_as_many_rows_in_as_many_queries(
+    fund, org, people, django_assert_num_queries
+):
+    coordinator = client_for(people["coordinator"])
+    url = f"/api/v1/funds/{fund.slug}/applications"
+
+    def apply(times):
+        for _ in range(times):
+            made = post(client_for(people["admin"]), f"/api/v1/funds/{fund.slug}/applications",
+                        APPLICATION | {"organization": org.slug})  # fmt: skip
+            post(
+                client_for(people["admin"]), f"/api/v1/loan-applications/{made.json()['id']}/submit"
+            )
+
+    def queries():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        coordinator.get(url)  # the session and the caches warm
+        with CaptureQueriesContext(connection) as captured:
+            answer = coordinator.get(url)
+        return len(captured), len(answer.json()["results"])
+
+    apply(1)
+    one = queries()
+    apply(4)
+    five = queries()
+    assert (one[1], five[1]) == (1, 5)
+    assert five[0] == one[0]
+
+
+def test_a_written_off_loan_shows_as_written_off_not_ageing(fund, org, people, committee_people):
+    give_cash(fund)
+    coordinator = client_for(people["coordinator"])
+    loan = approved_loan(fund, org, people, committee_people)
+    post(coordinator, f"/api/v1/loans/{loan.pk}/disburse", {"on": START.isoformat()})
+    late = coordinator.get(f"/api/v1/loans/{loan.pk}").json()
+    assert late["days_past_due"] > 90 and late["bucket"] == "90+" and late["written_off"] == 0
+    gone = post(coordinator, f"/api/v1/loans/{loan.pk}/write-off", {"reason": "Closed"}).json()
+    assert (gone["status"], gone["principal_outstanding"], gone["written_off"]) == (
+        "written-off", 0, 10_000_00
+    )  # fmt: skip
+    assert (gone["days_past_due"], gone["bucket"], gone["overdue"], gone["next_due"]) == (
+        0, None, 0, None
+    )  # fmt: skip
+    assert not any(row["late"] for row in gone["schedule"]["rows"])
+    statement = coordinator.get(f"/api/v1/loans/{loan.pk}/statement").json()
+    assert (statement["outstanding"], statement["written_off"], statement["bucket"]) == (
+        0, 10_000_00, None
+    )  # fmt: skip

@@ -18,9 +18,13 @@ from intercoop.capital.arrears import (
     allocate,
     arrears_rate,
     bucket,
+    first_unpaid,
     par,
     status,
     status_of_total,
+    unpaid_after,
+    unpaid_of,
+    unpaid_parts,
 )
 from intercoop.capital.schedule import METHODS, Instalment, schedule
 
@@ -201,3 +205,59 @@ def test_every_payment_is_accounted_for(principal, rate, months, method, payment
     touched = [n for n, s in enumerate(states) if s.interest_paid or s.principal_paid]
     assert all(states[n].paid for n in range(touched[-1])) if touched else True
     assert isinstance(loan, LoanStatus)
+
+
+def _by_hand(rows, payments):
+    """A reference: each payment in date order poured into the instalments one at a time,
+    interest then principal; (interest paid, principal paid, settled on) of each."""
+    state = [[0, 0, None] for _row in rows]
+    for day, amount in sorted(payments, key=lambda p: p[0]):
+        for row, paid in zip(rows, state, strict=True):
+            for part, due in ((0, row.interest), (1, row.principal)):
+                take = min(amount, due - paid[part])
+                paid[part], amount = paid[part] + take, amount - take
+            if paid[2] is None and row.payment and paid[0] + paid[1] == row.payment:
+                paid[2] = day
+    return [tuple(paid) for paid in state]
+
+
+def test_the_oldest_first_helpers_by_hand():
+    assert unpaid_of(1000, 0, 1050) == 0 and unpaid_of(1000, 1000, 1050) == 950
+    assert unpaid_of(1000, 2000, 1050) == 1000  # not reached
+    assert unpaid_of(2000, 1000, 1050) == 1950  # a run of instalments works the same
+    assert [left for _row, left in unpaid_after(LOAN, 1050)] == [0, 950, 1000]
+    assert first_unpaid(LOAN, 1050) is LOAN[1] and first_unpaid(LOAN, 3000) is None
+    assert unpaid_parts(LOAN[1], 950) == (30, 920)  # the interest is paid first
+    assert unpaid_parts(LOAN[1], 900) == (0, 900) and unpaid_parts(LOAN[1], 0) == (0, 0)
+
+
+@given(
+    principal=st.integers(1, 10**7),
+    months=st.integers(1, 24),
+    method=st.sampled_from(METHODS),
+    grace=st.integers(0, 23),
+    payments=st.lists(st.tuples(st.integers(0, 800), st.integers(1, 10**6)), max_size=12),
+)
+def test_the_helpers_and_allocate_agree_with_paying_by_hand(principal, months, method, grace,
+                                                           payments):  # fmt: skip
+    start = D(2027, 1, 31)
+    rows = schedule(principal=principal, annual_rate=Decimal(9), months=months, method=method,
+                    start=start, grace_months=min(grace, months - 1))  # fmt: skip
+    made = [(start + dt.timedelta(days=d), amount) for d, amount in payments]
+    total = sum(amount for _d, amount in made)
+    expected = _by_hand(rows, made)
+    lefts = unpaid_after(rows, total)
+    assert [row for row, _left in lefts] == rows
+    assert [row.payment - i - p for row, (i, p, _on) in zip(rows, expected, strict=True)] == [
+        left for _row, left in lefts]  # fmt: skip
+    assert [unpaid_parts(row, left) for row, left in lefts] == [
+        (row.interest - i, row.principal - p) for row, (i, p, _on) in zip(rows, expected,
+                                                                          strict=True)]  # fmt: skip
+    oldest = next((row for row, (i, p, _on) in zip(rows, expected, strict=True)
+                   if i + p < row.payment), None)  # fmt: skip
+    assert first_unpaid(rows, total) is oldest
+    replay = allocate(rows, made)
+    assert [(s.interest_paid, s.principal_paid, s.settled_on) for s in replay.instalments] == (
+        expected
+    )
+    assert replay.unapplied == max(0, total - sum(row.payment for row in rows))

@@ -48,8 +48,9 @@ def events(draw: Any) -> tuple[str, list[books.Entry]]:
                 "disbursement",
                 "interest_due",
                 "repayment",
-                "capitalised_interest",
+                "restructuring",
                 "reserve",
+                "reserve_release",
                 "write_off",
             ]
         )
@@ -58,8 +59,8 @@ def events(draw: Any) -> tuple[str, list[books.Entry]]:
         return kind, books.note_repayment(draw(amount), draw(amount))
     if kind == "repayment":
         return kind, books.repayment(draw(amount), draw(amount), draw(amount))
-    if kind == "reserve":  # set aside, or released (negative)
-        return kind, books.reserve_set_aside(draw(st.integers(-(10**12), 10**12)))
+    if kind == "restructuring":
+        return kind, books.restructuring(draw(amount), draw(amount))
     if kind == "write_off":
         principal = draw(amount)
         reserve = draw(st.integers(0, principal))
@@ -71,7 +72,8 @@ def events(draw: Any) -> tuple[str, list[books.Entry]]:
         "note_issue": books.note_issue,
         "disbursement": books.disbursement,
         "interest_due": books.interest_due,
-        "capitalised_interest": books.capitalised_interest,
+        "reserve": books.reserve_set_aside,
+        "reserve_release": books.reserve_release,
     }[kind]
     return kind, function(draw(amount))
 
@@ -125,8 +127,14 @@ def test_each_event_posts_exactly():
         ("interest_receivable", -10),
         ("loans_receivable", -90),
     ]
-    assert books.capitalised_interest(7) == [("loans_receivable", 7), ("interest_receivable", -7)]
+    assert books.restructuring(7, 3) == [
+        ("loans_receivable", 7),
+        ("interest_income", 3),
+        ("interest_receivable", -10),
+    ]
+    assert books.restructuring(0, 3) == [("interest_income", 3), ("interest_receivable", -3)]
     assert books.reserve_set_aside(40) == [("contributions", 40), ("loss_reserve", -40)]
+    assert books.reserve_release(40) == [("loss_reserve", 40), ("contributions", -40)]
     assert books.write_off(500, 12, 40) == [
         ("interest_income", 12),
         ("interest_receivable", -12),
@@ -228,6 +236,25 @@ def check_books(fund: Any) -> None:
             Repayment.objects.filter(schedule=current).values_list("amount", flat=True)
         )
     assert balance["interest_receivable"] == sum(_interest_receivable(loan) for loan in loans)
+    # the loss reserve covers the loans outstanding: never below zero, never more than was
+    # set aside for them (a repaid loan's was released, a written-off one's used)
+    set_aside = {
+        loan.pk: -sum(
+            LedgerEntry.objects.filter(transaction__loan=loan, transaction__kind="reserve",
+                                       amount__lt=0, account="loss_reserve")
+            .values_list("amount", flat=True)
+        )
+        for loan in active
+    }  # fmt: skip
+    assert 0 <= balance["loss_reserve"] <= sum(set_aside.values())
+    for loan in loans:
+        if loan.status == Loan.Status.WRITTEN_OFF:
+            assert (loan.principal_outstanding, loan.unpaid_since) == (0, None)
+    # the fund page's figures, read from the records that move cash, are the books'
+    overview = selectors.fund_overview(fund, on=TODAY)
+    assert overview.cash == balance["cash"]
+    assert overview.loss_reserve == balance["loss_reserve"]
+    assert overview.principal_outstanding == balance["loans_receivable"]
 
 
 class _Rollback(Exception):
@@ -273,10 +300,11 @@ def test_the_services_books_agree_with_the_loans_notes_and_equity(
 def _run(data, fund, borrowers, coordinator, committee_people, holder):
     draw = data.draw
     steps = [lend, *draw(st.lists(st.sampled_from(STEPS), min_size=2, max_size=12))]
-    # money in first, so that most loans have capital to lend
+    # money in first, so that most loans have cash to be paid out of (10,000.00 to
+    # 1,000,000.00; a loan is 100.00 to 50,000.00)
     services.contribution_record(
-        actor=coordinator, fund=fund, organization=holder, amount=draw(st.integers(1, 10**7)),
-        received_on=EARLY,
+        actor=coordinator, fund=fund, organization=holder,
+        amount=draw(st.integers(10**6, 10**8)), received_on=EARLY,
     )  # fmt: skip
     for step in steps:
         entries_before = LedgerEntry.objects.count()
@@ -355,12 +383,16 @@ def restructure(draw, fund, borrowers, coordinator, committee_people, holder):
     if loan is None:
         return
     months = draw(st.integers(1, 36))
+    capitalise = draw(st.booleans())
     services.loan_restructure(
         actor=coordinator, loan=loan, start=draw(st.dates(dt.date(2026, 1, 1), TODAY)),
         months=months, annual_rate=draw(st.sampled_from([Decimal(0), Decimal("6.25")])),
         method=draw(st.sampled_from(["annuity", "equal-principal", "interest-only", "flat"])),
         grace_months=draw(st.integers(0, months - 1)), reason="Hard winter",
+        capitalise_interest=capitalise,
     )  # fmt: skip
+    event(f"restructure capitalise={capitalise}")
+    assert _interest_receivable(loan) == 0  # nothing of the old schedule stays receivable
 
 
 def write_off(draw, fund, borrowers, coordinator, committee_people, holder):
@@ -424,3 +456,28 @@ def test_a_fixed_run_of_services_keeps_the_books(fund, org, people, committee_pe
     assert kept.is_open
     assert Instalment.objects.filter(schedule__loan=third, interest_accrued=True).exists()
     assert LedgerTransaction.objects.filter(fund=fund, kind="write-off").count() == 1
+    # restructured without capitalising its overdue interest, then repaid in full
+    fourth = approved_loan(fund, org, people, committee_people, amount=1_200_00, months=6)
+    services.loan_disburse(actor=coordinator, loan=fourth, on=dt.date(2026, 1, 31))
+    assert _interest_receivable(fourth) > 0
+    services.loan_restructure(actor=coordinator, loan=fourth, start=dt.date(2026, 10, 1),
+                              months=2, annual_rate="0", method="annuity", reason="Relief",
+                              capitalise_interest=False)  # fmt: skip
+    check_books(fund)
+    left = sum(r.payment for r in fourth.schedules.get(current=True).rows.all())
+    services.repayment_record(actor=coordinator, loan=fourth, amount=left,
+                              paid_on=dt.date(2026, 11, 2))  # fmt: skip
+    fourth.refresh_from_db()
+    assert fourth.status == Loan.Status.REPAID and _interest_receivable(fourth) == 0
+    check_books(fund)
+    # paid into an instalment not yet due, then restructured: nothing of it capitalised
+    fifth = approved_loan(fund, org, people, committee_people, amount=10_000_00, months=12)
+    services.loan_disburse(actor=coordinator, loan=fifth, on=TODAY)
+    services.repayment_record(actor=coordinator, loan=fifth, amount=10_00, paid_on=TODAY)
+    stored = services.loan_restructure(actor=coordinator, loan=fifth, start=TODAY, months=12,
+                                       annual_rate="12", method="annuity", reason="x")  # fmt: skip
+    assert stored.principal == 10_000_00
+    check_books(fund)
+    assert selectors.fund_balances(fund)["interest_receivable"] == (
+        _interest_receivable(third) + _interest_receivable(fifth)
+    )

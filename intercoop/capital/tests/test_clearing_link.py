@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from intercoop.capital import books, decisions, selectors, services
 from intercoop.capital.models import Instalment, Loan, Repayment
 from intercoop.capital.schedule import due_date
-from intercoop.capital.tests.conftest import approved_loan
+from intercoop.capital.tests.conftest import approved_loan, give_cash
 from intercoop.clearing import services as clearing
 from intercoop.clearing.models import ClearingRun, Obligation, ObligationEntry
 from intercoop.conftest import make_org
@@ -22,6 +22,7 @@ from intercoop.directory import services as directory_services
 def disbursed(fund, org, people, committee_people, *, settle_by_clearing=True) -> Loan:
     """10,000.00 at 12 % over 12 months (888.49 a month), disbursed 40 days ago: its
     first instalment is due, its second is not."""
+    give_cash(fund)
     loan = approved_loan(fund, org, people, committee_people)
     on = services.today() - dt.timedelta(days=40)
     services.loan_disburse(
@@ -101,6 +102,7 @@ def test_only_loans_settled_by_clearing_make_obligations(fund, org, people, comm
 
 
 def test_an_instalment_paid_in_part_asks_for_the_rest(fund, org, people, committee_people):
+    give_cash(fund)
     loan = approved_loan(fund, org, people, committee_people)
     on = services.today() - dt.timedelta(days=40)
     services.loan_disburse(actor=people["coordinator"], loan=loan, on=on, settle_by_clearing=True)

@@ -11,13 +11,14 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from intercoop.capital import services
-from intercoop.capital.decisions import instalments_fall_due
+from intercoop.capital.decisions import instalments_fall_due, majority_quorum
 from intercoop.capital.models import LedgerTransaction, Loan, LoanApplication
-from intercoop.capital.tests.conftest import START, approved_loan
+from intercoop.capital.tests.conftest import START, approved_loan, give_cash
 from intercoop.core.audit import system_actor
 from intercoop.core.errors import DomainError
 from intercoop.core.models import AuditEvent, Notification
 from intercoop.governance import services as governance
+from intercoop.governance.bodies import committee_seats_set
 from intercoop.governance.models import Ballot, Poll
 
 
@@ -142,6 +143,47 @@ def test_a_poll_closing_at_its_deadline_decides_too(by_poll, org, people, commit
     assert Loan.objects.filter(application=application, status="offered").exists()
 
 
+def test_one_vote_of_a_committee_of_two_does_not_approve(by_poll, org, people,
+                                                        committee_people):  # fmt: skip
+    """The poll's quorum is more than half of the committee's seats: one member agreeing
+    alone, at the deadline, is no decision of the committee."""
+    application = _before_committee(by_poll, org, people)
+    poll = Poll.objects.get(pk=application.poll_id)
+    assert poll.quorum == 100  # 2 of 2 seats
+    vote(committee_people[0], poll, "agree")
+    assert governance.polls_close_due(now=poll.closes_at + timedelta(seconds=1)) == 1
+    application.refresh_from_db()
+    assert (application.status, application.votes_for, application.votes_against) == (
+        "declined", 1, 0
+    )  # fmt: skip
+    assert not Loan.objects.exists()
+    poll.refresh_from_db()
+    assert (poll.result["quorum_met"], poll.outcome) == (
+        False, "Declined by the loan committee's vote"
+    )  # fmt: skip
+
+
+def test_the_quorum_is_more_than_half_of_the_seats():
+    """Each seat (a person's or an organisation's) is one voter: the quorum is met by more
+    than half of them, never by half (exact up to 100 seats)."""
+    from intercoop.governance.tallies import quorum_met
+
+    for seats in range(1, 101):
+        quorum = majority_quorum(seats)
+        assert quorum_met(seats // 2 + 1, seats, quorum), seats
+        assert not quorum_met(seats // 2, seats, quorum), seats
+    assert [majority_quorum(n) for n in (1, 2, 3, 4, 5, 7)] == [100, 100, 66, 75, 60, 57]
+
+
+def test_a_seat_held_by_an_organisation_is_one_voter(by_poll, org, people, committee_people,
+                                                    holder):  # fmt: skip
+    committee_seats_set(actor=system_actor(), body=by_poll.committee, users=committee_people,
+                        organizations=[holder])  # fmt: skip
+    application = _before_committee(by_poll, org, people)
+    poll = Poll.objects.get(pk=application.poll_id)
+    assert poll.voters.count() == 3 and poll.quorum == 66  # 2 of 3 seats
+
+
 def test_nobody_voting_declines_it(by_poll, org, people):
     application = _before_committee(by_poll, org, people)
     poll = Poll.objects.get(pk=application.poll_id)
@@ -160,6 +202,7 @@ def test_the_poll_decides_on_the_terms_voted_on_even_if_the_policy_changed(
     application = _before_committee(by_poll, org, people)
     poll = Poll.objects.get(pk=application.poll_id)
     vote(committee_people[0], poll, "agree")
+    vote(committee_people[1], poll, "agree")
     services.fund_update(actor=people["coordinator"], fund=by_poll, values={"max_loan": 5_000_00})
     # a recorded decision would be refused (the amount is above the new policy), but the
     # poll must still close and carry out its result
@@ -207,6 +250,7 @@ def test_a_fund_without_a_committee_is_decided_by_the_coordinators(by_poll, org,
 
 
 def test_instalments_fall_due_exactly_once(fund, org, people, committee_people):
+    give_cash(fund)
     loan = approved_loan(fund, org, people, committee_people)
     coordinator = people["coordinator"]
     services.loan_disburse(actor=coordinator, loan=loan, on=START)
@@ -233,6 +277,7 @@ def test_instalments_fall_due_exactly_once(fund, org, people, committee_people):
 
 
 def test_the_task_accrues_only_active_loans(fund, org, people, committee_people):
+    give_cash(fund)
     loan = approved_loan(fund, org, people, committee_people)
     services.loan_disburse(actor=people["coordinator"], loan=loan, on=START)
     services.loan_write_off(actor=people["coordinator"], loan=loan, reason="Closed")

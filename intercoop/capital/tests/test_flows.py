@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from intercoop.capital import flows, services
 from intercoop.capital.flows import YearFlows
-from intercoop.capital.tests.conftest import approved_loan
+from intercoop.capital.tests.conftest import approved_loan, give_cash
 from intercoop.clearing import services as clearing
 from intercoop.conftest import client_for, make_org
 from intercoop.core.audit import system_actor
@@ -31,7 +31,8 @@ def world(fund, network, org, holder, people, committee_people):
     company = make_org(name="Regional Hauling Inc.", is_cooperative=False)
     far_coop = make_org(name="Far Away Co-op")  # a co-op, not a member
 
-    # a loan of 10,000.00 disbursed in 2025
+    # a loan of 10,000.00 disbursed in 2025 (contributions are no flow between co-ops)
+    give_cash(fund)
     loan = approved_loan(fund, org, people, committee_people)
     services.loan_disburse(actor=coordinator, loan=loan, on=dt.date(2025, 3, 15))
 
@@ -209,11 +210,14 @@ def test_page_and_csv_for_insiders(world, network, people):
     lines = response.content.decode().splitlines()
     assert lines[0] == (
         "year,fund_loans,investment_ties,purchasing_coop,invoices_between_members,"
-        "purchasing_other,within_coop_economy,leaving_coop_economy"
+        "purchasing_other,invoices_other,within_coop_economy,leaving_coop_economy"
     )
-    assert lines[1] == "2024,0.00,2000.00,0.00,0.00,0.00,2000.00,0.00"
-    assert lines[2] == "2025,10000.00,2000.00,30.00,0.00,6240.00,12030.00,6240.00"
-    assert lines[-1] == f"{THIS_YEAR},0.00,500.00,0.00,1750.00,0.00,2250.00,300.00"
+    assert lines[1] == "2024,0.00,2000.00,0.00,0.00,0.00,0.00,2000.00,0.00"
+    assert lines[2] == "2025,10000.00,2000.00,30.00,0.00,6240.00,0.00,12030.00,6240.00"
+    assert lines[-1] == f"{THIS_YEAR},0.00,500.00,0.00,1750.00,0.00,300.00,2250.00,300.00"
+    for line in lines[1:]:  # each row adds up: the flows within, then those leaving
+        cells = [Decimal(cell) for cell in line.split(",")[1:]]
+        assert sum(cells[:4]) == cells[6] and sum(cells[4:6]) == cells[7], line
     assert client_for(people["outsider"]).get(csv_url).status_code == 403
 
 
@@ -224,7 +228,8 @@ def test_an_empty_network_says_so(network, people):
     csv = client_for(people["coordinator"]).get(reverse("capital:flows_csv", args=[network.slug]))
     assert csv.content.decode().splitlines() == [",".join(
         ["year", "fund_loans", "investment_ties", "purchasing_coop", "invoices_between_members",
-         "purchasing_other", "within_coop_economy", "leaving_coop_economy"])]  # fmt: skip
+         "purchasing_other", "invoices_other", "within_coop_economy",
+         "leaving_coop_economy"])]  # fmt: skip
 
 
 def test_the_network_page_links_the_report_for_insiders(network, people):

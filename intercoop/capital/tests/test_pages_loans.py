@@ -27,7 +27,7 @@ from intercoop.capital.models import (
     LoanSchedule,
     Repayment,
 )
-from intercoop.capital.tests.conftest import START, approved_loan
+from intercoop.capital.tests.conftest import START, approved_loan, give_cash
 from intercoop.conftest import client_for, make_org, make_user
 from intercoop.core.audit import system_actor
 from intercoop.directory import services as directory_services
@@ -114,6 +114,7 @@ def offered_loan(fund: Fund, org: Any, people: Any, committee_people: list[Any])
 
 
 def active_loan(fund: Fund, org: Any, people: Any, committee_people: list[Any]) -> Loan:
+    give_cash(fund)
     loan = approved_loan(fund, org, people, committee_people)
     services.loan_disburse(actor=people["coordinator"], loan=loan, on=START)
     loan.refresh_from_db()
@@ -607,6 +608,7 @@ def test_the_borrower_may_decline_the_offer(fund, org, people, committee_people)
 
 
 def test_the_managers_disburse_an_accepted_loan(fund, org, people, committee_people):
+    give_cash(fund)
     loan = approved_loan(fund, org, people, committee_people)
     assert (
         client_for(people["admin"])
@@ -730,6 +732,11 @@ def test_a_write_off_needs_a_reason_and_a_confirmation(fund, org, people, commit
     assert loan.status == Loan.Status.WRITTEN_OFF
     page = client.get(loan_url(loan))
     assert "write_off_form" not in page.context and "Written off" in text_of(page)
+    # the statement: what was written off, nothing outstanding, nothing late
+    statement = client_for(people["admin"]).get(f"/capital/loans/{loan.pk}/statement/")
+    text = words_of(statement)
+    assert "Written off 10,000.00 USD of principal, on" in text
+    assert "Principal outstanding 0.00 USD" in text and "late" not in text
 
 
 def test_every_field_has_an_id_of_its_own(fund, org, people, committee_people):

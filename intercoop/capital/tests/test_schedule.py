@@ -76,20 +76,51 @@ def test_currency_digits_in_the_cli(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(
-    "args",
+    ("args", "error"),
     [
-        ["--principal", "10.001"],  # more decimals than USD has
-        ["--principal", "-5"],
-        ["--months", "0"],
-        ["--grace-months", "12"],
+        (["--principal", "10.001"], "error: --principal: 10.001 has more than 2 decimals for USD"),
+        (["--principal", "-5"], "error: --principal: must be more than zero"),
+        (["--principal", "1e30"], "error: --principal: 1E+30 is too large"),
+        (["--months", "0"], "error: --months: must be from 1 to 1200"),
+        (["--months", "1201"], "error: --months: must be from 1 to 1200"),
+        (["--grace-months", "12"], "error: --grace-months: must be from 0 to one less than "
+                                   "--months"),
+        (["--annual-rate", "0.0000000000000000000000001"],
+         "error: --annual-rate: 1E-25 has too many decimals: a rate has at most 3 decimals"),
+        (["--annual-rate", "4.5001"], "error: --annual-rate: 4.5001 has too many decimals: a "
+                                      "rate has at most 3 decimals"),
+        (["--annual-rate", "101"], "error: --annual-rate: 101 is not from 0 to 100 (per cent "
+                                   "a year)"),
+        (["--start", "9999-06-01"], "error: --start/--months: the last instalment would fall "
+                                    "after the year 9999"),
+        (["--output", "/nonexistent/x.csv"], "error: --output: /nonexistent/x.csv: No such "
+                                             "file or directory"),
     ],
-)
-def test_bad_input_is_an_error_not_a_traceback(args, capsys):
+)  # fmt: skip
+def test_bad_input_is_an_error_naming_its_option_not_a_traceback(args, error, capsys):
     base = {"--principal": "100", "--annual-rate": "5", "--months": "12", "--method": "annuity",
             "--start": "2027-01-01", "--currency": "USD"}  # fmt: skip
     base |= dict(zip(args[::2], args[1::2], strict=True))
     assert main([x for pair in base.items() for x in pair]) == 2
-    assert capsys.readouterr().err.startswith("error:")
+    assert capsys.readouterr().err == error + "\n"
+
+
+def test_a_rate_with_trailing_zeros_or_an_exponent_is_fine(capsys):
+    base = ["--principal", "100", "--months", "12", "--method", "annuity", "--start",
+            "2027-01-01", "--currency", "USD"]  # fmt: skip
+    assert main([*base, "--annual-rate", "12.000000"]) == 0
+    twelve = capsys.readouterr().out
+    assert main([*base, "--annual-rate", "1.2E+1"]) == 0
+    assert capsys.readouterr().out == twelve
+
+
+def test_the_engine_takes_rates_of_at_most_3_decimals_and_tiny_rates_do_not_divide_by_zero():
+    with pytest.raises(ValueError, match="at most 3 decimals"):
+        rows(rate="0.0001")
+    assert rows(rate="0.001", principal=1200, months=12)[0].payment == 100
+    assert rows(rate="12.000")[0].payment == 888_49
+    # the annuity's arithmetic keeps 50 digits: 1 + a tiny rate is not 1
+    assert annuity_payment(1200, Decimal("1E-30"), 12) == 100
 
 
 @given(

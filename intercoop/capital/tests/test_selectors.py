@@ -118,8 +118,8 @@ def test_overview_capital_in_and_out(fund, book):
     assert view.contributions == 25_000_00
     assert view.member_equity == 800_00
     assert view.notes_outstanding == 45_000_00
-    # 5 % of each loan disbursed (10,000, 10,000, 20,000, 3,000)
-    assert view.loss_reserve == 2_150_00
+    # 5 % of each loan outstanding (10,000, 10,000, 20,000): the repaid one's is released
+    assert view.loss_reserve == 2_000_00
     assert view.disbursed == 43_000_00
     assert view.committed == 5_000_00
     assert view.loans_by_status == {

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import resolve, reverse
 
 from intercoop.capital import books, schedule, selectors, services
 from intercoop.capital.decisions import instalments_fall_due
@@ -30,7 +31,7 @@ from intercoop.capital.models import (
     Pledge,
     Repayment,
 )
-from intercoop.capital.tests.conftest import START, approved_loan
+from intercoop.capital.tests.conftest import CASH, START, approved_loan, give_cash
 from intercoop.conftest import make_org, make_user
 from intercoop.core.audit import system_actor
 from intercoop.core.errors import DomainError, InvalidValues
@@ -139,6 +140,19 @@ def test_a_fund_and_its_policy(fund, coordinator, network, holder):
     assert (fund.max_rate, fund.decision_days, fund.min_rate) == (Decimal(10), 3, Decimal(0))
 
 
+def test_a_funds_slug_is_never_a_word_of_the_fixed_addresses(coordinator, network, holder):
+    """/capital/new/…, /capital/flows/…, /capital/notes/…, /capital/applications/… and
+    /capital/loans/… are other pages: a fund named so takes a suffix."""
+    for name in ("New", "Flows", "Notes", "Applications", "Loans"):
+        made = services.fund_create(actor=coordinator, network=network, holder=holder,
+                                    currency="USD", values={"name": name, "max_loan": 100_00})  # fmt: skip
+        assert made.slug == f"{name.lower()}-2"
+        assert resolve(reverse("capital:fund_settings", args=[made.slug])).url_name == (
+            "fund_settings"
+        )
+    assert sorted(services.RESERVED_SLUGS) == ["applications", "flows", "loans", "new", "notes"]
+
+
 @pytest.mark.parametrize(
     ("values", "field"),
     [
@@ -245,6 +259,27 @@ def test_a_contribution_is_posted_to_the_books(fund, org, people, coordinator):
     assert event.summary == "Riverside Bakery Co-op: 2,500.00 USD"
     assert event.network_id == fund.network_id
     assert balanced(fund)["cash"] == 2_500_00
+
+
+def test_a_contribution_retried_with_its_idempotency_key_is_recorded_once(fund, org,
+                                                                        coordinator):  # fmt: skip
+    def record(amount: int = 2_500_00, key: str | None = "bank-2026-03-01-7") -> Contribution:
+        return services.contribution_record(actor=coordinator, fund=fund, organization=org,
+                                            amount=amount, received_on=dt.date(2026, 3, 1),
+                                            idempotency_key=key)  # fmt: skip
+
+    first = record()
+    before = snapshot()
+    assert record() == first  # the retry: the first one, nothing new written
+    assert snapshot() == before
+    assert postings("contribution") == [[("cash", 2_500_00), ("contributions", -2_500_00)]]
+    refused(lambda: record(amount=2_400_00), "idempotency_key", match="another contribution")
+    refused(lambda: record(key="k" * 101), "idempotency_key")
+    # without a key, or with another, each is recorded
+    record(key=None)
+    record(key="bank-2026-03-01-8")
+    assert Contribution.objects.count() == 3
+    assert balanced(fund)["cash"] == 3 * 2_500_00
 
 
 def test_a_contribution_fulfils_a_pledge_of_its_own_organisation_only(fund, org, people,
@@ -724,6 +759,7 @@ def test_disbursement_stores_the_schedule_and_sets_the_reserve_aside(fund, org, 
                                                                      committee_people,
                                                                      coordinator):  # fmt: skip
     # 5% of 10,000.10 is 500.005: half-even, 500.00
+    give_cash(fund)
     loan = approved_loan(fund, org, people, committee_people, amount=1_000_010, months=12)
     refused(lambda: services.loan_disburse(actor=coordinator, loan=loan,
                                            on=TODAY + dt.timedelta(days=1)), "on")  # fmt: skip
@@ -766,8 +802,31 @@ def test_disbursement_stores_the_schedule_and_sets_the_reserve_aside(fund, org, 
             match="accepted offer")  # fmt: skip
 
 
+def test_a_loan_is_paid_out_of_the_cash_the_other_accepted_loans_leave(
+    fund, org, people, committee_people, coordinator
+):
+    first = approved_loan(fund, org, people, committee_people, amount=10_000_00)
+    second = approved_loan(fund, org, people, committee_people, amount=10_000_00)
+    error = refused(lambda: services.loan_disburse(actor=coordinator, loan=first, on=START))
+    assert error.field is None and error.message == (
+        "The fund has 0.00 USD in cash, 10,000.00 USD of it for other accepted loans: not "
+        "enough to pay out 10,000.00 USD"
+    )
+    give_cash(fund, 15_000_00)
+    refused(lambda: services.loan_disburse(actor=coordinator, loan=first, on=START),
+            match="15,000.00 USD in cash, 10,000.00 USD of it")  # fmt: skip
+    give_cash(fund, 5_000_00)
+    services.loan_disburse(actor=coordinator, loan=first, on=START)  # 20,000 less 10,000
+    services.loan_disburse(actor=coordinator, loan=second, on=START)  # the 10,000 left
+    assert balanced(fund)["cash"] == 0
+    third = approved_loan(fund, org, people, committee_people, amount=100_00, months=6)
+    refused(lambda: services.loan_disburse(actor=coordinator, loan=third, on=START),
+            match="0.00 USD in cash")  # fmt: skip
+
+
 def test_the_reserve_rounds_half_to_even(fund, org, people, committee_people, coordinator):
     # 5% of 10,000.30 is 500.015: half-even, 500.02
+    give_cash(fund)
     loan = approved_loan(fund, org, people, committee_people, amount=1_000_030)
     services.loan_disburse(actor=coordinator, loan=loan, on=START)
     assert postings("reserve") == [[("contributions", 500_02), ("loss_reserve", -500_02)]]
@@ -776,6 +835,7 @@ def test_the_reserve_rounds_half_to_even(fund, org, people, committee_people, co
 @pytest.fixture
 def loan(fund, org, people, committee_people, coordinator):
     """10,000.00 at 12% over 12 months (888.49 a month), disbursed on START (2026-01-31)."""
+    give_cash(fund)
     made = approved_loan(fund, org, people, committee_people)
     services.loan_disburse(actor=coordinator, loan=made, on=START)
     made.refresh_from_db()
@@ -821,7 +881,7 @@ def test_a_repayment_pays_interest_first_and_the_books_follow(loan, fund, coordi
     assert balance["loans_receivable"] == 10_000_00 - 788_49
     assert balance["interest_receivable"] == accrued - 150_00
     assert balance["interest_income"] == accrued
-    assert balance["cash"] == -10_000_00 + 938_49
+    assert balance["cash"] == CASH - 10_000_00 + 938_49
     first = Repayment.objects.order_by("pk").first()
     assert (first.amount, first.reference, first.source, first.schedule.version) == (
         50_00,
@@ -836,6 +896,7 @@ def test_a_repayment_pays_interest_first_and_the_books_follow(loan, fund, coordi
 def test_paying_an_instalment_not_yet_due_puts_its_interest_in_the_books_first(
     fund, org, people, committee_people, coordinator
 ):
+    give_cash(fund)
     loan = approved_loan(fund, org, people, committee_people)
     services.loan_disburse(actor=coordinator, loan=loan, on=TODAY)
     assert postings("interest-due") == []  # nothing is due yet
@@ -881,6 +942,12 @@ def test_an_overpayment_is_refused_and_a_full_payment_repays_the_loan(loan, fund
     balance = balanced(fund)
     assert balance["loans_receivable"] == 0
     assert balance["interest_income"] == total - 10_000_00
+    # the loan is no longer outstanding: the reserve set aside for it is released
+    assert postings("reserve", loan=loan) == [
+        [("contributions", 500_00), ("loss_reserve", -500_00)],
+        [("loss_reserve", 500_00), ("contributions", -500_00)],
+    ]
+    assert (balance["loss_reserve"], balance["contributions"]) == (0, CASH)
     refused(lambda: services.repayment_record(actor=coordinator, loan=loan, amount=100,
                                               paid_on=TODAY), match="disbursed loan")  # fmt: skip
 
@@ -900,6 +967,28 @@ def test_an_overpayment_is_refused_and_a_full_payment_repays_the_loan(loan, fund
 def test_a_repayment_out_of_bounds_is_refused(loan, coordinator, values, field):
     arguments = {"amount": 100_00, "paid_on": dt.date(2026, 3, 1)} | values
     refused(lambda: services.repayment_record(actor=coordinator, loan=loan, **arguments), field)
+
+
+def test_a_repayment_retried_with_its_idempotency_key_is_recorded_once(loan, fund, coordinator):
+    def repay(amount: int, paid_on: dt.date, key: str) -> Repayment:
+        return services.repayment_record(actor=coordinator, loan=loan, amount=amount,
+                                         paid_on=paid_on, idempotency_key=key)  # fmt: skip
+
+    first = repay(888_49, dt.date(2026, 2, 27), "transfer-1")
+    before = snapshot()
+    assert repay(888_49, dt.date(2026, 2, 27), " transfer-1 ") == first
+    assert snapshot() == before
+    refused(lambda: repay(888_48, dt.date(2026, 2, 27), "transfer-1"), "idempotency_key",
+            match="another repayment")  # fmt: skip
+    # the last one repays the loan; its retry is still its answer, not a refusal
+    left = sum(row.payment for row in _rows(loan)) - 888_49
+    last = repay(left, TODAY, "transfer-2")
+    loan.refresh_from_db()
+    assert loan.status == "repaid"
+    before = snapshot()
+    assert repay(left, TODAY, "transfer-2") == last
+    assert snapshot() == before
+    assert Repayment.objects.filter(loan=loan).count() == 2
 
 
 def test_restructuring_capitalises_the_overdue_interest_and_keeps_the_old_schedule(
@@ -947,14 +1036,50 @@ def test_restructuring_capitalises_the_overdue_interest_and_keeps_the_old_schedu
                                               paid_on=dt.date(2026, 11, 30)), "paid_on")  # fmt: skip
 
 
-def test_restructuring_without_capitalising_leaves_the_interest_receivable(loan, coordinator):
+def test_restructuring_without_capitalising_forgives_the_overdue_interest(loan, fund,
+                                                                          coordinator):  # fmt: skip
     overdue = loan_receivable(loan)
+    assert overdue > 0
     stored = services.loan_restructure(actor=coordinator, loan=loan, start=TODAY, months=12,
                                        annual_rate=Decimal(0), method="flat",
                                        reason="Relief", capitalise_interest=False)  # fmt: skip
     assert stored.principal == 10_000_00
-    assert postings("restructure") == []
-    assert loan_receivable(loan) == overdue
+    # reversed, so that nothing stays receivable of the old schedule
+    assert postings("restructure") == [
+        [("interest_income", overdue), ("interest_receivable", -overdue)]
+    ]
+    assert loan_receivable(loan) == 0
+    # repaid in full, the loan owes no interest in the books
+    left = sum(row.payment for row in _rows(loan))
+    services.repayment_record(actor=coordinator, loan=loan, amount=left, paid_on=TODAY)
+    loan.refresh_from_db()
+    assert loan.status == "repaid" and loan_receivable(loan) == 0
+    balance = balanced(fund)
+    assert (balance["interest_receivable"], balance["interest_income"]) == (0, 0)
+
+
+def test_restructuring_reverses_the_interest_of_instalments_not_yet_due(
+    fund, org, people, committee_people, coordinator
+):
+    """A payment that reaches an instalment before it is due puts its interest in the books;
+    a restructuring before it is due capitalises none of it (it was never overdue), and
+    reverses what of it is unpaid."""
+    give_cash(fund)
+    loan = approved_loan(fund, org, people, committee_people)
+    services.loan_disburse(actor=coordinator, loan=loan, on=TODAY)
+    first = _rows(loan)[0]
+    assert first.due_on > TODAY and first.interest == 100_00
+    # 10.00 reaches the first instalment: its 100.00 of interest is receivable, 10.00 paid
+    services.repayment_record(actor=coordinator, loan=loan, amount=10_00, paid_on=TODAY)
+    assert loan_receivable(loan) == 90_00
+    stored = services.loan_restructure(actor=coordinator, loan=loan, start=TODAY, months=12,
+                                       annual_rate="12", method="annuity", reason="Early")  # fmt: skip
+    assert stored.principal == 10_000_00  # nothing capitalised
+    assert postings("restructure") == [
+        [("interest_income", 90_00), ("interest_receivable", -90_00)]
+    ]
+    assert loan_receivable(loan) == 0
+    assert balanced(fund)["interest_income"] == 10_00  # what was paid of it stays earned
 
 
 @pytest.mark.parametrize(
@@ -1004,6 +1129,7 @@ def test_a_write_off_reverses_the_interest_uses_the_reserve_and_books_the_loss(
 
 def test_the_reserve_covers_at_most_the_principal_written_off(fund, org, people,
                                                               committee_people, coordinator):  # fmt: skip
+    give_cash(fund)
     big = approved_loan(fund, org, people, committee_people, amount=20_000_00)
     services.loan_disburse(actor=coordinator, loan=big, on=TODAY)  # reserve 1,000.00
     small = approved_loan(fund, org, people, committee_people, amount=1_000_00, months=6)
@@ -1016,6 +1142,46 @@ def test_the_reserve_covers_at_most_the_principal_written_off(fund, org, people,
     services.loan_write_off(actor=coordinator, loan=small, reason="Gone")
     assert postings("write-off") == [[("loss_reserve", 100_00), ("loans_receivable", -100_00)]]
     assert balanced(fund)["loss_reserve"] == 1_050_00 - 100_00
+
+
+def test_a_write_off_uses_the_loans_own_reserve_and_releases_what_is_left_of_it(
+    fund, org, people, committee_people, coordinator
+):
+    give_cash(fund)
+    big = approved_loan(fund, org, people, committee_people, amount=20_000_00)
+    services.loan_disburse(actor=coordinator, loan=big, on=TODAY)  # reserve 1,000.00
+    small = approved_loan(fund, org, people, committee_people, amount=1_000_00, months=6)
+    services.loan_disburse(actor=coordinator, loan=small, on=TODAY)  # reserve 50.00
+    paid = sum(row.payment for row in _rows(small)) - 20_00  # 20.00 of principal left
+    services.repayment_record(actor=coordinator, loan=small, amount=paid, paid_on=TODAY)
+    services.loan_write_off(actor=coordinator, loan=small, reason="Gone")
+    # its own reserve of 50.00 takes the 20.00; the other 30.00 of it is released
+    assert postings("write-off") == [[("loss_reserve", 20_00), ("loans_receivable", -20_00)]]
+    assert postings("reserve", loan=small)[-1] == [("loss_reserve", 30_00),
+                                                   ("contributions", -30_00)]  # fmt: skip
+    assert balanced(fund)["loss_reserve"] == 1_000_00  # the big loan's, whole
+
+
+def test_a_written_off_loan_owes_nothing_and_no_longer_ages(loan, fund, coordinator):
+    loan.refresh_from_db()
+    assert loan.unpaid_since is not None and loan.unpaid_since < TODAY  # it is late
+    services.loan_write_off(actor=coordinator, loan=loan, reason="The co-op closed")
+    loan.refresh_from_db()
+    assert (loan.status, loan.principal_outstanding, loan.unpaid_since) == (
+        "written-off", 0, None
+    )  # fmt: skip
+    # what was written off is in the books and the audit, and on the statement
+    assert postings("write-off")[0][-1] == ("loans_receivable", -10_000_00)
+    statement = selectors.loan_statement(loan, on=TODAY)
+    assert (statement.written_off, statement.outstanding, statement.overdue) == (
+        10_000_00, 0, 0
+    )  # fmt: skip
+    assert (statement.days_past_due, statement.bucket, statement.next_due) == (0, None, None)
+    assert statement.is_written_off and not any(row.late for row in statement.rows)
+    # the day before, it was late and ageing
+    before = selectors.loan_statement(loan, on=TODAY - dt.timedelta(days=1))
+    assert before.written_off == 0 and before.days_past_due > 0 and before.bucket != "current"
+    assert selectors.portfolio_status(fund, on=TODAY) == []
 
 
 def test_instalments_fall_due_once(loan, fund):

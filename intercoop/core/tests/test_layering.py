@@ -8,7 +8,16 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2]
-APPS = ["directory", "network", "exchange", "purchasing", "clearing", "governance", "capital"]
+APPS = [
+    "directory",
+    "network",
+    "exchange",
+    "purchasing",
+    "clearing",
+    "governance",
+    "capital",
+    "membership",
+]
 WRITE_FLAGS = {"for_edit", "for_manage", "for_acting"}
 
 
