@@ -254,7 +254,8 @@ def _register(manager: Any, bakery: Organization, share_class: Any) -> dict[str,
     return people
 
 
-def _worker_steps(course: Course, share_class: Any) -> list[dict[str, Any]]:
+def worker_steps(course: Course, share_class: Any) -> list[dict[str, Any]]:
+    """The steps of "Becoming a worker-owner" (the browser test walks them too)."""
     return [
         {"kind": "orientation", "title": "Orientation evenings", "settings": {"sessions": 2},
          "details": "Two evenings at the bakery: how we work, how we decide, and what "
@@ -431,7 +432,7 @@ def build_pathways() -> int:
         actor=manager, organization=bakery, name=PATHWAY_NAME,
         description="How a worker becomes a worker-owner of the bakery: a year as a "
         "candidate with a mentor, one member share, and the members' vote.",
-        steps=_worker_steps(course, share_class),
+        steps=worker_steps(course, share_class),
     )  # fmt: skip
     _network_pathway(network, coordinator)
 

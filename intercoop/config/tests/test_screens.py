@@ -19,6 +19,7 @@ from intercoop.core.browser import SCREENSHOTS, browser_page, live_url, log_in
 from intercoop.directory.demo import DEMO_PASSWORD
 from intercoop.directory.models import OrganizationRole
 from intercoop.governance.models import Poll
+from intercoop.membership.models import Pathway, Subscription
 from intercoop.purchasing.models import Round
 
 __all__ = ["browser_page", "live_url"]  # fixtures
@@ -63,8 +64,9 @@ def main_pages(persona: str) -> list[str]:
                   f"/decide/polls/{election}/stages/", f"/decide/networks/{NETWORK}/proxies/"]  # fmt: skip
         return [*pages, *decide, f"/orgs/{slug}/edit/", f"/orgs/{slug}/obligations/",
                 f"/orgs/{slug}/exchange/", f"/orgs/{slug}/people/", "/introductions/",
-                "/card/", f"/networks/{NETWORK}/notices/new/", *capital_pages(persona)]  # fmt: skip
-    return [*pages, "/card/", "/deals/", "/catalogue/"]
+                "/card/", f"/networks/{NETWORK}/notices/new/", *capital_pages(persona),
+                *membership_pages(persona)]  # fmt: skip
+    return [*pages, "/card/", "/deals/", "/catalogue/", *membership_pages(persona)]
 
 
 def capital_pages(persona: str) -> list[str]:
@@ -80,6 +82,22 @@ def capital_pages(persona: str) -> list[str]:
         .values_list("pk", flat=True)[0]
     )
     return [f"/capital/{fund.slug}/", f"/capital/loans/{late}/"]
+
+
+def membership_pages(persona: str) -> list[str]:
+    """The member's library, the course they completed and their mentoring (a request to
+    answer); the bakery admin's pathway board, a candidate's application (the buy-in by
+    payroll) and the register of members."""
+    if persona == "member":
+        return ["/membership/library/", "/membership/courses/co-operative-principles/",
+                "/membership/mentoring/"]  # fmt: skip
+    pathway = Pathway.objects.select_related("organization").get(name="Becoming a worker-owner")
+    assert pathway.organization is not None
+    buying = Subscription.objects.filter(application__pathway=pathway, instalments__gt=1)
+    application = buying.values_list("application_id", flat=True)[0]
+    return [f"/membership/pathways/{pathway.pk}/board/",
+            f"/membership/applications/{application}/",
+            f"/membership/{pathway.organization.slug}/register/"]  # fmt: skip
 
 
 def inspect(page: Any, base: str, persona: str, width: int, failures: list[str]) -> int:

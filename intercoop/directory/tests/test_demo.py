@@ -25,6 +25,15 @@ from intercoop.clearing.models import (
 )
 from intercoop.directory import vocab
 from intercoop.directory.models import Network, Organization
+from intercoop.membership.models import (
+    Application,
+    BadgeAssertion,
+    Course,
+    Member,
+    Pathway,
+    ShareEntry,
+    Subscription,
+)
 
 
 @pytest.mark.django_db
@@ -42,7 +51,8 @@ def test_demo_builds_a_plausible_region_deterministically():
     for model in (LedgerEntry, LedgerTransaction, Repayment, LoanSchedule, Loan,
                   LoanApplication, InvestorNote, Contribution, Pledge, EquityEntry, Fund,
                   CreditEntry, CreditTransfer, CreditAccount, ObligationEntry, RunLine,
-                  ClearingRun, Obligation):  # fmt: skip
+                  ClearingRun, Obligation, ShareEntry, Subscription, Member, Application,
+                  Pathway, BadgeAssertion, Course):  # fmt: skip
         model.objects.all().delete()
     Organization.objects.all().delete()
     Network.objects.all().delete()

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from intercoop.config.demo import demo_region_build
+from intercoop.config.demo import DEMO_ACCOUNTS, demo_region_build
 from intercoop.conftest import client_for
 from intercoop.core.models import Profile
 from intercoop.home.selectors import dashboard
@@ -20,11 +20,12 @@ def test_every_persona_finds_something_waiting():
 
     assert kinds("coordinator") == ["applications", "assessments"]
     assert kinds("manager") == [
-        "assessments", "introductions", "invoices", "notices", "polls", "rounds"
+        "assessments", "introductions", "invoices", "membership", "notices", "polls", "rounds"
     ]  # fmt: skip
-    assert kinds("member") == ["assessments", "notices"]
+    assert kinds("member") == ["assessments", "membership", "notices"]
     assert kinds("lucia") == ["assessments", "introductions", "invoices", "notices", "rounds"]
-    assert dict(Profile.objects.values_list("user__username", "display_name")) == {
+    personas = Profile.objects.filter(user__username__in=DEMO_ACCOUNTS)
+    assert dict(personas.values_list("user__username", "display_name")) == {
         "coordinator": "Carmen Ortiz",
         "manager": "Mo Okafor",
         "member": "Sam Lee",
