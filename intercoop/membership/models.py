@@ -18,11 +18,12 @@ from intercoop.directory.models import Network, Organization
 MAX_LESSON_TEXT = 50_000
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
+# (the licences' names are the same in every language; marked so that catalogues say so)
 LICENCES = [
-    ("CC-BY-SA-4.0", "CC BY-SA 4.0"),
-    ("CC-BY-4.0", "CC BY 4.0"),
-    ("CC-BY-NC-SA-4.0", "CC BY-NC-SA 4.0"),
-    ("CC0-1.0", "CC0 1.0"),
+    ("CC-BY-SA-4.0", _("CC BY-SA 4.0")),
+    ("CC-BY-4.0", _("CC BY 4.0")),
+    ("CC-BY-NC-SA-4.0", _("CC BY-NC-SA 4.0")),
+    ("CC0-1.0", _("CC0 1.0")),
     ("all-rights-reserved", _("All rights reserved")),
 ]
 LICENCE_URLS = {

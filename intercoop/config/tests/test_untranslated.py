@@ -206,11 +206,19 @@ class Visible(HTMLParser):
         self.texts: list[str] = []
         self.links: list[str] = []
         self._hidden = 0
+        # inside an element in a language of its own (`lang`: a lesson written in English
+        # shown on a Spanish page): its tag and how deep the same tag is nested in it
+        self._own_language: list[str] = []
+        self._own_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in {"script", "style"}:
             self._hidden += 1
         values = {k: v or "" for k, v in attrs}
+        if self._own_language:
+            self._own_depth += tag == self._own_language[0]
+        elif tag != "html" and values.get("lang"):
+            self._own_language, self._own_depth = [tag], 1
         if tag == "a" and values.get("href"):
             self.links.append(values["href"])
         for name, value in values.items():
@@ -223,10 +231,14 @@ class Visible(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in {"script", "style"} and self._hidden:
             self._hidden -= 1
+        if self._own_language and tag == self._own_language[0]:
+            self._own_depth -= 1
+            if not self._own_depth:
+                self._own_language = []
 
     def handle_data(self, data: str) -> None:
         text = " ".join(data.split())
-        if not self._hidden and text:
+        if not self._hidden and not self._own_language and text:
             self.texts.append(text)
 
 
@@ -261,10 +273,10 @@ def stored_strings() -> list[str]:
         ]
         for row in model._default_manager.values_list(*fields) if fields else []:
             for text in _texts(row):
-                if WORD.search(text):
-                    found.add(" ".join(text.split()))
-                    found.update(" ".join(line.split()) for line in text.splitlines())
-    return sorted(found, key=len, reverse=True)
+                found.add(" ".join(text.split()))
+                found.update(" ".join(line.split()) for line in text.splitlines())
+    # not blank lines: they would match inside any text
+    return sorted((t for t in found if WORD.search(t)), key=len, reverse=True)
 
 
 def _texts(value: object) -> list[str]:
@@ -315,12 +327,19 @@ def _months(language: str) -> set[str]:
         }
 
 
+def without(text: str, data: str) -> str:
+    """The text without `data` where it stands as whole words ("es", a language code, is
+    data in "Spanish (es)", not in "minutes")."""
+    if data not in text:
+        return text
+    return re.sub(rf"(?<!\w){re.escape(data)}(?!\w)", " ", text)
+
+
 def unstored(text: str, stored: list[str]) -> str:
     """The text without the data it shows (audit summaries and notifications are stored
     written, in the language of their time or of their reader)."""
     for data in stored:
-        if data in text:
-            text = text.replace(data, " ")
+        text = without(text, data)
     return text
 
 
@@ -333,7 +352,7 @@ def left_in_english(text: str, stored: list[str], same: set[str]) -> bool:
         return False  # data, shortened
     for data in stored:
         if data in text:
-            text = text.replace(data, " ")
+            text = without(text, data)
             if not words(text):
                 return False
     return any(w not in same for w in words(text))
