@@ -500,7 +500,7 @@ class Instalment(models.Model):
     class Meta:
         ordering = ["schedule", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["schedule", "number"], name="capital_instalment")
+            models.UniqueConstraint(fields=["schedule", "number"], name="capital_instalment_number")
         ]
         indexes = [models.Index(fields=["due_on"], name="capital_instalment_due")]
 

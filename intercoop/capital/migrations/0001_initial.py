@@ -1112,7 +1112,7 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="instalment",
             constraint=models.UniqueConstraint(
-                fields=("schedule", "number"), name="capital_instalment"
+                fields=("schedule", "number"), name="capital_instalment_number"
             ),
         ),
         migrations.AddConstraint(
