@@ -17,8 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from intercoop.capital.models import EquityTier, Fund, Pledge
 from intercoop.capital.writing import plain
 from intercoop.core.bounds import LONG_TEXT, MAX_MONEY, SHORT_TEXT
-from intercoop.core.forms import id_param
-from intercoop.core.money import MoneyError, major_units, minor_units
+from intercoop.core.forms import (
+    MoneyForm,
+    id_param,
+)
+from intercoop.core.money import major_units
 from intercoop.core.widgets import DateInput
 from intercoop.directory.models import Organization
 from intercoop.directory.widgets import OrganizationPicker
@@ -68,33 +71,6 @@ def localized_rate(value: Decimal) -> str:
 def major(amount: int | None, currency: str) -> Decimal | None:
     """Minor units as the amount a person types, for a form's initial value."""
     return None if amount is None else major_units(amount, currency)
-
-
-class MoneyForm(forms.Form):
-    """Turns the amounts in `money_fields` (major units) into minor units of `currency`,
-    with the field's error when the currency has fewer decimals than were typed."""
-
-    money_fields: tuple[str, ...] = ()
-
-    def __init__(self, *args: Any, currency: str = "USD", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.money_in = currency
-
-    def money_currency(self) -> str:
-        return self.money_in
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        currency = self.money_currency()
-        for field in self.money_fields:
-            value = cleaned.get(field)
-            if value is None:
-                continue
-            try:
-                cleaned[field] = minor_units(value, currency)
-            except MoneyError as error:
-                self.add_error(field, error.message)
-        return cleaned
 
 
 # the fund ---------------------------------------------------------------------------------

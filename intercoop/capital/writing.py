@@ -13,10 +13,17 @@ from django.utils.translation import gettext_lazy
 from intercoop.capital import books
 from intercoop.capital.models import Fund, InvestorNote, LedgerEntry, LedgerTransaction, Loan
 from intercoop.core.audit import audit_record
-from intercoop.core.bounds import SHORT_TEXT, OutOfBounds, check_date, check_money, check_text
-from intercoop.core.errors import InvalidValues
+from intercoop.core.bounds import SHORT_TEXT, OutOfBounds, check_text
 from intercoop.core.money import format_money
 from intercoop.core.permissions import AnyUser, recorded_user
+
+# the record checks capital's services use, from core (re-exported for them)
+from intercoop.core.values import (  # noqa: F401
+    Values,
+    check_day,
+    check_whole,
+    positive_money,
+)
 from intercoop.directory.models import Organization
 from intercoop.directory.selectors import coordinators_of
 
@@ -42,29 +49,6 @@ def today() -> dt.date:
 
 
 # checking values ------------------------------------------------------------------------
-
-
-class Values:
-    """Collects each field's checked value or its reason, raised together."""
-
-    def __init__(self) -> None:
-        self.errors: dict[str, str] = {}
-        self.clean: dict[str, Any] = {}
-
-    def check(self, field: str, checker: Any, *args: Any, **options: Any) -> Any:
-        try:
-            self.clean[field] = checker(*args, field=field, **options)
-        except OutOfBounds as error:
-            self.errors[field] = error.message
-        return self.clean.get(field)
-
-    def fail(self, field: str, message: str) -> None:
-        self.errors.setdefault(field, message)
-
-    def done(self) -> dict[str, Any]:
-        if self.errors:
-            raise InvalidValues(self.errors)
-        return self.clean
 
 
 def check_rate(
@@ -111,41 +95,10 @@ def note_interest(note: InvestorNote, until: dt.date) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
 
 
-def check_whole(value: Any, *, field: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise OutOfBounds(
-            _("must be a whole number from %(low)s to %(high)s") % {"low": low, "high": high},
-            field=field,
-        )
-    return value
-
-
-def check_day(value: Any, *, field: str, not_future: bool = False) -> dt.date:
-    """A date (required; a datetime counts as its date), within `check_date`'s bounds."""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if not isinstance(value, dt.date):
-        raise OutOfBounds(_("is a date, such as 2027-01-31"), field=field)
-    check_date(value, field=field, not_future=not_future, today=today())
-    return value
-
-
 def check_key(value: str | None, *, field: str) -> str | None:
     """An idempotency key (a client's name for one request, so that a retried request
     writes nothing new): at most KEY_LENGTH characters; None for none."""
     return check_text((value or "").strip(), field=field, max_length=KEY_LENGTH) or None
-
-
-def positive_money(
-    values: Values, field: str, value: Any, high: int | None = None, currency: str = ""
-) -> int:
-    amount = values.check(field, check_money, value)
-    if amount is not None and amount <= 0:
-        values.fail(field, _("must be more than zero"))
-    if amount is not None and high is not None and amount > high:
-        most = format_money(high, currency) if currency else high
-        values.fail(field, _("is more than %(most)s") % {"most": most})
-    return amount or 0
 
 
 # the books ---------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from intercoop.core.errors import DomainError, InvalidValues
+from intercoop.core.money import MoneyError, minor_units
 
 
 class SignupForm(UserCreationForm):
@@ -67,3 +68,30 @@ def id_param(value: object) -> int:
     forms and links, and a mangled one is a missing object, never a server error."""
     text = str(value or "").strip()
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else 0
+
+
+class MoneyForm(forms.Form):
+    """Turns the amounts in `money_fields` (major units) into minor units of `currency`,
+    with the field's error when the currency has fewer decimals than were typed."""
+
+    money_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, currency: str = "USD", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.money_in = currency
+
+    def money_currency(self) -> str:
+        return self.money_in
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        currency = self.money_currency()
+        for field in self.money_fields:
+            value = cleaned.get(field)
+            if value is None:
+                continue
+            try:
+                cleaned[field] = minor_units(value, currency)
+            except MoneyError as error:
+                self.add_error(field, error.message)
+        return cleaned

@@ -10,9 +10,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from intercoop.capital.forms_funds import MoneyForm
 from intercoop.core.bounds import MAX_MONEY, SHORT_TEXT
-from intercoop.core.forms import id_param
+from intercoop.core.forms import MoneyForm, id_param
 from intercoop.core.money import major_units
 from intercoop.core.widgets import DateInput
 from intercoop.directory.models import Organization

@@ -30,7 +30,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from intercoop.capital.writing import Values, check_day, check_whole, positive_money
 from intercoop.core.audit import audit_record
 from intercoop.core.bounds import (
     MAX_MONEY,
@@ -44,6 +43,7 @@ from intercoop.core.errors import DomainError
 from intercoop.core.money import format_money
 from intercoop.core.months import add_months
 from intercoop.core.permissions import AnyUser, recorded_user, require
+from intercoop.core.values import Values, check_day, check_whole, positive_money
 from intercoop.directory.models import Organization
 from intercoop.membership import plans
 from intercoop.membership.models import Application, Member, ShareClass, ShareEntry, Subscription
