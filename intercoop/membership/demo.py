@@ -12,6 +12,7 @@ Everything is written through the curriculum's services. Building it twice adds 
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import Any
 from unittest import mock
 
@@ -27,7 +28,15 @@ from intercoop.directory import services as directory
 from intercoop.directory.models import Network, NetworkMembership, Organization, OrganizationRole
 from intercoop.governance import services as governance
 from intercoop.governance.models import Poll
-from intercoop.membership import completion, curriculum, mentors, pathways, registers
+from intercoop.membership import (
+    capital_accounts,
+    completion,
+    curriculum,
+    mentors,
+    pathways,
+    registers,
+    selectors_accounts,
+)
 from intercoop.membership.demo_courses import (
     ADAPTATION,
     COURSES,
@@ -485,4 +494,29 @@ def build_pathways() -> int:
     nadia.course_done(ago(25), lessons=2)
     if "member" in people:
         nadia.mentor(ago(6), people["member"], "Sam helps people through the first months")
+    _capital_accounts(manager, bakery)
     return 4
+
+
+SHIFT_HOURS = [152, 120, 152, 80, 136, 152, 96]  # a month's hours, member by member
+
+
+def _capital_accounts(manager: Any, bakery: Organization) -> None:
+    """The produce rebate the purchasing network retained for the bakery, allocated
+    among its worker-owners by the hours each worked in the period (hours logged on a
+    pathway where there are some)."""
+    for found in selectors_accounts.patronage_lines(bakery):
+        if not found.can_allocate:
+            continue
+        period = found.line.patronage
+        members = list(
+            selectors_accounts.members_in_period(bakery, period.period_start, period.period_end)
+        )
+        logged = selectors_accounts.hours_in_period(members, period.period_start, period.period_end)
+        weights = {
+            m: logged.get(m.pk, Decimal(SHIFT_HOURS[n % len(SHIFT_HOURS)]))
+            for n, m in enumerate(members)
+        }
+        capital_accounts.patronage_allocate(
+            actor=manager, source=found.line, basis="hours", weights=weights
+        )

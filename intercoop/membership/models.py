@@ -569,3 +569,73 @@ class ShareEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.shares} {self.amount}"
+
+
+# worker-owners' internal capital accounts -------------------------------------------------
+
+
+class CapitalAllocation(models.Model):
+    """The co-op's allocation among its members of what a purchasing network retained
+    for it from a patronage distribution (`source`: one line of that distribution), in
+    proportion to each member's hours worked or wages in the distribution's period. A
+    line is allocated once; its parts are `CapitalAccountEntry` rows."""
+
+    class Basis(models.TextChoices):
+        HOURS = "hours", _("Hours worked")
+        WAGES = "wages", _("Wages paid")
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    source = models.OneToOneField(
+        "purchasing.PatronageAllocation", on_delete=models.PROTECT, related_name="+"
+    )
+    basis = models.CharField(_("in proportion to"), max_length=8, choices=Basis.choices)
+    amount = MoneyField(_("amount"))
+    currency = CurrencyField(_("currency"))
+    on = models.DateField(_("date"))
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.amount} {self.currency}"
+
+
+class CapitalAccountEntry(models.Model):
+    """A worker-owner's internal capital account (append-only): their part of the
+    patronage the co-op retained (+) and what was paid out of it (−). The balance is the
+    sum of the entries, per currency."""
+
+    class Kind(models.TextChoices):
+        ALLOCATION = "allocation", _("Patronage allocated")
+        PAYOUT = "payout", _("Paid out")
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="capital_entries")
+    allocation = models.ForeignKey(
+        CapitalAllocation, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    basis = models.DecimalField(  # the member's hours or wages that weighed their part
+        _("hours or wages"), max_digits=15, decimal_places=2, null=True, blank=True
+    )
+    amount = MoneyField(_("amount"), negative=True)  # + credited, − paid out
+    currency = CurrencyField(_("currency"))
+    on = models.DateField(_("date"))
+    note = models.CharField(_("note"), max_length=SHORT_TEXT, blank=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["on", "pk"]
+        indexes = [
+            models.Index(fields=["organization", "member"], name="membership_capital_account")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} {self.currency}"

@@ -280,21 +280,3 @@ def own_members(user: Any, organization: Organization) -> list[Member]:
     if not getattr(user, "is_authenticated", False):
         return []
     return list(Member.objects.filter(organization=organization, user_id=user.pk).order_by("pk"))
-
-
-# internal capital accounts ----------------------------------------------------------------
-
-
-def retained_patronage(organization: Organization) -> list[dict[str, Any]]:
-    """What the purchasing networks have retained for the organisation in its capital
-    account there, from their patronage distributions: per network and currency, with
-    what they paid in cash. The networks allocate patronage to organisations, not to
-    their members, so it is the co-op's to allocate further."""
-    from intercoop.purchasing.models import PatronageAllocation
-
-    return list(
-        PatronageAllocation.objects.filter(member=organization)
-        .values("patronage__network__name", "patronage__currency")
-        .annotate(retained=Sum("retained"), cash=Sum("cash"))
-        .order_by("patronage__network__name", "patronage__currency")
-    )

@@ -3,6 +3,7 @@ from typing import Any
 from django.urls import path
 
 from intercoop.membership import (
+    views_accounts,
     views_badges,
     views_library,
     views_pathways,
@@ -41,6 +42,18 @@ urlpatterns += [
         name="share_class",
     ),
     path(REGISTERS + "my-shares/", views_registers.my_shares, name="my_shares"),
+    # worker-owners' internal capital accounts (views_accounts.py)
+    path(REGISTERS + "capital-accounts/", views_accounts.accounts, name="capital_accounts"),
+    path(
+        REGISTERS + "capital-accounts.csv",
+        views_accounts.accounts_csv,
+        name="capital_accounts_csv",
+    ),
+    path(
+        REGISTERS + "capital-accounts/patronage/<int:pk>/",
+        views_accounts.allocate,
+        name="capital_allocate",
+    ),
 ]
 
 # The shared curriculum's pages (views_library.py)

@@ -27,7 +27,7 @@ from intercoop.core.pagination import paginate
 from intercoop.core.permissions import NotFoundReason, authenticated_user
 from intercoop.directory.models import Organization
 from intercoop.directory.permissions import access_organization
-from intercoop.membership import registers
+from intercoop.membership import registers, selectors_accounts
 from intercoop.membership import selectors_registers as selectors
 from intercoop.membership.forms_registers import (
     CeaseForm,
@@ -148,7 +148,7 @@ class _Echo:
         return value
 
 
-def _csv_lines(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
+def csv_lines(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
     writer = SafeWriter(_Echo())
     yield writer.writerow(header)
     for row in rows:
@@ -159,7 +159,7 @@ def _day(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
 
 
-def _csv_response(lines: Iterator[str], name: str) -> StreamingHttpResponse:
+def csv_response(lines: Iterator[str], name: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -185,7 +185,7 @@ def register_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
         ]
         for row in selectors.register_rows(organization, on=on)
     )
-    return _csv_response(_csv_lines(REGISTER_COLUMNS, rows), f"register-{organization.slug}.csv")
+    return csv_response(csv_lines(REGISTER_COLUMNS, rows), f"register-{organization.slug}.csv")
 
 
 @login_required
@@ -230,6 +230,7 @@ def register_member(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "currency": currency,
             "holdings": selectors.holdings(member),
             "subscriptions": _with_plans(selectors.subscriptions_of(member)),
+            "capital": selectors_accounts.account_of(member),
             "update": update,
             "cease": cease if member.ceased_on is None else None,
         },
@@ -333,7 +334,6 @@ def shares(request: HttpRequest, slug: str) -> HttpResponse:
             "classes": classes,
             "holdings": selectors.share_register(organization, members=paged.page.object_list),
             "paged": paged,
-            "patronage": selectors.retained_patronage(organization),
             "has_members": bool(members),
             "has_subscriptions": bool(subscriptions),
             "has_transferable": any(c.transferable for c in classes),
@@ -379,7 +379,7 @@ def shares_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
         ]
         for h in holdings
     )
-    return _csv_response(_csv_lines(SHARES_COLUMNS, rows), f"shares-{organization.slug}.csv")
+    return csv_response(csv_lines(SHARES_COLUMNS, rows), f"shares-{organization.slug}.csv")
 
 
 @login_required
@@ -433,6 +433,7 @@ def my_shares(request: HttpRequest, slug: str) -> HttpResponse:
                     "member": m,
                     "holdings": selectors.holdings(m),
                     "subscriptions": _with_plans(selectors.subscriptions_of(m)),
+                    "capital": selectors_accounts.account_of(m),
                 }
                 for m in mine
             ],

@@ -45,6 +45,11 @@ def purchasing_build() -> int:
                   for n, u, c, p, _award in PRODUCE],
     )  # fmt: skip
     buyers = rng.sample(list(network_members(network=network)), 14)
+    # the manager's worker co-op buys too: its share of the rebate is retained for it, to
+    # allocate among its worker-owners' capital accounts (the membership demo does)
+    bakery = Organization.objects.filter(roles__user__username="manager").order_by("pk").first()
+    if bakery is not None and bakery not in buyers and bakery in network_members(network=network):
+        buyers[-1] = bakery
     for article in produce.articles.all():
         for buyer in rng.sample(buyers, 8):
             services.order_set(actor=system, article=article, member=buyer,

@@ -1,0 +1,73 @@
+"""Forms of the internal capital accounts: a patronage line allocated among the members
+(by hours worked or wages paid, one figure per member) and a payout from an account.
+Presentation only: the services check the rules and the bounds."""
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from intercoop.core.bounds import MAX_QUANTITY, SHORT_TEXT
+from intercoop.core.forms import MoneyForm
+from intercoop.core.widgets import DateInput
+from intercoop.membership.forms_registers import MAX_MAJOR
+from intercoop.membership.models import CapitalAllocation, Member
+from intercoop.membership.selectors_accounts import AccountRow
+
+
+def weight_field(member: Member) -> str:
+    return f"weight_{member.pk}"
+
+
+class AllocateForm(forms.Form):
+    """The basis, the date, and a figure (hours or wages) per member of the period."""
+
+    basis = forms.ChoiceField(label=_("In proportion to"), choices=CapitalAllocation.Basis.choices)
+    on = forms.DateField(label=_("Allocated on"), widget=DateInput())
+
+    def __init__(self, *args: Any, members: Sequence[Member], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = list(members)
+        for member in self.members:
+            self.fields[weight_field(member)] = forms.DecimalField(
+                label=member.name,
+                min_value=0,
+                max_value=MAX_QUANTITY,
+                max_digits=15,
+                decimal_places=2,
+                required=False,
+            )
+
+    def weights(self) -> dict[Member, Decimal]:
+        """Each member's figure (a blank one counts as zero), in the register's order."""
+        return {m: self.cleaned_data.get(weight_field(m)) or Decimal(0) for m in self.members}
+
+
+class PayoutForm(MoneyForm):
+    money_fields = ("amount",)
+
+    account = forms.ChoiceField(label=_("Account"))
+    amount = forms.DecimalField(
+        label=_("Amount"), min_value=0, max_value=MAX_MAJOR, max_digits=20, decimal_places=3
+    )
+    on = forms.DateField(label=_("Paid on"), widget=DateInput())
+    note = forms.CharField(label=_("Note"), max_length=SHORT_TEXT, required=False)
+
+    def __init__(self, *args: Any, accounts: Sequence[AccountRow], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.accounts = {f"{row.member.pk}-{row.currency}": row for row in accounts}
+        field = self.fields["account"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "—"), *((key, row.label) for key, row in self.accounts.items())]
+
+    def money_currency(self) -> str:
+        row = self.accounts.get(str(self.data.get("account", "")))
+        return row.currency if row is not None else self.money_in
+
+    def clean_account(self) -> AccountRow:
+        row = self.accounts.get(self.cleaned_data["account"])
+        if row is None:
+            raise forms.ValidationError(_("Choose an account with a balance"))
+        return row
