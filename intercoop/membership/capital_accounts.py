@@ -16,6 +16,7 @@ Rules:
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -38,17 +39,30 @@ BASES = {choice.value for choice in CapitalAllocation.Basis}
 TWO_PLACES = Decimal("0.01")
 
 
+def _check_weight(value: Any, *, field: str) -> Decimal:
+    """Hours or wages: a number (or a decimal string) from 0 to 10^12, to the hundredth."""
+    if isinstance(value, str):
+        try:
+            value = Decimal(value.strip())
+        except ArithmeticError:
+            value = None
+    if isinstance(value, Decimal) and not value.is_finite():
+        value = None
+    return Decimal(check_quantity(value, field=field)).quantize(TWO_PLACES)
+
+
 def patronage_allocate(
     *,
     actor: AnyUser | None,
     source: PatronageAllocation,
     basis: str,
-    weights: Mapping[Member, Decimal],
+    weights: Mapping[int, Any],
     on: dt.date | None = None,
 ) -> CapitalAllocation:
     """Allocate what the network retained for the co-op (`source.retained`) among its
-    members in proportion to `weights` (each member's hours worked or wages paid in the
-    distribution's period, by `basis`). Members weighing zero get nothing."""
+    members in proportion to `weights` (member id → the member's hours worked or wages
+    paid in the distribution's period, by `basis`; in the register's order, which
+    breaks ties). Members weighing zero get nothing."""
     organization = source.member
     require(can_keep_registers(actor, organization), str(ONLY_ADMINS))
     period = source.patronage
@@ -56,24 +70,23 @@ def patronage_allocate(
     if basis not in BASES:
         v.fail("basis", _("is hours or wages"))
     day = v.check("on", check_day, on or timezone.localdate(), not_future=True)
-    eligible = {
-        m.pk for m in members_in_period(organization, period.period_start, period.period_end)
+    members = {
+        m.pk: m for m in members_in_period(organization, period.period_start, period.period_end)
     }
     clean: dict[int, Decimal] = {}
-    for member, weight in weights.items():
-        field = f"weight_{member.pk}"
-        if member.pk not in eligible:
-            v.fail(field, _("%(name)s was not a member in the period") % {"name": member.name})
+    for pk, weight in weights.items():
+        field = f"weight_{pk}"
+        if pk not in members:
+            v.fail(field, _("is not someone who was a member in the period"))
             continue
-        checked = v.check(field, check_quantity, weight)
+        checked = v.check(field, _check_weight, weight)
         if checked is not None:
-            clean[member.pk] = Decimal(checked).quantize(TWO_PLACES)
+            clean[pk] = checked
     if not v.errors and sum(clean.values(), Decimal(0)) <= 0:
         v.fail("weights", _("give at least one member hours or wages above zero"))
     if day is not None and day < period.period_end:
         v.fail("on", _("is on or after the end of the distribution's period"))
     v.done()
-    members = {m.pk: m for m in weights}
     with transaction.atomic():
         line = PatronageAllocation.objects.select_for_update().get(pk=source.pk)
         if line.retained <= 0:

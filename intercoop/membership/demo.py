@@ -514,7 +514,7 @@ def _capital_accounts(manager: Any, bakery: Organization) -> None:
         )
         logged = selectors_accounts.hours_in_period(members, period.period_start, period.period_end)
         weights = {
-            m: logged.get(m.pk, Decimal(SHIFT_HOURS[n % len(SHIFT_HOURS)]))
+            m.pk: logged.get(m.pk, Decimal(SHIFT_HOURS[n % len(SHIFT_HOURS)]))
             for n, m in enumerate(members)
         }
         capital_accounts.patronage_allocate(

@@ -40,9 +40,9 @@ class AllocateForm(forms.Form):
                 required=False,
             )
 
-    def weights(self) -> dict[Member, Decimal]:
-        """Each member's figure (a blank one counts as zero), in the register's order."""
-        return {m: self.cleaned_data.get(weight_field(m)) or Decimal(0) for m in self.members}
+    def weights(self) -> dict[int, Decimal]:
+        """Member id → their figure (a blank one counts as zero), in the register's order."""
+        return {m.pk: self.cleaned_data.get(weight_field(m)) or Decimal(0) for m in self.members}
 
 
 class PayoutForm(MoneyForm):

@@ -20,6 +20,7 @@ from intercoop.membership import selectors
 from intercoop.membership.demo import build_pathways
 from intercoop.membership.models import (
     Application,
+    CapitalAllocation,
     Member,
     MentorOffer,
     Mentorship,
@@ -140,6 +141,15 @@ def test_demo_pathways(monkeypatch):
     assert all(holding_of(m, share_class) == (1, 5_000_00) for m in register)
     assert register.get(application=daniel).entered_on == daniel.member_since
     assert "Mo Okafor" in set(register.values_list("name", flat=True))
+
+    # the produce rebate the network retained for the bakery, allocated among the nine
+    # worker-owners by a month's hours (Daniel's logged on his pathway)
+    allocation = CapitalAllocation.objects.get(organization=bakery)
+    retained = allocation.source.retained
+    assert (allocation.basis, allocation.amount, allocation.currency) == ("hours", retained, "USD")
+    credited = {e.member.name: e.amount for e in allocation.entries.select_related("member")}
+    assert len(credited) == 9 and sum(credited.values()) == retained > 0
+    assert credited["Aiko Tanaka"] > credited["Lucía Fernández"]  # 152 hours against 80
 
     # the board has them, and the register page the members
     board = selectors.pathway_board(pathway)

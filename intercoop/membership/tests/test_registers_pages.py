@@ -329,7 +329,7 @@ def test_a_member_sees_their_own_holdings_and_nobody_else_s(org, people, admin, 
     assert client_for(people["member"]).get(url(org, "my-shares/")).status_code == 404
 
 
-def test_the_shares_page_shows_the_patronage_retained_for_the_co_op(
+def test_the_shares_page_leads_to_the_internal_capital_accounts(
     org, people, network, community_share
 ):
     from intercoop.purchasing.models import Patronage, PatronageAllocation
@@ -338,16 +338,17 @@ def test_the_shares_page_shows_the_patronage_retained_for_the_co_op(
         network=network, title="2025 rebate", currency="USD", surplus=1_000_00, cash_percent=20,
         period_start=D(2025, 1, 1), period_end=D(2025, 12, 31), made_at=timezone.now(),
     )  # fmt: skip
-    PatronageAllocation.objects.create(
+    line = PatronageAllocation.objects.create(
         patronage=patronage, member=org, purchases=10_000_00, share=400_00, cash=80_00,
         retained=320_00,
     )  # fmt: skip
-    page = client_for(people["admin"]).get(url(org, "shares/"))
-    assert page.context["patronage"] == [
-        {"patronage__network__name": "Valley Network", "patronage__currency": "USD",
-         "retained": 320_00, "cash": 80_00}
-    ]  # fmt: skip
-    assert "Internal capital account" in body(page)
+    client = client_for(people["admin"])
+    assert url(org, "capital-accounts/") in body(client.get(url(org, "shares/")))
+    page = client.get(url(org, "capital-accounts/"))
+    assert [(x.line, x.allocation, x.can_allocate) for x in page.context["lines"]] == [
+        (line, None, True)
+    ]
+    assert url(org, f"capital-accounts/patronage/{line.pk}/") in body(page)
 
 
 def test_the_register_pages_read_the_same_few_queries_for_many_members(

@@ -1,0 +1,175 @@
+"""Membership API: worker-owners' internal capital accounts — the patronage purchasing
+networks retained for an organisation, its allocation among the members, every
+member's account, and payouts (the organisation's admins).
+
+Money is integer minor units with its currency; hours and wages are decimal strings.
+Handlers find what is asked for (404 for what the caller may not see) and call the
+service, which checks who may do it (403) and the values (400 naming the field)."""
+
+import datetime as dt
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+
+from intercoop.core.api import WRITE_AUTH
+from intercoop.core.bounds import MAX_MONEY, SHORT_TEXT, Text
+from intercoop.core.permissions import NotFoundReason, authenticated_user
+from intercoop.directory.models import Organization
+from intercoop.directory.permissions import can_view_organization
+from intercoop.membership import capital_accounts
+from intercoop.membership import selectors_accounts as selectors
+from intercoop.membership.models import CapitalAllocation, Member
+from intercoop.membership.permissions_registers import access_registers
+from intercoop.membership.selectors_accounts import PatronageLine
+
+router = Router(tags=["membership"])
+
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+MAX_WEIGHTS = 10_000
+
+
+class AccountOut(Schema):
+    member: int
+    name: str
+    currency: str
+    credited: int
+    paid_out: int
+    balance: int
+
+
+class PartOut(Schema):
+    member: int
+    name: str
+    basis: str
+    amount: int
+
+
+class PatronageOut(Schema):
+    id: int
+    network: str
+    title: str
+    currency: str
+    period_start: dt.date
+    period_end: dt.date
+    retained: int
+    cash: int
+    allocated_on: dt.date | None
+    basis: str | None
+    parts: list[PartOut]
+
+
+class WeightIn(Schema):
+    member: Id
+    weight: Text(20) = Field(  # type: ignore[valid-type]
+        description="the member's hours worked or wages paid in the period, a decimal string"
+    )
+
+
+class AllocateIn(Schema):
+    basis: Text(8) = Field(description="hours or wages")  # type: ignore[valid-type]
+    on: dt.date | None = None
+    weights: list[WeightIn] = Field(max_length=MAX_WEIGHTS)
+
+
+class PayoutIn(Schema):
+    currency: Text(3)  # type: ignore[valid-type]
+    amount: int = Field(ge=-MAX_MONEY, le=MAX_MONEY)
+    on: dt.date
+    note: Text(SHORT_TEXT) = ""  # type: ignore[valid-type]
+
+
+class EntryOut(Schema):
+    id: int
+    member: int
+    kind: str
+    amount: int
+    currency: str
+    on: dt.date
+    note: str
+
+
+def _organization(request: HttpRequest, slug: str) -> Organization:
+    found = Organization.objects.filter(slug=slug).first()
+    if found is None or not can_view_organization(request.user, found):
+        raise NotFoundReason(_("No such organisation"))
+    return found
+
+
+def _line_out(found: PatronageLine, parts: list[Any]) -> dict[str, Any]:
+    line, period, allocation = found.line, found.line.patronage, found.allocation
+    return {
+        "id": line.pk, "network": period.network.name, "title": period.title,
+        "currency": period.currency, "period_start": period.period_start,
+        "period_end": period.period_end, "retained": line.retained, "cash": line.cash,
+        "allocated_on": allocation.on if allocation else None,
+        "basis": allocation.basis if allocation else None,
+        "parts": [
+            {"member": e.member_id, "name": e.member.name, "basis": str(e.basis),
+             "amount": e.amount}
+            for e in parts
+        ],
+    }  # fmt: skip
+
+
+@router.get("/organizations/{slug}/capital-accounts", auth=WRITE_AUTH, response=list[AccountOut],
+            summary="Every member's internal capital account per currency: credited, "
+                    "paid out and balance, by name (the organisation's admins)")  # fmt: skip
+def list_accounts(request: HttpRequest, slug: str) -> Any:
+    organization = access_registers(request.user, slug=slug)
+    return [
+        {"member": row.member.pk, "name": row.member.name, "currency": row.currency,
+         "credited": row.credited, "paid_out": row.paid_out, "balance": row.balance}
+        for row in selectors.accounts(organization)
+    ]  # fmt: skip
+
+
+@router.get("/organizations/{slug}/patronage", auth=WRITE_AUTH, response=list[PatronageOut],
+            summary="The patronage purchasing networks retained for the organisation, "
+                    "newest first, each with its allocation among the members once made "
+                    "(the organisation's admins)")  # fmt: skip
+def list_patronage(request: HttpRequest, slug: str) -> Any:
+    organization = access_registers(request.user, slug=slug)
+    return [
+        _line_out(found, selectors.allocation_entries(found.allocation) if found.allocation else [])
+        for found in selectors.patronage_lines(organization)
+    ]
+
+
+@router.post("/organizations/{slug}/patronage/{line_id}/allocate", auth=WRITE_AUTH,
+             response={201: PatronageOut},
+             summary="Allocate what a network retained among the members who were members "
+                     "in its period, in proportion to their hours or wages (the "
+                     "organisation's admins; once per distribution)")  # fmt: skip
+def allocate(request: HttpRequest, slug: str, line_id: Id, payload: AllocateIn) -> Any:
+    organization = _organization(request, slug)
+    found = selectors.patronage_line(organization, line_id)
+    if found is None:
+        raise NotFoundReason(_("No such patronage distribution"))
+    weights = {item.member: item.weight for item in payload.weights}
+    allocation: CapitalAllocation = capital_accounts.patronage_allocate(
+        actor=authenticated_user(request), source=found.line, basis=payload.basis,
+        weights=weights, on=payload.on,
+    )  # fmt: skip
+    done = PatronageLine(line=found.line, allocation=allocation)
+    return 201, _line_out(done, selectors.allocation_entries(allocation))
+
+
+@router.post("/organizations/{slug}/capital-accounts/{member_id}/payouts", auth=WRITE_AUTH,
+             response={201: EntryOut},
+             summary="Record a payout from a member's internal capital account, at most "
+                     "its balance (the organisation's admins)")  # fmt: skip
+def payout(request: HttpRequest, slug: str, member_id: Id, payload: PayoutIn) -> Any:
+    organization = _organization(request, slug)
+    member = Member.objects.filter(organization=organization, pk=member_id).first()
+    if member is None:
+        raise NotFoundReason(_("No such member"))
+    entry = capital_accounts.capital_account_payout(
+        actor=authenticated_user(request), member=member, currency=payload.currency,
+        amount=payload.amount, on=payload.on, note=payload.note,
+    )  # fmt: skip
+    return 201, {
+        "id": entry.pk, "member": member.pk, "kind": entry.kind, "amount": entry.amount,
+        "currency": entry.currency, "on": entry.on, "note": entry.note,
+    }  # fmt: skip
