@@ -40,6 +40,12 @@ class AllocateForm(forms.Form):
                 required=False,
             )
 
+    def head_fields(self) -> list[Any]:
+        return [self["basis"], self["on"]]
+
+    def member_fields(self) -> list[Any]:
+        return [self[weight_field(m)] for m in self.members]
+
     def weights(self) -> dict[int, Decimal]:
         """Member id → their figure (a blank one counts as zero), in the register's order."""
         return {m.pk: self.cleaned_data.get(weight_field(m)) or Decimal(0) for m in self.members}
