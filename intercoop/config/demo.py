@@ -44,6 +44,7 @@ def demo_region_build() -> str:
         f"proposal, a board election and an open poll), a solidarity fund with "
         f"pledges, investor notes, {loans} loans and an application before its committee's "
         f"poll, a library of {courses} courses (one translated, one adapted), a worker-owner "
-        f"pathway with {applications} applications and the registers of members and shares. "
+        f"pathway with {applications} applications, the registers of members and shares, "
+        f"and the worker-owners' internal capital accounts. "
         f"Sign in as {', '.join(DEMO_ACCOUNTS)} with password {DEMO_PASSWORD!r}."
     )
