@@ -69,6 +69,21 @@ def open_poll(application: LoanApplication) -> int | None:
     return poll.pk
 
 
+def close_poll_of_withdrawn(application: LoanApplication) -> None:
+    """The committee's poll still open on an application its applicant withdrew closes,
+    its count kept and nothing carried out."""
+    poll = Poll.objects.filter(pk=application.poll_id or 0, status=Poll.Status.OPEN).first()
+    if poll is None:
+        return
+    from intercoop.governance.services import poll_withdraw
+
+    poll_withdraw(
+        actor=system_actor(),
+        poll=poll,
+        outcome=_("Not carried out: the applicant withdrew before the committee decided"),
+    )
+
+
 def on_poll_closed(poll: Poll) -> None:
     """Carry out a closed committee poll on a loan application still before it."""
     if poll.purpose != Poll.Purpose.LOAN:

@@ -241,6 +241,9 @@ def application_withdraw(*, actor: AnyUser, application: LoanApplication) -> Loa
             raise DomainError(_("The application was decided already"))
         application.status = LoanApplication.Status.WITHDRAWN
         application.save(update_fields=["status"])
+        from intercoop.capital import decisions
+
+        decisions.close_poll_of_withdrawn(application)
         audit(
             actor,
             "loan_application.withdraw",

@@ -485,6 +485,25 @@ def poll_close(*, actor: Actor, poll: Poll) -> Poll:
     return _close(actor, poll, "poll.close")
 
 
+@transaction.atomic
+def poll_withdraw(*, actor: Actor, poll: Poll, outcome: str) -> Poll:
+    """Close an open poll whose subject is gone (the applicant withdrew): its count is
+    kept, nothing is carried out (the app that carries it out finds its subject closed),
+    and `outcome` says why. Those who may close it early (`permissions.can_close_early`:
+    for a poll another app carries out, staff and the system)."""
+    poll = poll_for_update(poll.pk)
+    if not permissions.can_close_early(actor, poll):
+        _require_runs_poll_life(actor, poll, _("Only the body's coordinators may close a poll"))
+        raise DomainError(_("This poll is not open"), field="status")
+    poll.outcome = check_text(outcome, field="outcome", max_length=LONG_TEXT).strip()
+    if not poll.outcome:
+        raise DomainError(_("Write the outcome"), field="outcome")
+    poll.outcome_at = timezone.now()
+    poll.outcome_by = recorded_user(actor)
+    poll.save(update_fields=["outcome", "outcome_at", "outcome_by"])
+    return _close(actor, poll, "poll.withdraw")
+
+
 def _require_runs_poll_life(actor: Actor, poll: Poll, message: str) -> None:
     """Refuse (403) an early close or a reopening by someone who may never make it; the
     caller then says what in the poll's state stands in the way."""

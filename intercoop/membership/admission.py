@@ -301,6 +301,8 @@ def end(*, actor: Any, application: Application, status: str, reason: str, on: d
     application.reason = reason[:SHORT_TEXT]
     application.paused_from = ""
     application.save(update_fields=["status", "ended_on", "reason", "paused_from"])
+    if was != Status.MEMBER and application.poll_id is not None:
+        _poll_not_carried_out(application.poll_id, withdrawn=status == Status.WITHDRAWN)
     Mentorship.objects.filter(
         application=application,
         status__in=[Mentorship.Status.PROPOSED, Mentorship.Status.ACCEPTED],
@@ -320,6 +322,22 @@ def end(*, actor: Any, application: Application, status: str, reason: str, on: d
             )
     elif was == Status.MEMBER:
         _cease(actor, application, on, reason)
+
+
+def _poll_not_carried_out(poll_id: int, *, withdrawn: bool) -> None:
+    """The admission vote still open on an application that ended closes, its count
+    kept and nothing carried out."""
+    from intercoop.governance.services import poll_withdraw
+
+    poll = Poll.objects.filter(pk=poll_id, status=Poll.Status.OPEN).first()
+    if poll is None:
+        return
+    outcome = (
+        _("Not carried out: the applicant withdrew before the vote closed")
+        if withdrawn
+        else _("Not carried out: the application ended before the vote closed")
+    )
+    poll_withdraw(actor=system_actor(), poll=poll, outcome=outcome)
 
 
 def _cease(actor: Any, application: Application, on: dt.date, reason: str) -> None:

@@ -300,6 +300,7 @@ class Application(models.Model):
     candidate_since = models.DateField(null=True, blank=True)
     member_since = models.DateField(null=True, blank=True)
     paused_from = models.CharField(max_length=10, blank=True)  # the status it resumes
+    paused_on = models.DateField(null=True, blank=True)  # resuming moves due dates as long
     ended_on = models.DateField(null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=SHORT_TEXT, blank=True)
     poll_id = models.PositiveBigIntegerField(null=True, blank=True)

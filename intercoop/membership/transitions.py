@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from intercoop.core.bounds import SHORT_TEXT, check_text
+from intercoop.core.bounds import LATEST_DATE, SHORT_TEXT, check_text
 from intercoop.core.errors import DomainError, InvalidValues
 from intercoop.core.months import add_months
 from intercoop.core.permissions import AnyUser, require
@@ -250,7 +250,8 @@ def application_pause(*, actor: AnyUser, application: Application) -> Applicatio
             raise DomainError(_("This application cannot be paused now"), field="application")
         application.paused_from = application.status
         application.status = Status.PAUSED
-        application.save(update_fields=["status", "paused_from"])
+        application.paused_on = today()
+        application.save(update_fields=["status", "paused_from", "paused_on"])
         audit(
             actor,
             "membership_application.pause",
@@ -262,6 +263,9 @@ def application_pause(*, actor: AnyUser, application: Application) -> Applicatio
 
 
 def application_resume(*, actor: AnyUser, application: Application) -> Application:
+    """Resume a paused application where it was: the due dates of the steps not complete
+    yet move later by as many days as it was paused (a probation's days still count
+    from the day its applicant became a candidate)."""
     require(
         permissions.can_resume(actor, application),
         _("Only the candidate and the coordinators resume it"),
@@ -272,7 +276,11 @@ def application_resume(*, actor: AnyUser, application: Application) -> Applicati
             raise DomainError(_("This application is not paused"), field="application")
         application.status = application.paused_from or Status.APPLICANT
         application.paused_from = ""
-        application.save(update_fields=["status", "paused_from"])
+        paused = (today() - application.paused_on).days if application.paused_on else 0
+        application.paused_on = None
+        application.save(update_fields=["status", "paused_from", "paused_on"])
+        if paused > 0:
+            _postpone(application, paused)
         audit(
             actor,
             "membership_application.resume",
@@ -281,6 +289,18 @@ def application_resume(*, actor: AnyUser, application: Application) -> Applicati
             f"{applicant_name(application)}: resumed as {application.status}",
         )
     return application
+
+
+def _postpone(application: Application, days: int) -> None:
+    records = list(
+        StepRecord.objects.filter(
+            application=application, completed_at__isnull=True, due_on__isnull=False
+        )
+    )
+    for record in records:
+        assert record.due_on is not None
+        record.due_on = min(record.due_on + dt.timedelta(days=days), LATEST_DATE)
+    StepRecord.objects.bulk_update(records, ["due_on"])
 
 
 def application_leave(

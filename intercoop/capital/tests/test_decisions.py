@@ -212,15 +212,18 @@ def test_the_poll_decides_on_the_terms_voted_on_even_if_the_policy_changed(
     assert Loan.objects.get(application=application).principal == 20_000_00
 
 
-def test_a_withdrawn_application_is_not_decided_by_its_poll(by_poll, org, people,
-                                                            committee_people):  # fmt: skip
+def test_withdrawing_closes_the_committee_s_poll_and_nothing_is_decided(
+    by_poll, org, people, committee_people
+):
     application = _before_committee(by_poll, org, people)
     poll = Poll.objects.get(pk=application.poll_id)
     vote(committee_people[0], poll, "agree")
     services.application_withdraw(actor=people["admin"], application=application)
-    governance.poll_close(actor=people["staff"], poll=poll)
+    poll.refresh_from_db()
     application.refresh_from_db()
-    assert application.status == "withdrawn"
+    assert (application.status, poll.status) == ("withdrawn", "closed")
+    assert poll.outcome == "Not carried out: the applicant withdrew before the committee decided"
+    assert poll.result["voters"] == 1
     assert not Loan.objects.exists()
 
 

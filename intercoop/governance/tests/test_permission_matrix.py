@@ -150,6 +150,11 @@ def poll_close(w):
     return lambda a: services.poll_close(actor=a, poll=poll)
 
 
+def poll_withdraw(w):
+    poll = _open(w)
+    return lambda a: services.poll_withdraw(actor=a, poll=poll, outcome="Its subject is gone")
+
+
 def poll_reopen(w):
     poll = _closed(w)
     return lambda a: services.poll_reopen(actor=a, poll=poll, closes_at=soon(24))
@@ -210,6 +215,7 @@ MATRIX: dict[Setup, tuple[set[str], list[str]]] = {
     poll_update: (PROPOSER, ["poll.update"]),
     poll_open: (PROPOSER, ["poll.open"]),
     poll_close: (MANAGERS, ["poll.close"]),
+    poll_withdraw: (MANAGERS, ["poll.withdraw"]),
     poll_reopen: (MANAGERS, ["poll.reopen"]),
     poll_amend: (PROPOSER, ["poll.amend"]),
     poll_outcome_set: (PROPOSER, ["poll.outcome"]),

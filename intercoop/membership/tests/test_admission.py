@@ -164,17 +164,21 @@ def test_a_failing_vote_refuses_the_application(by_poll):
     assert not OrganizationRole.objects.filter(user=w["applicant"]).exists()
 
 
-def test_a_vote_closing_after_a_withdrawal_does_nothing(by_poll):
+def test_withdrawing_closes_the_vote_and_nothing_is_carried_out(by_poll):
     w = by_poll
     application = ready_for_admission(w, apply(w))
     pathways.admission_to_vote(actor=w["admin"], application=application)
     poll = Poll.objects.get(pk=application.poll_id)
     vote(w["admin"], poll, "agree")
     pathways.application_withdraw(actor=w["applicant"], application=application)
-    poll = close(poll)
+    poll.refresh_from_db()
     application.refresh_from_db()
-    assert (application.status, poll.outcome) == ("withdrawn", "")
+    assert (application.status, poll.status) == ("withdrawn", "closed")
+    assert poll.outcome == "Not carried out: the applicant withdrew before the vote closed"
+    assert poll.result["voters"] == 1  # the count is kept
+    assert AuditEvent.objects.filter(action="poll.withdraw", actor_name="intercoop-system").exists()
     assert not Member.objects.exists()
+    assert not OrganizationRole.objects.filter(user=w["applicant"], role="member").exists()
 
 
 # a network's pathway -----------------------------------------------------------------------

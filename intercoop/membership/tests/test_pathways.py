@@ -452,6 +452,33 @@ def test_an_application_pauses_and_resumes_where_it_was(w):
         pathways.application_resume(actor=w["applicant"], application=application)
 
 
+def test_resuming_moves_the_due_dates_of_the_steps_left_by_the_days_paused(w):
+    application = apply(w)
+    orientation = step_of(w["pathway"], "orientation")
+    records = StepRecord.objects.filter(application=application)
+    StepRecord.objects.filter(application=application, step=orientation).update(
+        completed_at=timezone.now()
+    )
+    before = dict(records.values_list("step_id", "due_on"))
+    assert any(before.values())
+    pathways.application_pause(actor=w["applicant"], application=application)
+    assert application.paused_on == today()
+    Application.objects.filter(pk=application.pk).update(paused_on=today() - dt.timedelta(days=10))
+    application.refresh_from_db()
+    pathways.application_resume(actor=w["applicant"], application=application)
+    after = dict(records.values_list("step_id", "due_on"))
+    assert after == {
+        pk: (due if due is None or pk == orientation.pk else due + dt.timedelta(days=10))
+        for pk, due in before.items()
+    }
+    application.refresh_from_db()
+    assert (application.status, application.paused_on) == ("applicant", None)
+    # paused and resumed the same day: nothing moves
+    pathways.application_pause(actor=w["applicant"], application=application)
+    pathways.application_resume(actor=w["applicant"], application=application)
+    assert dict(records.values_list("step_id", "due_on")) == after
+
+
 def test_a_member_leaves_the_register_says_when_and_the_role_goes(w):
     application = ready_for_admission(w, apply(w))
     pathways.application_admit(actor=w["admin"], application=application)
