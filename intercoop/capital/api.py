@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Router, Schema
+from ninja import Field, Router, Schema
 
 from intercoop.capital import permissions, selectors, services
 from intercoop.capital.models import (
@@ -30,8 +30,8 @@ from intercoop.capital.models import (
     Pledge,
 )
 from intercoop.capital.schedule import METHODS
-from intercoop.capital.writing import KEY_LENGTH, rate_text
-from intercoop.core.api import WRITE_AUTH
+from intercoop.capital.writing import rate_text
+from intercoop.core.api import WRITE_AUTH, idempotency_header
 from intercoop.core.bounds import LONG_TEXT, SHORT_TEXT, MoneyIn, SignedMoneyIn, Text
 from intercoop.core.errors import DomainError
 from intercoop.core.pagination import api_page, page_schema
@@ -402,13 +402,6 @@ def _pledge_out(pledge: Pledge, fund: Fund) -> dict[str, Any]:
         "yearly_amount": pledge.yearly_amount, "currency": fund.currency,
         "first_year": pledge.first_year, "years": pledge.years, "note": pledge.note,
     }  # fmt: skip
-
-
-def idempotency_header() -> Any:
-    """The optional Idempotency-Key header of a write that records money (as clearing's
-    payments): a retried request with it returns the first answer, recording nothing new."""
-    return Header(None, alias="Idempotency-Key", max_length=KEY_LENGTH,
-                  description="your name for this request (at most 100 characters)")  # fmt: skip
 
 
 @router.post("/funds/{slug}/contributions", auth=WRITE_AUTH, response={201: ContributionOut},

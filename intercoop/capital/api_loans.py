@@ -19,13 +19,12 @@ from intercoop.capital.api import (
     Slug,
     Whole,
     fund_for,
-    idempotency_header,
     organization_named,
     reviews_fund,
 )
 from intercoop.capital.models import Instalment, Loan, LoanApplication, Repayment
 from intercoop.capital.writing import CHECKLIST, MAX_USES, rate_text
-from intercoop.core.api import WRITE_AUTH
+from intercoop.core.api import WRITE_AUTH, idempotency_header
 from intercoop.core.bounds import LONG_TEXT, SHORT_TEXT, MoneyIn, Text
 from intercoop.core.pagination import api_page, page_schema
 from intercoop.core.permissions import NotFoundReason, authenticated_user

@@ -37,7 +37,6 @@ from intercoop.capital.writing import (
     Values,
     audit,
     check_day,
-    check_key,
     check_rate,
     check_whole,
     managers,
@@ -59,6 +58,7 @@ from intercoop.core.money import format_money
 from intercoop.core.notifications import in_their_language
 from intercoop.core.permissions import AnyUser, recorded_user, require
 from intercoop.core.services import notify
+from intercoop.core.values import check_key
 from intercoop.directory.models import Network, Organization
 from intercoop.governance.models import Body
 

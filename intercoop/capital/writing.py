@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from intercoop.capital import books
 from intercoop.capital.models import Fund, InvestorNote, LedgerEntry, LedgerTransaction, Loan
 from intercoop.core.audit import audit_record
-from intercoop.core.bounds import SHORT_TEXT, OutOfBounds, check_text
+from intercoop.core.bounds import SHORT_TEXT, OutOfBounds
 from intercoop.core.money import format_money
 from intercoop.core.permissions import AnyUser, recorded_user
 
@@ -31,7 +31,6 @@ MAX_RATE = Decimal(100)
 MAX_USES = 20
 MAX_MESSAGES = 200
 MAX_ATTACHMENTS = 10
-KEY_LENGTH = 100  # an idempotency key's most characters
 
 # The reviewers' checklist: key → what it asks (in the reader's language).
 CHECKLIST = {
@@ -93,12 +92,6 @@ def note_interest(note: InvestorNote, until: dt.date) -> int:
     days = max(0, (end - note.issued_on).days)
     value = Decimal(note.amount) * note.rate / 100 * days / 365
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
-
-
-def check_key(value: str | None, *, field: str) -> str | None:
-    """An idempotency key (a client's name for one request, so that a retried request
-    writes nothing new): at most KEY_LENGTH characters; None for none."""
-    return check_text((value or "").strip(), field=field, max_length=KEY_LENGTH) or None
 
 
 # the books ---------------------------------------------------------------------------------

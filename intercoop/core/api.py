@@ -9,13 +9,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import Header, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader, django_auth
 
 from intercoop.core.errors import DomainError
 from intercoop.core.middleware import current_request_id
 from intercoop.core.tokens import user_for_token
+from intercoop.core.values import KEY_LENGTH
 
 
 class TokenAuth(APIKeyHeader):
@@ -31,6 +32,13 @@ class TokenAuth(APIKeyHeader):
         if user is not None:
             request.user = user
         return user
+
+
+def idempotency_header() -> Any:
+    """The optional Idempotency-Key header of a write that records money: a retried
+    request with it returns the first answer, recording nothing new."""
+    return Header(None, alias="Idempotency-Key", max_length=KEY_LENGTH,
+                  description="your name for this request (at most 100 characters)")  # fmt: skip
 
 
 class ErrorOut(Schema):

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
+from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 
 from intercoop.core.errors import ImportFailed, RowError
@@ -149,3 +150,29 @@ def upload_bytes(upload: Any) -> bytes:
         )
     data: bytes = upload.read(limit + 1)
     return data
+
+
+# streamed downloads -----------------------------------------------------------------------
+
+
+class _Echo:
+    """A file whose write gives back what it was given: the CSV writer's lines, one by
+    one, for a streamed response."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
+    """The header and each row as spreadsheet-safe CSV lines."""
+    writer = SafeWriter(_Echo())
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def csv_response(lines: Iterator[str], name: str) -> StreamingHttpResponse:
+    """A CSV download streamed line by line, saved as `name`."""
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -2,12 +2,13 @@
 once as InvalidValues naming every field at fault (services of every app use it)."""
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from intercoop.core.bounds import OutOfBounds, check_date, check_money
+from intercoop.core.bounds import OutOfBounds, check_date, check_money, check_text
 from intercoop.core.errors import InvalidValues
 from intercoop.core.money import format_money
 
@@ -64,3 +65,30 @@ def positive_money(
         most = format_money(high, currency) if currency else high
         values.fail(field, _("is more than %(most)s") % {"most": most})
     return amount or 0
+
+
+def check_decimal(value: Any, *, field: str, high: int, places: int) -> Decimal:
+    """A finite number (or its text, such as "7.5") from 0 to `high`, with at most
+    `places` decimals: never rounded silently."""
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError, TypeError):
+        number = None
+    if isinstance(value, bool) or value is None or number is None or not number.is_finite():
+        raise OutOfBounds(_("is a number, such as 7.5"), field=field)
+    if not 0 <= number <= high:
+        raise OutOfBounds(
+            _("must be a number from 0 to %(high)s") % {"high": f"{high:,}"}, field=field
+        )
+    if number != number.quantize(Decimal(1).scaleb(-places)):
+        raise OutOfBounds(_("has more than %(places)d decimals") % {"places": places}, field=field)
+    return number
+
+
+KEY_LENGTH = 100  # an idempotency key's most characters
+
+
+def check_key(value: str | None, *, field: str) -> str | None:
+    """An idempotency key (a client's name for one request, so that a retried request
+    writes nothing new): at most KEY_LENGTH characters; None for none."""
+    return check_text((value or "").strip(), field=field, max_length=KEY_LENGTH) or None

@@ -7,21 +7,22 @@ Handlers find what is asked for (404 for what the caller may not see) and call t
 service, which checks who may do it (403) and the values (400 naming the field)."""
 
 import datetime as dt
-from typing import Annotated, Any
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from intercoop.core.api import WRITE_AUTH
+from intercoop.core.api import WRITE_AUTH, idempotency_header
 from intercoop.core.bounds import MAX_MONEY, SHORT_TEXT, Text
+from intercoop.core.errors import DomainError
 from intercoop.core.permissions import NotFoundReason, authenticated_user
 from intercoop.directory.models import Organization
-from intercoop.directory.permissions import can_view_organization
 from intercoop.membership import capital_accounts
 from intercoop.membership import selectors_accounts as selectors
-from intercoop.membership.models import CapitalAllocation, Member
-from intercoop.membership.permissions_registers import access_registers
+from intercoop.membership.models import Member
+from intercoop.membership.permissions_registers import access_registers, can_keep_registers
 from intercoop.membership.selectors_accounts import PatronageLine
 
 router = Router(tags=["membership"])
@@ -62,15 +63,20 @@ class PatronageOut(Schema):
 
 class WeightIn(Schema):
     member: Id
-    weight: Text(20) = Field(  # type: ignore[valid-type]
-        description="the member's hours worked or wages paid in the period, a decimal string"
+    weight: Decimal | Text(24) = Field(  # type: ignore[valid-type]
+        description="the member's hours worked or wages paid in the period, with at most "
+        "2 decimals (a number or a decimal string)"
     )
 
 
 class AllocateIn(Schema):
-    basis: Text(8) = Field(description="hours or wages")  # type: ignore[valid-type]
+    basis: Literal["hours", "wages"]
     on: dt.date | None = None
     weights: list[WeightIn] = Field(max_length=MAX_WEIGHTS)
+
+
+class ReverseIn(Schema):
+    reason: Text(SHORT_TEXT)  # type: ignore[valid-type]
 
 
 class PayoutIn(Schema):
@@ -90,9 +96,11 @@ class EntryOut(Schema):
     note: str
 
 
-def _organization(request: HttpRequest, slug: str) -> Organization:
+def _registers_of(request: HttpRequest, slug: str) -> Organization:
+    """The organisation whose registers the caller keeps (404 for anyone else: the
+    accounts, their members and the patronage lines are theirs alone to see)."""
     found = Organization.objects.filter(slug=slug).first()
-    if found is None or not can_view_organization(request.user, found):
+    if found is None or not can_keep_registers(request.user, found):
         raise NotFoundReason(_("No such organisation"))
     return found
 
@@ -132,7 +140,7 @@ def list_accounts(request: HttpRequest, slug: str) -> Any:
 def list_patronage(request: HttpRequest, slug: str) -> Any:
     organization = access_registers(request.user, slug=slug)
     return [
-        _line_out(found, selectors.allocation_entries(found.allocation) if found.allocation else [])
+        _line_out(found, selectors.parts_of(found.allocation) if found.allocation else [])
         for found in selectors.patronage_lines(organization)
     ]
 
@@ -141,33 +149,61 @@ def list_patronage(request: HttpRequest, slug: str) -> Any:
              response={201: PatronageOut},
              summary="Allocate what a network retained among the members who were members "
                      "in its period, in proportion to their hours or wages (the "
-                     "organisation's admins; once per distribution)")  # fmt: skip
+                     "organisation's admins; once, until the allocation is reversed)")  # fmt: skip
 def allocate(request: HttpRequest, slug: str, line_id: Id, payload: AllocateIn) -> Any:
-    organization = _organization(request, slug)
+    organization = _registers_of(request, slug)
     found = selectors.patronage_line(organization, line_id)
     if found is None:
         raise NotFoundReason(_("No such patronage distribution"))
-    weights = {item.member: item.weight for item in payload.weights}
-    allocation: CapitalAllocation = capital_accounts.patronage_allocate(
+    weights: dict[int, Any] = {}
+    for n, item in enumerate(payload.weights):
+        if item.member in weights:
+            raise DomainError(_("names a member twice"), field=f"weights[{n}].member")
+        weights[item.member] = item.weight
+    capital_accounts.patronage_allocate(
         actor=authenticated_user(request), source=found.line, basis=payload.basis,
         weights=weights, on=payload.on,
     )  # fmt: skip
-    done = PatronageLine(line=found.line, allocation=allocation)
-    return 201, _line_out(done, selectors.allocation_entries(allocation))
+    done = selectors.patronage_line(organization, line_id)
+    assert done is not None and done.allocation is not None
+    return 201, _line_out(done, selectors.parts_of(done.allocation))
+
+
+@router.post("/organizations/{slug}/patronage/{line_id}/reverse", auth=WRITE_AUTH,
+             response=PatronageOut,
+             summary="Reverse the allocation in force of a line made in error: each part is "
+                     "taken back and the line may be allocated again (the organisation's "
+                     "admins)")  # fmt: skip
+def reverse(request: HttpRequest, slug: str, line_id: Id, payload: ReverseIn) -> Any:
+    organization = _registers_of(request, slug)
+    found = selectors.patronage_line(organization, line_id)
+    if found is None or found.allocation is None:
+        raise NotFoundReason(_("No allocation in force for this patronage distribution"))
+    capital_accounts.patronage_allocation_reverse(
+        actor=authenticated_user(request), allocation=found.allocation, reason=payload.reason
+    )
+    done = selectors.patronage_line(organization, line_id)
+    assert done is not None
+    return _line_out(done, [])
 
 
 @router.post("/organizations/{slug}/capital-accounts/{member_id}/payouts", auth=WRITE_AUTH,
              response={201: EntryOut},
              summary="Record a payout from a member's internal capital account, at most "
-                     "its balance (the organisation's admins)")  # fmt: skip
-def payout(request: HttpRequest, slug: str, member_id: Id, payload: PayoutIn) -> Any:
-    organization = _organization(request, slug)
+                     "its balance (the organisation's admins); send an Idempotency-Key "
+                     "header so that a retried request never records it twice")  # fmt: skip
+def payout(
+    request: HttpRequest, slug: str, member_id: Id, payload: PayoutIn,
+    idempotency_key: str | None = idempotency_header(),
+) -> Any:  # fmt: skip
+    organization = _registers_of(request, slug)
     member = Member.objects.filter(organization=organization, pk=member_id).first()
     if member is None:
         raise NotFoundReason(_("No such member"))
     entry = capital_accounts.capital_account_payout(
         actor=authenticated_user(request), member=member, currency=payload.currency,
         amount=payload.amount, on=payload.on, note=payload.note,
+        idempotency_key=idempotency_key,
     )  # fmt: skip
     return 201, {
         "id": entry.pk, "member": member.pk, "kind": entry.kind, "amount": entry.amount,

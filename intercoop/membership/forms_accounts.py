@@ -2,7 +2,7 @@
 (by hours worked or wages paid, one figure per member) and a payout from an account.
 Presentation only: the services check the rules and the bounds."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from intercoop.core.bounds import MAX_QUANTITY, SHORT_TEXT
 from intercoop.core.forms import MoneyForm
+from intercoop.core.values import KEY_LENGTH
 from intercoop.core.widgets import DateInput
 from intercoop.membership.forms_registers import MAX_MAJOR
 from intercoop.membership.models import CapitalAllocation, Member
@@ -21,18 +22,31 @@ def weight_field(member: Member) -> str:
     return f"weight_{member.pk}"
 
 
+def logged_hours_help(hours: Decimal | None) -> str:
+    if hours is None:
+        return ""
+    return str(_("%(hours)s hours logged on their pathway in the period") % {"hours": hours})
+
+
 class AllocateForm(forms.Form):
     """The basis, the date, and a figure (hours or wages) per member of the period."""
 
     basis = forms.ChoiceField(label=_("In proportion to"), choices=CapitalAllocation.Basis.choices)
     on = forms.DateField(label=_("Allocated on"), widget=DateInput())
 
-    def __init__(self, *args: Any, members: Sequence[Member], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        members: Sequence[Member],
+        hours: Mapping[int, Decimal],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.members = list(members)
         for member in self.members:
             self.fields[weight_field(member)] = forms.DecimalField(
                 label=member.name,
+                help_text=logged_hours_help(hours.get(member.pk)),
                 min_value=0,
                 max_value=MAX_QUANTITY,
                 max_digits=15,
@@ -60,6 +74,8 @@ class PayoutForm(MoneyForm):
     )
     on = forms.DateField(label=_("Paid on"), widget=DateInput())
     note = forms.CharField(label=_("Note"), max_length=SHORT_TEXT, required=False)
+    # the form's one-time name for its payout: sent twice, it is recorded once
+    key = forms.CharField(max_length=KEY_LENGTH, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, accounts: Sequence[AccountRow], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -77,3 +93,7 @@ class PayoutForm(MoneyForm):
         if row is None:
             raise forms.ValidationError(_("Choose an account with a balance"))
         return row
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(label=_("Why"), max_length=SHORT_TEXT)

@@ -579,14 +579,15 @@ class CapitalAllocation(models.Model):
     """The co-op's allocation among its members of what a purchasing network retained
     for it from a patronage distribution (`source`: one line of that distribution), in
     proportion to each member's hours worked or wages in the distribution's period. A
-    line is allocated once; its parts are `CapitalAccountEntry` rows."""
+    line has one allocation in force; one made in error is reversed (its entries undone
+    by new ones) and the line allocated again. Its parts are `CapitalAccountEntry` rows."""
 
     class Basis(models.TextChoices):
         HOURS = "hours", _("Hours worked")
         WAGES = "wages", _("Wages paid")
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
-    source = models.OneToOneField(
+    source = models.ForeignKey(
         "purchasing.PatronageAllocation", on_delete=models.PROTECT, related_name="+"
     )
     basis = models.CharField(_("in proportion to"), max_length=8, choices=Basis.choices)
@@ -597,9 +598,21 @@ class CapitalAllocation(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    reversed_at = models.DateTimeField(null=True, blank=True)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reversal_reason = models.CharField(_("why"), max_length=SHORT_TEXT, blank=True)
 
     class Meta:
         ordering = ["-on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source"],
+                condition=Q(reversed_at__isnull=True),
+                name="membership_allocated_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.source_id} {self.amount} {self.currency}"
@@ -607,11 +620,13 @@ class CapitalAllocation(models.Model):
 
 class CapitalAccountEntry(models.Model):
     """A worker-owner's internal capital account (append-only): their part of the
-    patronage the co-op retained (+) and what was paid out of it (−). The balance is the
-    sum of the entries, per currency."""
+    patronage the co-op retained (+), that part undone when its allocation is reversed
+    (−), and what was paid out of it (−). The balance is the sum of the entries, per
+    currency."""
 
     class Kind(models.TextChoices):
         ALLOCATION = "allocation", _("Patronage allocated")
+        REVERSAL = "reversal", _("Allocation reversed")
         PAYOUT = "payout", _("Paid out")
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
@@ -623,10 +638,11 @@ class CapitalAccountEntry(models.Model):
     basis = models.DecimalField(  # the member's hours or wages that weighed their part
         _("hours or wages"), max_digits=15, decimal_places=2, null=True, blank=True
     )
-    amount = MoneyField(_("amount"), negative=True)  # + credited, − paid out
+    amount = MoneyField(_("amount"), negative=True)  # + credited, − undone or paid out
     currency = CurrencyField(_("currency"))
     on = models.DateField(_("date"))
     note = models.CharField(_("note"), max_length=SHORT_TEXT, blank=True)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # payouts'
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -636,6 +652,11 @@ class CapitalAccountEntry(models.Model):
         ordering = ["on", "pk"]
         indexes = [
             models.Index(fields=["organization", "member"], name="membership_capital_account")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "idempotency_key"], name="membership_one_payout_per_key"
+            )
         ]
 
     def __str__(self) -> str:

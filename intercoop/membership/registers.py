@@ -60,7 +60,7 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def _require_keeper(actor: AnyUser | None, organization: Organization) -> None:
+def require_keeper(actor: AnyUser | None, organization: Organization) -> None:
     require(can_keep_registers(actor, organization), str(ONLY_ADMINS))
 
 
@@ -86,7 +86,7 @@ def _lock_class(share_class: ShareClass) -> None:
     ShareClass.objects.filter(pk=share_class.pk).select_for_update().values_list("pk").get()
 
 
-def _lock_member(member: Member) -> None:
+def lock_member(member: Member) -> None:
     """Lock the register's row and read its date ceased again (a cease may race)."""
     row = Member.objects.select_for_update().values("ceased_on").get(pk=member.pk)
     member.ceased_on = row["ceased_on"]
@@ -152,7 +152,7 @@ def share_class_create(
     """A class of the organisation's shares: its price (minor units), the shares needed
     to be a member, whether members may transfer them, and the months from a request to
     the payout of a redemption. An organisation's classes share one currency."""
-    _require_keeper(actor, organization)
+    require_keeper(actor, organization)
     share_class = ShareClass(organization=organization, currency="")
     clean = _clean_class(
         {
@@ -185,7 +185,7 @@ def share_class_update(
 ) -> ShareClass:
     """Change a class (`values`: any of name, price, currency, minimum, transferable,
     redemption_months). Price and currency are fixed once shares are subscribed."""
-    _require_keeper(actor, share_class.organization)
+    require_keeper(actor, share_class.organization)
     issued = Subscription.objects.filter(share_class=share_class).exists()
     clean = _clean_class(values, share_class, issued=issued)
     with transaction.atomic():
@@ -225,7 +225,7 @@ def subscribe(
     `instalments` monthly payments from `first_due_on` (plans.instalment_plan). The
     ledger gets a subscription entry (+shares, amount 0) dated `on` (today)."""
     organization = share_class.organization
-    _require_keeper(actor, organization)
+    require_keeper(actor, organization)
     v = Values()
     v.check("shares", check_whole, shares, low=1, high=MAX_SHARES)
     v.check("instalments", check_whole, instalments, low=1, high=plans.MAX_INSTALMENTS)
@@ -304,7 +304,7 @@ def payment_record(
     paid in full."""
     share_class = subscription.share_class
     organization = share_class.organization
-    _require_keeper(actor, organization)
+    require_keeper(actor, organization)
     v = Values()
     positive_money(v, "amount", amount)
     v.check("on", check_day, on, not_future=True)
@@ -397,7 +397,7 @@ def transfer(
     """Fully paid shares of a transferable class pass from one current member of the
     organisation to another, at their price: an entry out and an entry in."""
     organization = share_class.organization
-    _require_keeper(actor, organization)
+    require_keeper(actor, organization)
     v = Values()
     v.check("shares", check_whole, shares, low=1, high=MAX_SHARES)
     v.check("on", check_day, on, not_future=True)
@@ -413,7 +413,7 @@ def transfer(
     with transaction.atomic():
         _lock_class(share_class)
         for name, member in (("from_member", from_member), ("to_member", to_member)):
-            _lock_member(member)
+            lock_member(member)
             if member.ceased_on is not None:
                 raise DomainError(_("has ceased to be a member"), field=name)
         held = _fully_paid(from_member, share_class, clean["shares"])
@@ -485,7 +485,7 @@ def redeem(
     out `redemption_months` later (`payout_on`). While a member, one keeps the class's
     minimum."""
     organization = share_class.organization
-    _require_keeper(actor, organization)
+    require_keeper(actor, organization)
     v = Values()
     v.check("shares", check_whole, shares, low=1, high=MAX_SHARES)
     v.check("on", check_day, on, not_future=True)
@@ -494,7 +494,7 @@ def redeem(
     clean = v.done()
     with transaction.atomic():
         _lock_class(share_class)
-        _lock_member(member)
+        lock_member(member)
         held = _fully_paid(member, share_class, clean["shares"])
         _keep_minimum(member, share_class, held - clean["shares"])
         value = clean["shares"] * share_class.price
@@ -545,7 +545,7 @@ def member_enter(
     """Enter a member on the organisation's register: a person (`user`, whose e-mail is
     taken when none is given) or an organisation, or someone without an account. With
     their `application`, its subscriptions become the member's."""
-    _require_keeper(actor, organization)
+    require_keeper(actor, organization)
     v = Values()
     if not (name or "").strip() and user is not None:
         name = user.get_full_name() or user.username
@@ -595,7 +595,7 @@ MEMBER_FIELDS = ("name", "address", "email", "loans")
 def member_update(*, actor: AnyUser | None, member: Member, values: Mapping[str, Any]) -> Member:
     """Correct a row of the register (`values`: any of name, address, email, loans — the
     member's loans to the organisation, in minor units)."""
-    _require_keeper(actor, member.organization)
+    require_keeper(actor, member.organization)
     v = Values()
     if "name" in values:
         v.check("name", _check_name, values["name"])
@@ -627,7 +627,7 @@ def member_cease(*, actor: AnyUser | None, member: Member, on: dt.date, reason: 
     is everything paid up on their shares, redeemed class by class with the payout date
     each class's rules set. Nothing more is paid on their subscriptions."""
     organization = member.organization
-    _require_keeper(actor, organization)
+    require_keeper(actor, organization)
     v = Values()
     v.check("on", check_day, on, not_future=True)
     v.check("reason", _check_name, reason)
@@ -638,7 +638,7 @@ def member_cease(*, actor: AnyUser | None, member: Member, on: dt.date, reason: 
         classes = list(ShareClass.objects.filter(organization=organization).order_by("pk"))
         for share_class in classes:
             _lock_class(share_class)
-        _lock_member(member)
+        lock_member(member)
         if member.ceased_on is not None:
             raise DomainError(_("has already ceased to be a member"), field="on")
         member.ceased_on, member.ceased_reason = clean["on"], clean["reason"]

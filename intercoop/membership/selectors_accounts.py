@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from intercoop.core.money import format_money
@@ -23,6 +23,13 @@ from intercoop.membership.models import (
     Member,
 )
 from intercoop.purchasing.models import PatronageAllocation
+
+Kind = CapitalAccountEntry.Kind
+# an allocation's parts, with their members
+_PARTS = Prefetch(
+    "entries",
+    queryset=CapitalAccountEntry.objects.filter(kind=Kind.ALLOCATION).select_related("member"),
+)
 
 
 @dataclass(frozen=True)
@@ -56,19 +63,24 @@ class AccountRow:
 
 def patronage_lines(organization: Organization) -> list[PatronageLine]:
     """Every patronage distribution line of a purchasing network for the organisation,
-    newest period first, with its allocation among the members: two queries."""
+    newest period first, with its allocation in force and that allocation's parts: three
+    queries."""
     lines = list(
         PatronageAllocation.objects.filter(member=organization)
         .select_related("patronage__network")
         .order_by("-patronage__period_end", "-patronage_id")
     )
     allocations = {
-        a.source_id: a for a in CapitalAllocation.objects.filter(source__in=[x.pk for x in lines])
+        a.source_id: a
+        for a in CapitalAllocation.objects.filter(
+            source__in=[x.pk for x in lines], reversed_at__isnull=True
+        ).prefetch_related(_PARTS)
     }
     return [PatronageLine(line=x, allocation=allocations.get(x.pk)) for x in lines]
 
 
 def patronage_line(organization: Organization, pk: int) -> PatronageLine | None:
+    """One line, with its allocation in force (and its parts)."""
     line = (
         PatronageAllocation.objects.filter(member=organization, pk=pk)
         .select_related("patronage__network")
@@ -76,9 +88,25 @@ def patronage_line(organization: Organization, pk: int) -> PatronageLine | None:
     )
     if line is None:
         return None
-    return PatronageLine(
-        line=line, allocation=CapitalAllocation.objects.filter(source=line).first()
+    allocation = (
+        CapitalAllocation.objects.filter(source=line, reversed_at__isnull=True)
+        .prefetch_related(_PARTS)
+        .first()
     )
+    return PatronageLine(line=line, allocation=allocation)
+
+
+def reversed_allocations(line: PatronageAllocation) -> list[CapitalAllocation]:
+    return list(
+        CapitalAllocation.objects.filter(source=line, reversed_at__isnull=False)
+        .select_related("reversed_by")
+        .order_by("-reversed_at")
+    )
+
+
+def parts_of(allocation: CapitalAllocation) -> list[CapitalAccountEntry]:
+    """Each member's part, largest first (prefetched by `patronage_line(s)`)."""
+    return sorted(allocation.entries.all(), key=lambda e: (-e.amount, e.member.name, e.member_id))
 
 
 def members_in_period(organization: Organization, start: dt.date, end: dt.date) -> QuerySet[Member]:
@@ -100,40 +128,53 @@ def hours_in_period(members: list[Member], start: dt.date, end: dt.date) -> dict
         .values("application__member")
         .annotate(total=Sum("hours"))
     )
-    return {row["application__member"]: row["total"] for row in rows}
+    # (corrections are negative entries: a sum below zero counts as none)
+    return {row["application__member"]: max(row["total"], Decimal(0)) for row in rows}
 
 
-def allocation_entries(allocation: CapitalAllocation) -> list[CapitalAccountEntry]:
-    return list(allocation.entries.select_related("member").order_by("-amount", "member__name"))
-
-
-def accounts(
-    organization: Organization, *, member_ids: list[int] | None = None
-) -> list[AccountRow]:
-    """Each member's account per currency (members with an entry), by name: one query."""
-    entries = CapitalAccountEntry.objects.filter(organization=organization)
-    if member_ids is not None:
-        entries = entries.filter(member__in=member_ids)
-    rows = (
-        entries.values("member", "currency")
+def accounts(organization: Organization) -> list[AccountRow]:
+    """Each member's account per currency (members with an entry), by name: two queries."""
+    rows = list(
+        CapitalAccountEntry.objects.filter(organization=organization)
+        .values("member", "currency")
         .annotate(
-            credited=Coalesce(Sum("amount", filter=Q(amount__gt=0)), 0),
-            paid_out=Coalesce(Sum("amount", filter=Q(amount__lt=0)), 0),
+            credited=Coalesce(Sum("amount", filter=Q(kind=Kind.ALLOCATION)), 0),
+            undone=Coalesce(Sum("amount", filter=Q(kind=Kind.REVERSAL)), 0),
+            paid_out=Coalesce(Sum("amount", filter=Q(kind=Kind.PAYOUT)), 0),
         )
         .order_by()
     )
-    found = list(rows)
-    members = Member.objects.in_bulk([row["member"] for row in found])
+    members = Member.objects.in_bulk([row["member"] for row in rows])
     result = [
         AccountRow(
             member=members[row["member"]],
             currency=row["currency"],
-            credited=row["credited"],
-            paid_out=-row["paid_out"],
+            credited=int(row["credited"]) + int(row["undone"]),
+            paid_out=-int(row["paid_out"]),
         )
-        for row in found
+        for row in rows
     ]
     return sorted(result, key=lambda r: (r.member.name, r.member.pk, r.currency))
+
+
+def balances_of(member_ids: list[int], currency: str) -> dict[int, int]:
+    """member id → balance in `currency` (members with an entry in it): one query."""
+    rows = (
+        CapitalAccountEntry.objects.filter(member__in=member_ids, currency=currency)
+        .values("member")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    return {row["member"]: int(row["total"]) for row in rows}
+
+
+def last_entry_on(member: Member, currency: str) -> dt.date | None:
+    return (
+        CapitalAccountEntry.objects.filter(member=member, currency=currency)
+        .order_by("-on")
+        .values_list("on", flat=True)
+        .first()
+    )
 
 
 @dataclass(frozen=True)
@@ -149,11 +190,3 @@ def account_of(member: Member) -> MemberAccount:
     for entry in entries:
         balances[entry.currency] = balances.get(entry.currency, 0) + entry.amount
     return MemberAccount(entries=entries, balances=balances)
-
-
-def capital_balance(member: Member, currency: str) -> int:
-    """The member's balance in `currency`."""
-    found = CapitalAccountEntry.objects.filter(member=member, currency=currency).aggregate(
-        total=Coalesce(Sum("amount"), 0)
-    )
-    return int(found["total"])

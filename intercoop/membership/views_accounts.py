@@ -4,6 +4,7 @@ wages paid; every member's account (credited, paid out, balance; page and CSV); 
 payouts. Only the organisation's admins and staff open them (permissions_registers);
 a member sees their own account with their shares (views_registers.my_shares)."""
 
+import secrets
 from typing import Any
 
 from django.contrib import messages
@@ -12,17 +13,18 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from intercoop.core.csvfiles import csv_lines, csv_response
 from intercoop.core.errors import DomainError
 from intercoop.core.forms import add_domain_errors
 from intercoop.core.money import format_money, major_units
 from intercoop.core.permissions import NotFoundReason, authenticated_user
 from intercoop.membership import capital_accounts, registers
 from intercoop.membership import selectors_accounts as selectors
-from intercoop.membership.forms_accounts import AllocateForm, PayoutForm, weight_field
+from intercoop.membership.forms_accounts import AllocateForm, PayoutForm, ReverseForm
 from intercoop.membership.permissions_registers import access_registers
-from intercoop.membership.views_registers import csv_lines, csv_response
 
 ACCOUNT_COLUMNS = ["member", "currency", "credited", "paid_out", "balance"]
+MAX_FORM_MEMBERS = 1_000  # more members in a period are allocated through the API
 
 
 @login_required
@@ -34,7 +36,7 @@ def accounts(request: HttpRequest, slug: str) -> HttpResponse:
     form = PayoutForm(
         request.POST if request.method == "POST" else None,
         accounts=open_rows,
-        initial={"on": registers.today()},
+        initial={"on": registers.today(), "key": secrets.token_urlsafe(24)},
     )
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
@@ -47,6 +49,7 @@ def accounts(request: HttpRequest, slug: str) -> HttpResponse:
                 amount=values["amount"],
                 on=values["on"],
                 note=values["note"],
+                idempotency_key=values["key"] or None,
             )
         except DomainError as error:
             add_domain_errors(form, error)
@@ -90,34 +93,51 @@ def accounts_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 
 @login_required
 def allocate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """A patronage line: the form that allocates it among the members of its period
-    (hours logged on their pathway filled in), or once allocated, each member's part."""
+    """A patronage line: once allocated, each member's part and the form that reverses
+    it; until then, the form that allocates it among the members of its period (the
+    hours they logged on their pathway shown beside them)."""
     organization = access_registers(request.user, slug=slug)
     found = selectors.patronage_line(organization, pk)
     if found is None:
         raise NotFoundReason(_("No such patronage distribution"))
     period = found.line.patronage
-    context: dict[str, Any] = {"organization": organization, "found": found, "period": period}
+    posted = request.POST if request.method == "POST" else None
+    actor = authenticated_user(request) if posted is not None else None
+    context: dict[str, Any] = {
+        "organization": organization,
+        "found": found,
+        "period": period,
+        "reversals": selectors.reversed_allocations(found.line),
+    }
     if found.allocation is not None:
-        context["entries"] = selectors.allocation_entries(found.allocation)
+        reverse = ReverseForm(posted)
+        if posted is not None and reverse.is_valid():
+            try:
+                capital_accounts.patronage_allocation_reverse(
+                    actor=actor, allocation=found.allocation, reason=reverse.cleaned_data["reason"]
+                )
+            except DomainError as error:
+                add_domain_errors(reverse, error)
+            else:
+                messages.success(request, _("The allocation is reversed: allocate it again."))
+                return redirect("membership:capital_allocate", slug=organization.slug, pk=pk)
+        context.update(parts=selectors.parts_of(found.allocation), reverse=reverse)
         return render(request, "membership/capital_allocate.html", context)
     members = list(
         selectors.members_in_period(organization, period.period_start, period.period_end)
     )
+    too_many = len(members) > MAX_FORM_MEMBERS
     hours = selectors.hours_in_period(members, period.period_start, period.period_end)
     form = AllocateForm(
-        request.POST if request.method == "POST" else None,
-        members=members,
-        initial={
-            "basis": "hours",
-            "on": max(registers.today(), period.period_end),
-            **{weight_field(m): hours[m.pk] for m in members if m.pk in hours},
-        },
+        None if too_many else posted,
+        members=[] if too_many else members,
+        hours=hours,
+        initial={"basis": "hours", "on": max(registers.today(), period.period_end)},
     )
-    if request.method == "POST" and found.can_allocate and form.is_valid():
+    if posted is not None and found.can_allocate and form.is_valid():
         try:
             capital_accounts.patronage_allocate(
-                actor=authenticated_user(request),
+                actor=actor,
                 source=found.line,
                 basis=form.cleaned_data["basis"],
                 weights=form.weights(),
@@ -128,5 +148,5 @@ def allocate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The patronage is allocated among the members."))
             return redirect("membership:capital_allocate", slug=organization.slug, pk=pk)
-    context.update(form=form, members=members, hours=hours)
+    context.update(form=form, members=members, too_many=too_many)
     return render(request, "membership/capital_allocate.html", context)

@@ -9,7 +9,6 @@ read or written). Every write is the service's to allow or refuse, and bad value
 back as the form's field errors."""
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from intercoop.core.bounds import EARLIEST_DATE, LATEST_DATE
-from intercoop.core.csvfiles import SafeWriter
+from intercoop.core.csvfiles import csv_lines, csv_response
 from intercoop.core.errors import DomainError
 from intercoop.core.forms import add_domain_errors
 from intercoop.core.money import format_money, major_units
@@ -140,29 +139,8 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-class _Echo:
-    """A file whose write gives back what it was given: the CSV writer's lines, one by
-    one, for a streamed response."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
-    writer = SafeWriter(_Echo())
-    yield writer.writerow(header)
-    for row in rows:
-        yield writer.writerow(row)
-
-
 def _day(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
-
-
-def csv_response(lines: Iterator[str], name: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @login_required

@@ -28,6 +28,8 @@ from intercoop.directory.models import Network, Organization
 from intercoop.membership.models import (
     Application,
     BadgeAssertion,
+    CapitalAccountEntry,
+    CapitalAllocation,
     Course,
     Member,
     Pathway,
@@ -51,7 +53,8 @@ def test_demo_builds_a_plausible_region_deterministically():
     for model in (LedgerEntry, LedgerTransaction, Repayment, LoanSchedule, Loan,
                   LoanApplication, InvestorNote, Contribution, Pledge, EquityEntry, Fund,
                   CreditEntry, CreditTransfer, CreditAccount, ObligationEntry, RunLine,
-                  ClearingRun, Obligation, ShareEntry, Subscription, Member, Application,
+                  ClearingRun, Obligation, CapitalAccountEntry, CapitalAllocation, ShareEntry,
+                  Subscription, Member, Application,
                   Pathway, BadgeAssertion, Course):  # fmt: skip
         model.objects.all().delete()
     Organization.objects.all().delete()

@@ -22,6 +22,7 @@ from intercoop.membership.models import CapitalAccountEntry, CapitalAllocation, 
 from intercoop.purchasing.models import Patronage, PatronageAllocation
 
 D = dt.date
+MADE_AT = dt.datetime(2025, 4, 15, 12, tzinfo=dt.UTC)  # the distribution, after its period
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def line(org: Any, network: Any) -> PatronageAllocation:
     patronage = Patronage.objects.create(
         network=network, title="Produce rebate 2025", currency="USD", surplus=500_00,
         cash_percent=20, period_start=D(2025, 1, 1), period_end=D(2025, 3, 31),
-        made_at=timezone.now(),
+        made_at=MADE_AT,
     )  # fmt: skip
     return PatronageAllocation.objects.create(
         patronage=patronage, member=org, purchases=1_000_00, share=100_00, cash=20_00,
@@ -149,6 +150,8 @@ def test_a_line_is_allocated_once(org, admin, line, crew):
         ({}, {}, "weights"),
         ({"ana": 1}, {"basis": "shares"}, "basis"),
         ({"ana": 1}, {"on": D(2025, 3, 30)}, "on"),  # before the period ends
+        ({"ana": 1}, {"on": D(2025, 4, 14)}, "on"),  # before the distribution was made
+        ({"ana": "1.005"}, {}, "weight_ana"),  # never rounded silently
         ({"ana": 1}, {"on": D(2999, 1, 1)}, "on"),
     ],
 )
@@ -180,7 +183,7 @@ def test_payouts_never_exceed_the_balance(org, admin, line, crew):
     )
     assert (entry.kind, entry.amount, entry.currency, entry.note) == ("payout", -1500, "USD",
                                                                       "revolving")  # fmt: skip
-    assert selectors.capital_balance(ana, "USD") == 2500
+    assert selectors.balances_of([ana.pk], "USD") == {ana.pk: 2500}
     before = written()
     with pytest.raises(DomainError) as refused:
         capital_accounts.capital_account_payout(
@@ -197,10 +200,19 @@ def test_payouts_never_exceed_the_balance(org, admin, line, crew):
                 actor=admin, member=ana, currency=currency, amount=amount, on=D(2025, 6, 2)
             )
         assert field in bad.value.errors
-    with pytest.raises(DomainError):  # no balance in euros
+    with pytest.raises(DomainError) as no_euros:
         capital_accounts.capital_account_payout(
             actor=admin, member=ana, currency="EUR", amount=1, on=D(2025, 6, 2)
         )
+    assert no_euros.value.field == "currency"
+    with pytest.raises(DomainError) as backdated:  # before the account's last entry
+        capital_accounts.capital_account_payout(
+            actor=admin, member=ana, currency="USD", amount=1, on=D(2025, 5, 31)
+        )
+    assert (backdated.value.field, backdated.value.message) == (
+        "on",
+        "is on or after the account's last entry, 2025-06-01",
+    )
     assert written() == before
     account = selectors.account_of(ana)
     assert [(e.kind, e.amount) for e in account.entries] == [("allocation", 4000),
@@ -220,7 +232,7 @@ def test_only_the_organisation_s_admins_and_staff_keep_the_accounts(
     # a second distribution's line, still to allocate
     second = Patronage.objects.create(
         network=line.patronage.network, title="Second", currency="USD", surplus=1, cash_percent=20,
-        period_start=D(2025, 1, 1), period_end=D(2025, 3, 31), made_at=timezone.now(),
+        period_start=D(2025, 1, 1), period_end=D(2025, 3, 31), made_at=MADE_AT,
     )  # fmt: skip
     fresh = PatronageAllocation.objects.create(
         patronage=second, member=org, purchases=1, share=10, cash=2, retained=8
@@ -231,6 +243,10 @@ def test_only_the_organisation_s_admins_and_staff_keep_the_accounts(
     with pytest.raises(PermissionDenied):
         capital_accounts.capital_account_payout(
             actor=people[who], member=crew["ana"], currency="USD", amount=1, on=D(2025, 6, 1)
+        )
+    with pytest.raises(PermissionDenied):
+        capital_accounts.patronage_allocation_reverse(
+            actor=people[who], allocation=CapitalAllocation.objects.get(source=line), reason="x"
         )
     assert written() == before
     allocate(people["staff"], fresh, {crew["ana"]: 1})
@@ -248,7 +264,11 @@ def test_every_write_of_the_accounts_is_covered_here():
         and f.__module__ == capital_accounts.__name__
         and "actor" in inspect.signature(f).parameters
     }
-    assert writes == {"patronage_allocate", "capital_account_payout"}
+    assert writes == {
+        "patronage_allocate",
+        "patronage_allocation_reverse",
+        "capital_account_payout",
+    }
 
 
 # pages, CSV and API ----------------------------------------------------------------------
@@ -298,7 +318,9 @@ def test_the_admin_allocates_on_the_page_and_reads_the_accounts(org, people, lin
 
 
 @pytest.mark.parametrize("who", ["outsider", "member", "coordinator"])
-def test_others_get_403_and_their_posts_write_nothing(org, people, admin, line, crew, who):
+def test_others_get_403_on_the_pages_and_404_from_the_api_and_write_nothing(
+    org, people, admin, line, crew, who
+):
     allocate(admin, line, {crew["ana"]: 1})
     client = client_for(people[who])
     for page in ("capital-accounts/", "capital-accounts.csv",
@@ -308,10 +330,20 @@ def test_others_get_403_and_their_posts_write_nothing(org, people, admin, line, 
     response = client.post(url(org, "capital-accounts/"),
                            {"account": f"{crew['ana'].pk}-USD", "amount": "1", "on": "2025-06-01"})  # fmt: skip
     assert response.status_code == 403
-    api = client.post(f"/api/v1/organizations/{org.slug}/capital-accounts/{crew['ana'].pk}/payouts",
-                      json.dumps({"currency": "USD", "amount": 1, "on": "2025-06-01"}),
-                      content_type="application/json")  # fmt: skip
-    assert api.status_code == 403
+    base = f"/api/v1/organizations/{org.slug}"
+    # the API tells a member on the register from no one: both are 404 to them
+    for path, body in (
+        (f"/capital-accounts/{crew['ana'].pk}/payouts",
+         {"currency": "USD", "amount": 1, "on": "2025-06-01"}),
+        ("/capital-accounts/999999/payouts", {"currency": "USD", "amount": 1, "on": "2025-06-01"}),
+        (f"/patronage/{line.pk}/reverse", {"reason": "x"}),
+        (f"/patronage/{line.pk}/allocate", {"basis": "hours", "weights": []}),
+        ("/patronage/999999/allocate", {"basis": "hours", "weights": []}),
+    ):  # fmt: skip
+        answer = client.post(base + path, json.dumps(body), content_type="application/json")
+        assert answer.status_code == 404, path
+    for path in ("/capital-accounts", "/patronage"):
+        assert client.get(base + path).status_code == 403
     assert written() == before
 
 
@@ -334,13 +366,24 @@ def test_the_api_lists_allocates_and_pays_out(org, people, line, crew):
     assert [(x["id"], x["retained"], x["cash"], x["allocated_on"]) for x in listed] == [
         (line.pk, 8000, 2000, None)
     ]
+    twice = post(
+        f"/patronage/{line.pk}/allocate",
+        {
+            "basis": "hours",
+            "weights": [
+                {"member": crew["ana"].pk, "weight": 1},
+                {"member": crew["ana"].pk, "weight": 3},
+            ],
+        },
+    )
+    assert (twice.status_code, twice.json()["field"]) == (400, "weights[1].member")
     bad = post(f"/patronage/{line.pk}/allocate",
                {"basis": "hours", "weights": [{"member": crew["cy"].pk, "weight": "5"}]})  # fmt: skip
     assert bad.status_code == 400 and written()[0] == 0
     made = post(f"/patronage/{line.pk}/allocate", {
         "basis": "hours", "on": "2025-04-30",
         "weights": [{"member": crew["ana"].pk, "weight": "7.5"},
-                    {"member": crew["ben"].pk, "weight": "2.5"}],
+                    {"member": crew["ben"].pk, "weight": 2.5}],
     })  # fmt: skip
     assert made.status_code == 201
     assert [(p["name"], p["basis"], p["amount"]) for p in made.json()["parts"]] == [
@@ -351,14 +394,111 @@ def test_the_api_lists_allocates_and_pays_out(org, people, line, crew):
         post(f"/patronage/{line.pk}/allocate", {"basis": "hours", "weights": []}).status_code == 400
     )
     assert post("/patronage/999999/allocate", {"basis": "hours", "weights": []}).status_code == 404
-    paid = post(f"/capital-accounts/{crew['ben'].pk}/payouts",
-                {"currency": "USD", "amount": 500, "on": "2025-06-01"})  # fmt: skip
+
+    def pay(body: dict[str, Any], key: str) -> Any:
+        return client.post(base + f"/capital-accounts/{crew['ben'].pk}/payouts",
+                           json.dumps(body), content_type="application/json",
+                           headers={"Idempotency-Key": key})  # fmt: skip
+
+    paid = pay({"currency": "USD", "amount": 500, "on": "2025-06-01"}, "june")
     assert (paid.status_code, paid.json()["amount"]) == (201, -500)
+    again = pay({"currency": "USD", "amount": 500, "on": "2025-06-01"}, "june")
+    assert (again.status_code, again.json()["id"]) == (201, paid.json()["id"])
     over = post(f"/capital-accounts/{crew['ben'].pk}/payouts",
                 {"currency": "USD", "amount": 1501, "on": "2025-06-01"})  # fmt: skip
     assert over.status_code == 400
+    reversed_ = post(f"/patronage/{line.pk}/reverse", {"reason": ""})
+    assert (reversed_.status_code, reversed_.json()["field"]) == (400, "reason")
     accounts = client.get(base + "/capital-accounts").json()
     assert [(a["name"], a["credited"], a["paid_out"], a["balance"]) for a in accounts] == [
         ("Ana", 6000, 0, 6000),
         ("Ben", 2000, 500, 1500),
     ]
+
+
+def test_ties_follow_the_register_whatever_order_the_weights_come_in(org, admin, line, crew):
+    line.retained = 100
+    line.save()
+    allocation = allocate(admin, line, {crew["eve"]: 1, crew["ben"]: 1, crew["ana"]: 1})
+    assert parts(allocation) == [("Ana", "1.00", 34), ("Ben", "1.00", 33), ("Eve", "1.00", 33)]
+
+
+def test_an_allocation_made_in_error_is_reversed_and_made_again(org, admin, line, crew):
+    first = allocate(admin, line, {crew["ana"]: 3, crew["ben"]: 1})
+    with pytest.raises(InvalidValues) as no_reason:
+        capital_accounts.patronage_allocation_reverse(actor=admin, allocation=first, reason=" ")
+    assert "reason" in no_reason.value.errors
+    undone = capital_accounts.patronage_allocation_reverse(
+        actor=admin, allocation=first, reason="Eve's hours were left out"
+    )
+    assert undone.reversed_at is not None and undone.reversal_reason == "Eve's hours were left out"
+    assert [(e.kind, e.amount) for e in selectors.account_of(crew["ana"]).entries] == [
+        ("allocation", 6000), ("reversal", -6000)
+    ]  # fmt: skip
+    assert selectors.accounts(org)[0].balance == 0
+    with pytest.raises(DomainError, match="already been reversed"):
+        capital_accounts.patronage_allocation_reverse(actor=admin, allocation=first, reason="x")
+    second = allocate(admin, line, {crew["ana"]: 3, crew["ben"]: 1, crew["eve"]: 4})
+    assert parts(second) == [("Ana", "3.00", 3000), ("Ben", "1.00", 1000), ("Eve", "4.00", 4000)]
+    assert [(r.member.name, r.credited, r.balance) for r in selectors.accounts(org)] == [
+        ("Ana", 3000, 3000), ("Ben", 1000, 1000), ("Eve", 4000, 4000)
+    ]  # fmt: skip
+    found = selectors.patronage_line(org, line.pk)
+    assert found is not None and found.allocation == second
+    assert selectors.reversed_allocations(line) == [first]
+    # once part of it is paid out, an allocation is not reversed
+    capital_accounts.capital_account_payout(
+        actor=admin, member=crew["eve"], currency="USD", amount=1, on=timezone.localdate()
+    )
+    before = written()
+    with pytest.raises(DomainError, match="Eve has been paid out part of it"):
+        capital_accounts.patronage_allocation_reverse(actor=admin, allocation=second, reason="x")
+    assert written() == before
+    assert [e.action for e in AuditEvent.objects.filter(action__startswith="membership.patronage")
+            .order_by("pk")] == ["membership.patronage_allocate",
+                                 "membership.patronage_allocation_reverse",
+                                 "membership.patronage_allocate"]  # fmt: skip
+
+
+def test_a_retried_payout_with_its_key_is_recorded_once(org, admin, line, crew):
+    allocate(admin, line, {crew["ana"]: 1})
+
+    def pay(amount: int = 1000) -> Any:
+        return capital_accounts.capital_account_payout(
+            actor=admin, member=crew["ana"], currency="USD", amount=amount, on=D(2025, 6, 1),
+            idempotency_key="payroll-2025-06",
+        )  # fmt: skip
+
+    first = pay()
+    assert pay() == first
+    with pytest.raises(DomainError) as other:
+        pay(999)
+    assert other.value.field == "idempotency_key"
+    assert selectors.balances_of([crew["ana"].pk], "USD") == {crew["ana"].pk: 7000}
+    assert AuditEvent.objects.filter(action="membership.capital_account_payout").count() == 1
+
+
+def test_accounts_in_two_currencies_and_a_member_who_left_is_paid_out(
+    org, admin, line, crew, network
+):
+    allocate(admin, line, {crew["ana"]: 1, crew["eve"]: 1})
+    euros = Patronage.objects.create(
+        network=network, title="Bakery supplies rebate", currency="EUR", surplus=90_00,
+        cash_percent=20, period_start=D(2025, 1, 1), period_end=D(2025, 2, 28), made_at=MADE_AT,
+    )  # fmt: skip
+    euro_line = PatronageAllocation.objects.create(
+        patronage=euros, member=org, purchases=1, share=30_00, cash=6_00, retained=24_00
+    )
+    allocate(admin, euro_line, {crew["ana"]: 1, crew["eve"]: 1})
+    capital_accounts.capital_account_payout(
+        actor=admin, member=crew["eve"], currency="USD", amount=40_00, on=D(2025, 6, 1),
+        note="Eve left: paid out",
+    )  # fmt: skip
+    event = AuditEvent.objects.filter(action="membership.capital_account_payout").get()
+    assert event.summary == "Eve: 40.00 USD"
+    assert [(r.member.name, r.currency, r.credited, r.paid_out, r.balance)
+            for r in selectors.accounts(org)] == [
+        ("Ana", "EUR", 1200, 0, 1200), ("Ana", "USD", 4000, 0, 4000),
+        ("Eve", "EUR", 1200, 0, 1200), ("Eve", "USD", 4000, 4000, 0),
+    ]  # fmt: skip
+    assert selectors.account_of(crew["eve"]).balances == {"USD": 0, "EUR": 1200}

@@ -54,7 +54,7 @@ def test_demo_pathways(monkeypatch):
 
     monkeypatch.setattr(config_demo, "build_pathways", timed)
     demo_region_build()
-    assert len(took) == 1 and took[0] < 1.0, took
+    assert len(took) == 1  # (its time is benchmarks/membership.py's business)
     today = timezone.localdate()
     pathway = Pathway.objects.get(name="Becoming a worker-owner")
     bakery = pathway.organization
