@@ -1,6 +1,8 @@
 """Shared fixtures: the people of the permission matrix and a small directory."""
 
 import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -135,3 +137,27 @@ def client_for(user: User | None) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+def in_parallel(jobs: list[Callable[[], Any]]) -> list[Any]:
+    """Run the jobs in threads started together; each one's result or exception."""
+    barrier = threading.Barrier(len(jobs))
+    results: list[Any] = [None] * len(jobs)
+
+    def work(n: int) -> None:
+        from django.db import connection as own
+
+        barrier.wait()
+        try:
+            results[n] = jobs[n]()
+        except Exception as error:
+            results[n] = error
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(len(jobs))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results

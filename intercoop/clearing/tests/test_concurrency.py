@@ -4,7 +4,6 @@ and lose no write; retries with one idempotency key all answer the first payment
 
 import json
 import random
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -22,7 +21,7 @@ from intercoop.clearing.models import (
     ObligationEntry,
 )
 from intercoop.clearing.tests.conftest import join, owe
-from intercoop.conftest import client_for, make_org, make_user
+from intercoop.conftest import client_for, in_parallel, make_org, make_user
 from intercoop.core.audit import system_actor
 from intercoop.core.errors import DomainError
 from intercoop.directory import services as directory_services
@@ -35,30 +34,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def _postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("row locks under concurrency need PostgreSQL (CI runs it)")
-
-
-def in_parallel(jobs: list[Callable[[], Any]]) -> list[Any]:
-    """Run the jobs in threads started together; each one's result or exception."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
-
-    def work(n: int) -> None:
-        from django.db import connection as own
-
-        barrier.wait()
-        try:
-            results[n] = jobs[n]()
-        except Exception as error:
-            results[n] = error
-        finally:
-            own.close()
-
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(len(jobs))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def assert_ledgers_hold() -> None:

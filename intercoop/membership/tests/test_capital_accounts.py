@@ -502,3 +502,27 @@ def test_accounts_in_two_currencies_and_a_member_who_left_is_paid_out(
         ("Eve", "EUR", 1200, 0, 1200), ("Eve", "USD", 4000, 4000, 0),
     ]  # fmt: skip
     assert selectors.account_of(crew["eve"]).balances == {"USD": 0, "EUR": 1200}
+
+
+def test_the_accounts_page_and_api_read_the_same_few_queries_for_more_lines_and_members(
+    org, people, admin, line, network, django_assert_max_num_queries
+):
+    members = [
+        registers.member_enter(actor=admin, organization=org, name=f"M{n:02}", entered_on=D(2020, 1, 1))
+        for n in range(20)
+    ]  # fmt: skip
+    for n in range(6):
+        patronage = Patronage.objects.create(
+            network=network, title=f"Rebate {n}", currency="USD", surplus=1, cash_percent=20,
+            period_start=D(2025, 1, 1), period_end=D(2025, 3, 31), made_at=MADE_AT,
+        )  # fmt: skip
+        source = PatronageAllocation.objects.create(
+            patronage=patronage, member=org, purchases=1, share=10_00, cash=2_00, retained=8_00
+        )
+        allocate(admin, source, dict.fromkeys(members, 1))
+    client = client_for(people["admin"])
+    with django_assert_max_num_queries(11):
+        assert client.get(url(org, "capital-accounts/")).status_code == 200
+    with django_assert_max_num_queries(7):
+        listed = client.get(f"/api/v1/organizations/{org.slug}/patronage").json()
+    assert len(listed) == 7 and sum(len(x["parts"]) for x in listed) == 120
