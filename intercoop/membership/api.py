@@ -296,6 +296,8 @@ def share_register(request: HttpRequest, slug: str, page: int = 1, page_size: in
 # pathways and applications: their own module, one router
 from intercoop.membership.api_accounts import router as accounts_router  # noqa: E402
 from intercoop.membership.api_pathways import router as pathways_router  # noqa: E402
+from intercoop.membership.api_shares import router as shares_router  # noqa: E402
 
 router.add_router("", pathways_router)
 router.add_router("", accounts_router)
+router.add_router("", shares_router)

@@ -18,11 +18,10 @@ from intercoop.core.api import WRITE_AUTH, idempotency_header
 from intercoop.core.bounds import MAX_MONEY, SHORT_TEXT, Text
 from intercoop.core.errors import DomainError
 from intercoop.core.permissions import NotFoundReason, authenticated_user
-from intercoop.directory.models import Organization
 from intercoop.membership import capital_accounts
 from intercoop.membership import selectors_accounts as selectors
 from intercoop.membership.models import Member
-from intercoop.membership.permissions_registers import access_registers, can_keep_registers
+from intercoop.membership.permissions_registers import access_registers, registers_kept_by
 from intercoop.membership.selectors_accounts import PatronageLine
 
 router = Router(tags=["membership"])
@@ -96,15 +95,6 @@ class EntryOut(Schema):
     note: str
 
 
-def _registers_of(request: HttpRequest, slug: str) -> Organization:
-    """The organisation whose registers the caller keeps (404 for anyone else: the
-    accounts, their members and the patronage lines are theirs alone to see)."""
-    found = Organization.objects.filter(slug=slug).first()
-    if found is None or not can_keep_registers(request.user, found):
-        raise NotFoundReason(_("No such organisation"))
-    return found
-
-
 def _line_out(found: PatronageLine, parts: list[Any]) -> dict[str, Any]:
     line, period, allocation = found.line, found.line.patronage, found.allocation
     return {
@@ -151,7 +141,7 @@ def list_patronage(request: HttpRequest, slug: str) -> Any:
                      "in its period, in proportion to their hours or wages (the "
                      "organisation's admins; once, until the allocation is reversed)")  # fmt: skip
 def allocate(request: HttpRequest, slug: str, line_id: Id, payload: AllocateIn) -> Any:
-    organization = _registers_of(request, slug)
+    organization = registers_kept_by(request.user, slug=slug)
     found = selectors.patronage_line(organization, line_id)
     if found is None:
         raise NotFoundReason(_("No such patronage distribution"))
@@ -175,7 +165,7 @@ def allocate(request: HttpRequest, slug: str, line_id: Id, payload: AllocateIn) 
                      "taken back and the line may be allocated again (the organisation's "
                      "admins)")  # fmt: skip
 def reverse(request: HttpRequest, slug: str, line_id: Id, payload: ReverseIn) -> Any:
-    organization = _registers_of(request, slug)
+    organization = registers_kept_by(request.user, slug=slug)
     found = selectors.patronage_line(organization, line_id)
     if found is None or found.allocation is None:
         raise NotFoundReason(_("No allocation in force for this patronage distribution"))
@@ -196,7 +186,7 @@ def payout(
     request: HttpRequest, slug: str, member_id: Id, payload: PayoutIn,
     idempotency_key: str | None = idempotency_header(),
 ) -> Any:  # fmt: skip
-    organization = _registers_of(request, slug)
+    organization = registers_kept_by(request.user, slug=slug)
     member = Member.objects.filter(organization=organization, pk=member_id).first()
     if member is None:
         raise NotFoundReason(_("No such member"))

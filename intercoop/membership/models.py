@@ -556,6 +556,7 @@ class ShareEntry(models.Model):
     on = models.DateField(_("date"))
     payout_on = models.DateField(_("paid out on"), null=True, blank=True)
     method = models.CharField(_("how"), max_length=40, blank=True)  # "payroll", "bank", …
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # payments'
     counterparty = models.ForeignKey(
         Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -567,6 +568,11 @@ class ShareEntry(models.Model):
     class Meta:
         ordering = ["on", "pk"]
         indexes = [models.Index(fields=["organization", "member"], name="membership_ledger")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "idempotency_key"], name="membership_one_payment_per_key"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.shares} {self.amount}"

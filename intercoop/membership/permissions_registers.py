@@ -51,6 +51,16 @@ def access_registers(user: AnyUser | None, *, slug: str) -> Organization:
     return organization
 
 
+def registers_kept_by(user: AnyUser | None, *, slug: str) -> Organization:
+    """The organisation named by `slug` whose registers the user keeps, for the API's
+    writes (404 for everyone else: which rows a register holds is its keepers' business;
+    the service checks the rule again)."""
+    organization = Organization.objects.filter(slug=slug).first()
+    if organization is None or not can_keep_registers(user, organization):
+        raise NotFoundReason(_("No such organisation"))
+    return organization
+
+
 def access_member(user: AnyUser | None, organization: Organization, pk: int) -> Member:
     """A row of `organization`'s register, for those who keep it (404 when it is not one
     of its rows)."""

@@ -43,7 +43,7 @@ from intercoop.core.errors import DomainError
 from intercoop.core.money import format_money
 from intercoop.core.months import add_months
 from intercoop.core.permissions import AnyUser, recorded_user, require
-from intercoop.core.values import Values, check_day, check_whole, positive_money
+from intercoop.core.values import Values, check_day, check_key, check_whole, positive_money
 from intercoop.directory.models import Organization
 from intercoop.membership import plans
 from intercoop.membership.models import Application, Member, ShareClass, ShareEntry, Subscription
@@ -298,10 +298,12 @@ def payment_record(
     amount: int,
     on: dt.date,
     method: str = "",
+    idempotency_key: str | None = None,
 ) -> ShareEntry:
     """A payment on a subscription (a bank transfer, cash, a payroll deduction, …), not
     more than is owed on it; the subscription keeps what is paid and the date it was
-    paid in full."""
+    paid in full. With an idempotency key (a payroll run's name for the deduction), a
+    retried request returns the first payment."""
     share_class = subscription.share_class
     organization = share_class.organization
     require_keeper(actor, organization)
@@ -311,6 +313,7 @@ def payment_record(
     method = str(method or "")
     if method and method not in PAYMENT_METHODS:
         v.fail("method", _("is one of: %(methods)s") % {"methods": ", ".join(PAYMENT_METHODS)})
+    key = v.check("idempotency_key", check_key, idempotency_key)
     clean = v.done()
     with transaction.atomic():
         _lock_class(share_class)
@@ -319,6 +322,13 @@ def payment_record(
             .values("paid", "member_id")
             .get(pk=subscription.pk)
         )
+        if key and (done := subscription.entries.filter(idempotency_key=key).first()):
+            if (done.amount, done.on) != (clean["amount"], clean["on"]):
+                raise DomainError(
+                    _("This idempotency key was used for another payment"),
+                    field="idempotency_key",
+                )
+            return done
         subscription.paid, subscription.member_id = row["paid"], row["member_id"]
         member = subscription.member
         if member is not None and member.ceased_on is not None:
@@ -341,6 +351,7 @@ def payment_record(
             amount=clean["amount"],
             on=clean["on"],
             method=method,
+            idempotency_key=key,
             created_at=timezone.now(),
             created_by=recorded_user(actor),
         )

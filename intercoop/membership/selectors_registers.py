@@ -264,6 +264,17 @@ def subscriptions_of(member: Member) -> list[Subscription]:
     )
 
 
+def subscriptions(organization: Organization, *, open_only: bool) -> QuerySet[Subscription]:
+    """The organisation's subscriptions, first due first (`open_only`: still to pay)."""
+    if open_only:
+        return open_subscriptions(organization)
+    return (
+        Subscription.objects.filter(share_class__organization=organization)
+        .select_related("share_class", "member", "application__user", "application__organization")
+        .order_by("first_due_on", "pk")
+    )
+
+
 def open_subscriptions(organization: Organization) -> QuerySet[Subscription]:
     """Subscriptions still to be paid, of members who have not ceased or of applicants."""
     return (

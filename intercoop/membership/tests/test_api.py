@@ -5,6 +5,7 @@ shape, 400 for what the rules refuse), never a 500."""
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -20,12 +21,14 @@ from intercoop.membership.models import (
     Member,
     ShareEntry,
     StepRecord,
+    Subscription,
 )
 from intercoop.membership.tests.courses import build_course, lessons_of
 from intercoop.membership.tests.pathway_world import apply, build_world
 
 MODELS = [Application, StepRecord, HoursEntry, LessonDone, BadgeAssertion, Member, ShareEntry,
-          AuditEvent]  # fmt: skip
+          Subscription, AuditEvent]  # fmt: skip
+D = dt.date
 
 
 @pytest.fixture
@@ -264,3 +267,59 @@ def test_the_registers_for_the_admins_only(w):
             assert answer.status_code in (403, 404)
             assert "Ada" not in answer.content.decode()
     assert client.get("/api/v1/organizations/no-such-org/register").status_code == 404
+
+
+def test_a_payroll_system_subscribes_and_posts_deductions_once_each(w):
+    admin, org = w["admin"], w["org"]
+    member = registers.member_enter(actor=admin, organization=org, name="Ada Baker",
+                                    entered_on=D(2025, 1, 1))  # fmt: skip
+    client = client_for(admin)
+    base = f"/api/v1/organizations/{org.slug}"
+    made = post(client, base + "/subscriptions", {
+        "member": member.pk, "share_class": w["share_class"].pk, "shares": 1,
+        "instalments": 24, "first_due_on": "2025-01-31", "on": "2025-01-15",
+    })  # fmt: skip
+    assert made.status_code == 201
+    subscription = made.json()
+    # 500.00 in 24: 23 × 20.83 and a last one of 20.91
+    assert (subscription["amount"], subscription["instalments"], subscription["paid"]) == (
+        500_00,
+        24,
+        0,
+    )
+    path = f"{base}/subscriptions/{subscription['id']}/payments"
+
+    def deduct(on: str, key: str, amount: int = 20_83) -> Any:
+        return client.post(path, json.dumps({"amount": amount, "on": on, "method": "payroll"}),
+                           content_type="application/json",
+                           headers={"Idempotency-Key": key})  # fmt: skip
+
+    first = deduct("2025-01-31", "payroll-2025-01")
+    assert (first.status_code, first.json()["paid"]) == (201, 20_83)
+    again = deduct("2025-01-31", "payroll-2025-01")  # the run retried
+    assert (again.status_code, again.json()["id"]) == (201, first.json()["id"])
+    clash = deduct("2025-02-28", "payroll-2025-01")
+    assert (clash.status_code, clash.json()["field"]) == (400, "idempotency_key")
+    assert deduct("2025-02-28", "payroll-2025-02").json()["paid"] == 41_66
+    too_much = deduct("2025-03-31", "payroll-2025-03", amount=500_00)
+    assert (too_much.status_code, too_much.json()["field"]) == (400, "amount")
+    listed = client.get(base + "/subscriptions?open=true").json()["results"]
+    assert [(s["id"], s["paid"], s["holder"], s["currency"]) for s in listed] == [
+        (subscription["id"], 41_66, "Ada Baker", "USD")
+    ]
+    assert listed[0]["late"] == listed[0]["due_by_today"] - 41_66 > 0
+    assert AuditEvent.objects.filter(action="membership.payment").count() == 2
+
+    # everyone else: 404 for the writes, whatever the ids, and nothing written
+    before = counts()
+    for who in ("member", "outsider", "coordinator"):
+        other = client_for(w[who])
+        for url, body in (
+            (path, {"amount": 1, "on": "2025-03-31"}),
+            (f"{base}/subscriptions/999999/payments", {"amount": 1, "on": "2025-03-31"}),
+            (f"{base}/subscriptions", {"member": member.pk, "share_class": w["share_class"].pk,
+                                       "shares": 1, "first_due_on": "2025-03-31"}),
+        ):  # fmt: skip
+            assert post(other, url, body).status_code == 404
+        assert other.get(base + "/subscriptions").status_code in (403, 404)
+    assert counts() == before
