@@ -236,6 +236,10 @@ def application_withdraw(*, actor: AnyUser, application: LoanApplication) -> Loa
         _("The applicant withdraws an open application"),
     )
     with transaction.atomic():
+        if application.poll_id is not None:  # the committee's poll first, as its close does
+            from intercoop.governance.lock_objects import poll_for_update
+
+            poll_for_update(application.poll_id)
         locks.lock_application(application)  # a decision may have come first
         if not application.is_open:
             raise DomainError(_("The application was decided already"))

@@ -447,11 +447,14 @@ def poll_open(*, actor: Actor, poll: Poll, closes_at: datetime | None = None) ->
     return poll
 
 
-def _close(actor: Actor, poll: Poll, action: str) -> Poll:
+def _close(actor: Actor, poll: Poll, action: str, *, carry_out: bool = True) -> Poll:
+    """Count and close the poll; the app that carries its result out hears of it unless
+    `carry_out` is off (a poll whose subject is gone)."""
     poll.result = poll_compute_result(poll)
     poll.status = Poll.Status.CLOSED
     poll.closed_at = timezone.now()
-    poll.save(update_fields=["result", "status", "closed_at"])
+    poll.save(update_fields=["result", "status", "closed_at", "outcome", "outcome_at",
+                             "outcome_by"])  # fmt: skip
     _audit(
         actor,
         action,
@@ -466,9 +469,10 @@ def _close(actor: Actor, poll: Poll, action: str) -> Poll:
         link=("governance:poll", [poll.pk]),
         kind="polls",
     )
-    from intercoop.governance.uses import on_poll_closed
+    if carry_out:
+        from intercoop.governance.uses import on_poll_closed
 
-    on_poll_closed(poll)
+        on_poll_closed(poll)
     return poll
 
 
@@ -488,20 +492,20 @@ def poll_close(*, actor: Actor, poll: Poll) -> Poll:
 @transaction.atomic
 def poll_withdraw(*, actor: Actor, poll: Poll, outcome: str) -> Poll:
     """Close an open poll whose subject is gone (the applicant withdrew): its count is
-    kept, nothing is carried out (the app that carries it out finds its subject closed),
-    and `outcome` says why. Those who may close it early (`permissions.can_close_early`:
-    for a poll another app carries out, staff and the system)."""
+    kept, nothing is carried out (the app that would carry it out does not hear of the
+    close), and `outcome` says why. A poll closed meanwhile is left as it is. Those who
+    may close it early (`permissions.can_close_early`: for a poll another app carries
+    out, staff and the system)."""
     poll = poll_for_update(poll.pk)
-    if not permissions.can_close_early(actor, poll):
-        _require_runs_poll_life(actor, poll, _("Only the body's coordinators may close a poll"))
-        raise DomainError(_("This poll is not open"), field="status")
+    if not poll.is_open:
+        return poll
+    _require_runs_poll_life(actor, poll, _("Only the body's coordinators may close a poll"))
     poll.outcome = check_text(outcome, field="outcome", max_length=LONG_TEXT).strip()
     if not poll.outcome:
         raise DomainError(_("Write the outcome"), field="outcome")
     poll.outcome_at = timezone.now()
     poll.outcome_by = recorded_user(actor)
-    poll.save(update_fields=["outcome", "outcome_at", "outcome_by"])
-    return _close(actor, poll, "poll.withdraw")
+    return _close(actor, poll, "poll.withdraw", carry_out=False)
 
 
 def _require_runs_poll_life(actor: Actor, poll: Poll, message: str) -> None:

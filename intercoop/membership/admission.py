@@ -300,7 +300,8 @@ def end(*, actor: Any, application: Application, status: str, reason: str, on: d
     application.ended_on = on
     application.reason = reason[:SHORT_TEXT]
     application.paused_from = ""
-    application.save(update_fields=["status", "ended_on", "reason", "paused_from"])
+    application.paused_on = None
+    application.save(update_fields=["status", "ended_on", "reason", "paused_from", "paused_on"])
     if was != Status.MEMBER and application.poll_id is not None:
         _poll_not_carried_out(application.poll_id, withdrawn=status == Status.WITHDRAWN)
     Mentorship.objects.filter(

@@ -16,17 +16,18 @@ from ninja import Field, Router, Schema
 
 from intercoop.core.api import WRITE_AUTH, idempotency_header
 from intercoop.core.bounds import MAX_MONEY, SHORT_TEXT, Text
-from intercoop.core.errors import DomainError
+from intercoop.core.errors import DomainError, InvalidValues
 from intercoop.core.permissions import NotFoundReason, authenticated_user
 from intercoop.membership import capital_accounts
 from intercoop.membership import selectors_accounts as selectors
 from intercoop.membership.models import Member
-from intercoop.membership.permissions_registers import access_registers, registers_kept_by
+from intercoop.membership.permissions_registers import registers_kept_by
 from intercoop.membership.selectors_accounts import PatronageLine
 
 router = Router(tags=["membership"])
 
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+PathId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+Id = Annotated[int, Field(ge=1, le=2**63 - 1, strict=True)]  # in a body: a JSON number
 MAX_WEIGHTS = 10_000
 
 
@@ -55,6 +56,7 @@ class PatronageOut(Schema):
     period_end: dt.date
     retained: int
     cash: int
+    allocation: int | None
     allocated_on: dt.date | None
     basis: str | None
     parts: list[PartOut]
@@ -75,12 +77,13 @@ class AllocateIn(Schema):
 
 
 class ReverseIn(Schema):
+    allocation: Id = Field(description="the allocation to reverse (its `allocation` id)")
     reason: Text(SHORT_TEXT)  # type: ignore[valid-type]
 
 
 class PayoutIn(Schema):
     currency: Text(3)  # type: ignore[valid-type]
-    amount: int = Field(ge=-MAX_MONEY, le=MAX_MONEY)
+    amount: int = Field(ge=-MAX_MONEY, le=MAX_MONEY, strict=True)
     on: dt.date
     note: Text(SHORT_TEXT) = ""  # type: ignore[valid-type]
 
@@ -101,6 +104,7 @@ def _line_out(found: PatronageLine, parts: list[Any]) -> dict[str, Any]:
         "id": line.pk, "network": period.network.name, "title": period.title,
         "currency": period.currency, "period_start": period.period_start,
         "period_end": period.period_end, "retained": line.retained, "cash": line.cash,
+        "allocation": allocation.pk if allocation else None,
         "allocated_on": allocation.on if allocation else None,
         "basis": allocation.basis if allocation else None,
         "parts": [
@@ -115,7 +119,7 @@ def _line_out(found: PatronageLine, parts: list[Any]) -> dict[str, Any]:
             summary="Every member's internal capital account per currency: credited, "
                     "paid out and balance, by name (the organisation's admins)")  # fmt: skip
 def list_accounts(request: HttpRequest, slug: str) -> Any:
-    organization = access_registers(request.user, slug=slug)
+    organization = registers_kept_by(request.user, slug=slug)
     return [
         {"member": row.member.pk, "name": row.member.name, "currency": row.currency,
          "credited": row.credited, "paid_out": row.paid_out, "balance": row.balance}
@@ -128,7 +132,7 @@ def list_accounts(request: HttpRequest, slug: str) -> Any:
                     "newest first, each with its allocation among the members once made "
                     "(the organisation's admins)")  # fmt: skip
 def list_patronage(request: HttpRequest, slug: str) -> Any:
-    organization = access_registers(request.user, slug=slug)
+    organization = registers_kept_by(request.user, slug=slug)
     return [
         _line_out(found, selectors.parts_of(found.allocation) if found.allocation else [])
         for found in selectors.patronage_lines(organization)
@@ -140,7 +144,7 @@ def list_patronage(request: HttpRequest, slug: str) -> Any:
              summary="Allocate what a network retained among the members who were members "
                      "in its period, in proportion to their hours or wages (the "
                      "organisation's admins; once, until the allocation is reversed)")  # fmt: skip
-def allocate(request: HttpRequest, slug: str, line_id: Id, payload: AllocateIn) -> Any:
+def allocate(request: HttpRequest, slug: str, line_id: PathId, payload: AllocateIn) -> Any:
     organization = registers_kept_by(request.user, slug=slug)
     found = selectors.patronage_line(organization, line_id)
     if found is None:
@@ -150,10 +154,15 @@ def allocate(request: HttpRequest, slug: str, line_id: Id, payload: AllocateIn) 
         if item.member in weights:
             raise DomainError(_("names a member twice"), field=f"weights[{n}].member")
         weights[item.member] = item.weight
-    capital_accounts.patronage_allocate(
-        actor=authenticated_user(request), source=found.line, basis=payload.basis,
-        weights=weights, on=payload.on,
-    )  # fmt: skip
+    try:
+        capital_accounts.patronage_allocate(
+            actor=authenticated_user(request), source=found.line, basis=payload.basis,
+            weights=weights, on=payload.on,
+        )  # fmt: skip
+    except InvalidValues as error:  # named as the request names them
+        where = {f"weight_{item.member}": f"weights[{n}].weight"
+                 for n, item in enumerate(payload.weights)}  # fmt: skip
+        raise InvalidValues({where.get(k, k): v for k, v in error.errors.items()}) from None
     done = selectors.patronage_line(organization, line_id)
     assert done is not None and done.allocation is not None
     return 201, _line_out(done, selectors.parts_of(done.allocation))
@@ -164,13 +173,14 @@ def allocate(request: HttpRequest, slug: str, line_id: Id, payload: AllocateIn) 
              summary="Reverse the allocation in force of a line made in error: each part is "
                      "taken back and the line may be allocated again (the organisation's "
                      "admins)")  # fmt: skip
-def reverse(request: HttpRequest, slug: str, line_id: Id, payload: ReverseIn) -> Any:
+def reverse(request: HttpRequest, slug: str, line_id: PathId, payload: ReverseIn) -> Any:
     organization = registers_kept_by(request.user, slug=slug)
     found = selectors.patronage_line(organization, line_id)
-    if found is None or found.allocation is None:
-        raise NotFoundReason(_("No allocation in force for this patronage distribution"))
+    allocation = selectors.allocation_of(found.line, payload.allocation) if found else None
+    if found is None or allocation is None:
+        raise NotFoundReason(_("No such allocation of this patronage distribution"))
     capital_accounts.patronage_allocation_reverse(
-        actor=authenticated_user(request), allocation=found.allocation, reason=payload.reason
+        actor=authenticated_user(request), allocation=allocation, reason=payload.reason
     )
     done = selectors.patronage_line(organization, line_id)
     assert done is not None
@@ -183,7 +193,7 @@ def reverse(request: HttpRequest, slug: str, line_id: Id, payload: ReverseIn) ->
                      "its balance (the organisation's admins); send an Idempotency-Key "
                      "header so that a retried request never records it twice")  # fmt: skip
 def payout(
-    request: HttpRequest, slug: str, member_id: Id, payload: PayoutIn,
+    request: HttpRequest, slug: str, member_id: PathId, payload: PayoutIn,
     idempotency_key: str | None = idempotency_header(),
 ) -> Any:  # fmt: skip
     organization = registers_kept_by(request.user, slug=slug)

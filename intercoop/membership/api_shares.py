@@ -16,17 +16,18 @@ from ninja import Field, Router, Schema
 
 from intercoop.core.api import WRITE_AUTH, idempotency_header
 from intercoop.core.bounds import MAX_MONEY, Text
-from intercoop.core.pagination import page_schema, paginate
+from intercoop.core.pagination import api_page, page_schema
 from intercoop.core.permissions import NotFoundReason, authenticated_user
 from intercoop.membership import plans, registers
 from intercoop.membership import selectors_registers as selectors
 from intercoop.membership.models import Member, ShareClass, Subscription
-from intercoop.membership.permissions_registers import access_registers, registers_kept_by
+from intercoop.membership.permissions_registers import registers_kept_by
 
 router = Router(tags=["membership"])
 
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
-Whole = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+PathId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+Id = Annotated[int, Field(ge=1, le=2**63 - 1, strict=True)]  # in a body: a JSON number
+Whole = Annotated[int, Field(ge=-(2**31), le=2**31 - 1, strict=True)]
 
 
 class SubscriptionOut(Schema):
@@ -57,7 +58,7 @@ class SubscribeIn(Schema):
 
 
 class PaymentIn(Schema):
-    amount: int = Field(ge=-MAX_MONEY, le=MAX_MONEY)
+    amount: int = Field(ge=-MAX_MONEY, le=MAX_MONEY, strict=True)
     on: dt.date
     method: Text(40) = Field(  # type: ignore[valid-type]
         "", description="bank, cash, payroll, card or other"
@@ -107,16 +108,12 @@ def _subscription_out(subscription: Subscription, today: dt.date) -> dict[str, A
 def list_subscriptions(
     request: HttpRequest, slug: str, open: bool = False, page: int = 1, page_size: int = 50
 ) -> Any:
-    organization = access_registers(request.user, slug=slug)
-    found = selectors.subscriptions(organization, open_only=open)
-    size = max(1, min(int(page_size), 200))
-    paged = paginate(found, page=page, page_size=size)
+    organization = registers_kept_by(request.user, slug=slug)
     today = registers.today()
-    return {
-        "count": paged.count, "count_exact": paged.count_exact, "page": paged.page.number,
-        "pages": paged.pages, "page_size": size,
-        "results": [_subscription_out(s, today) for s in paged.page.object_list],
-    }  # fmt: skip
+    return api_page(
+        selectors.subscriptions(organization, open_only=open), page=page,
+        page_size=page_size, out=lambda s: _subscription_out(s, today),
+    )  # fmt: skip
 
 
 @router.post("/organizations/{slug}/subscriptions", auth=WRITE_AUTH,
@@ -146,7 +143,7 @@ def subscribe(request: HttpRequest, slug: str, payload: SubscribeIn) -> Any:
                      "Idempotency-Key header so that a retried payroll run records it "
                      "once")  # fmt: skip
 def pay(
-    request: HttpRequest, slug: str, subscription_id: Id, payload: PaymentIn,
+    request: HttpRequest, slug: str, subscription_id: PathId, payload: PaymentIn,
     idempotency_key: str | None = idempotency_header(),
 ) -> Any:  # fmt: skip
     organization = registers_kept_by(request.user, slug=slug)
@@ -161,9 +158,10 @@ def pay(
         actor=authenticated_user(request), subscription=subscription, amount=payload.amount,
         on=payload.on, method=payload.method, idempotency_key=idempotency_key,
     )  # fmt: skip
-    subscription.refresh_from_db(fields=["paid", "paid_in_full_on"])
+    # as the payment left it (a retried request answers as the first one did)
+    paid, paid_in_full_on = selectors.paid_as_of(entry)
     return 201, {
         "id": entry.pk, "subscription": subscription.pk, "amount": entry.amount,
         "currency": subscription.share_class.currency, "on": entry.on, "method": entry.method,
-        "paid": subscription.paid, "paid_in_full_on": subscription.paid_in_full_on,
+        "paid": paid, "paid_in_full_on": paid_in_full_on,
     }  # fmt: skip

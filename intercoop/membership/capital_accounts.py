@@ -231,7 +231,8 @@ def capital_account_payout(
     with transaction.atomic():
         lock_member(member)
         if key and (done := member.capital_entries.filter(idempotency_key=key).first()):
-            if (done.amount, done.currency) != (-clean["amount"], clean["currency"]):
+            asked = (-clean["amount"], clean["currency"], clean["on"], clean["note"].strip())
+            if (done.amount, done.currency, done.on, done.note) != asked:
                 raise DomainError(
                     _("This idempotency key was used for another payout"), field="idempotency_key"
                 )

@@ -96,4 +96,6 @@ class PayoutForm(MoneyForm):
 
 
 class ReverseForm(forms.Form):
+    # the allocation the page showed (a stale page never reverses a newer one)
+    allocation = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     reason = forms.CharField(label=_("Why"), max_length=SHORT_TEXT)

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from intercoop.core.bounds import LONG_TEXT, SHORT_TEXT, CurrencyField, MoneyField
+from intercoop.core.values import KEY_LENGTH
 from intercoop.directory.models import Network, Organization
 
 MAX_LESSON_TEXT = 50_000
@@ -300,7 +301,8 @@ class Application(models.Model):
     candidate_since = models.DateField(null=True, blank=True)
     member_since = models.DateField(null=True, blank=True)
     paused_from = models.CharField(max_length=10, blank=True)  # the status it resumes
-    paused_on = models.DateField(null=True, blank=True)  # resuming moves due dates as long
+    paused_on = models.DateField(null=True, blank=True)  # while paused: since when
+    days_paused = models.PositiveIntegerField(default=0)  # a probation runs as much longer
     ended_on = models.DateField(null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=SHORT_TEXT, blank=True)
     poll_id = models.PositiveBigIntegerField(null=True, blank=True)
@@ -556,7 +558,7 @@ class ShareEntry(models.Model):
     on = models.DateField(_("date"))
     payout_on = models.DateField(_("paid out on"), null=True, blank=True)
     method = models.CharField(_("how"), max_length=40, blank=True)  # "payroll", "bank", …
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # payments'
+    idempotency_key = models.CharField(max_length=KEY_LENGTH, null=True, blank=True)  # payments'
     counterparty = models.ForeignKey(
         Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -648,7 +650,7 @@ class CapitalAccountEntry(models.Model):
     currency = CurrencyField(_("currency"))
     on = models.DateField(_("date"))
     note = models.CharField(_("note"), max_length=SHORT_TEXT, blank=True)
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # payouts'
+    idempotency_key = models.CharField(max_length=KEY_LENGTH, null=True, blank=True)  # payouts'
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

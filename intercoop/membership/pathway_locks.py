@@ -9,7 +9,15 @@ def lock_application(application: Application) -> None:
     or two coordinators, may race)."""
     row = (
         Application.objects.select_for_update()
-        .values("status", "poll_id", "candidate_since", "member_since", "paused_from")
+        .values(
+            "status",
+            "poll_id",
+            "candidate_since",
+            "member_since",
+            "paused_from",
+            "paused_on",
+            "days_paused",
+        )
         .get(pk=application.pk)
     )
     for field, value in row.items():

@@ -323,7 +323,7 @@ def payment_record(
             .get(pk=subscription.pk)
         )
         if key and (done := subscription.entries.filter(idempotency_key=key).first()):
-            if (done.amount, done.on) != (clean["amount"], clean["on"]):
+            if (done.amount, done.on, done.method) != (clean["amount"], clean["on"], method):
                 raise DomainError(
                     _("This idempotency key was used for another payment"),
                     field="idempotency_key",

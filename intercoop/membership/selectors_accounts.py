@@ -96,6 +96,11 @@ def patronage_line(organization: Organization, pk: int) -> PatronageLine | None:
     return PatronageLine(line=line, allocation=allocation)
 
 
+def allocation_of(line: PatronageAllocation, pk: int) -> CapitalAllocation | None:
+    """One allocation of the line, in force or reversed."""
+    return CapitalAllocation.objects.filter(source=line, pk=pk).first()
+
+
 def reversed_allocations(line: PatronageAllocation) -> list[CapitalAllocation]:
     return list(
         CapitalAllocation.objects.filter(source=line, reversed_at__isnull=False)

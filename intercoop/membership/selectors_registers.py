@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from intercoop.directory.models import Organization
 from intercoop.membership.models import Member, ShareClass, ShareEntry, Subscription
+from intercoop.membership.plans import paid_in_full_on
 
 # how a payment was made (ShareEntry.method)
 PAYMENT_METHODS = {
@@ -261,6 +262,20 @@ def subscriptions_of(member: Member) -> list[Subscription]:
         Subscription.objects.filter(member=member)
         .select_related("share_class")
         .order_by("first_due_on", "pk")
+    )
+
+
+def paid_as_of(payment: ShareEntry) -> tuple[int, dt.date | None]:
+    """What was paid on the payment's subscription once it was recorded (its payments up
+    to it), and the date that first paid it in full."""
+    assert payment.subscription is not None
+    payments = list(
+        ShareEntry.objects.filter(
+            subscription=payment.subscription_id, kind=ShareEntry.Kind.PAYMENT, pk__lte=payment.pk
+        ).values_list("on", "amount")
+    )
+    return sum(amount for _on, amount in payments), paid_in_full_on(
+        payment.subscription.amount, payments
     )
 
 

@@ -6,7 +6,9 @@ Due dates: each step with `days_to_complete` is due that many days after the pre
 step's due date (the first after the day of applying); a step without one has no due date
 and moves nothing. A probation runs `days` from the day its applicant became a candidate
 (unless `days_to_complete` says otherwise), and the steps from the probation on are
-scheduled again from that day.
+scheduled again from that day. Days paused count for nothing: resuming moves the due
+dates of the steps not complete yet by as many days, and a probation runs as much
+longer.
 """
 
 import datetime as dt
@@ -300,7 +302,8 @@ def probation_done(application: Application, step: Step, on: dt.date) -> bool:
     since = application.candidate_since
     if since is None:
         return False
-    if on < since + dt.timedelta(days=int(step.settings.get("days") or 0)):
+    days = int(step.settings.get("days") or 0) + application.days_paused
+    if on < since + dt.timedelta(days=days):
         return False
     return bool(hours_of(application, step, on).met)
 

@@ -19,6 +19,7 @@ from intercoop.core.months import add_months
 from intercoop.core.permissions import AnyUser, require
 from intercoop.core.services import notify
 from intercoop.directory.models import Organization, OrganizationRole
+from intercoop.governance.lock_objects import poll_for_update
 from intercoop.membership import admission, permissions, survey
 from intercoop.membership import pathway_locks as locks
 from intercoop.membership.admission import KIND, audit
@@ -177,6 +178,8 @@ def application_withdraw(
     require(permissions.can_withdraw(actor, application), _("Only the candidate withdraws"))
     reason = check_text(reason or "", field="reason", max_length=SHORT_TEXT).strip()
     with transaction.atomic():
+        if application.poll_id is not None:  # the poll first, as its close does
+            poll_for_update(application.poll_id)
         locks.lock_application(application)
         if application.status not in permissions.OPEN:
             raise DomainError(_("This application is not open"), field="application")
@@ -264,8 +267,8 @@ def application_pause(*, actor: AnyUser, application: Application) -> Applicatio
 
 def application_resume(*, actor: AnyUser, application: Application) -> Application:
     """Resume a paused application where it was: the due dates of the steps not complete
-    yet move later by as many days as it was paused (a probation's days still count
-    from the day its applicant became a candidate)."""
+    yet move later by as many days as it was paused, and a probation runs as much
+    longer (`days_paused`)."""
     require(
         permissions.can_resume(actor, application),
         _("Only the candidate and the coordinators resume it"),
@@ -278,7 +281,8 @@ def application_resume(*, actor: AnyUser, application: Application) -> Applicati
         application.paused_from = ""
         paused = (today() - application.paused_on).days if application.paused_on else 0
         application.paused_on = None
-        application.save(update_fields=["status", "paused_from", "paused_on"])
+        application.days_paused += max(paused, 0)
+        application.save(update_fields=["status", "paused_from", "paused_on", "days_paused"])
         if paused > 0:
             _postpone(application, paused)
         audit(

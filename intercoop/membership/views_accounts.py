@@ -110,11 +110,14 @@ def allocate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "reversals": selectors.reversed_allocations(found.line),
     }
     if found.allocation is not None:
-        reverse = ReverseForm(posted)
+        reverse = ReverseForm(posted, initial={"allocation": found.allocation.pk})
         if posted is not None and reverse.is_valid():
+            shown = selectors.allocation_of(found.line, reverse.cleaned_data["allocation"])
+            if shown is None:
+                raise NotFoundReason(_("No such allocation of this patronage distribution"))
             try:
                 capital_accounts.patronage_allocation_reverse(
-                    actor=actor, allocation=found.allocation, reason=reverse.cleaned_data["reason"]
+                    actor=actor, allocation=shown, reason=reverse.cleaned_data["reason"]
                 )
             except DomainError as error:
                 add_domain_errors(reverse, error)

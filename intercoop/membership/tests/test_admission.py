@@ -262,6 +262,21 @@ def test_a_network_that_admits_by_its_members_poll_admits_through_it(w, stance):
         assert poll.outcome == "Refused by the members' vote"
 
 
+def test_a_co_op_withdrawing_during_the_network_s_vote_is_not_admitted(w):
+    body = body_ensure(actor=system_actor(), network=w["network"])
+    body_update(actor=system_actor(), body=body, admission_by_poll=True)
+    application = _network_candidate(w)
+    pathways.admission_to_vote(actor=w["coordinator"], application=application)
+    poll = Poll.objects.get(pk=application.poll_id)
+    vote(w["admin"], poll, "agree")
+    pathways.application_withdraw(actor=w["hilltop_admin"], application=application)
+    poll.refresh_from_db()
+    application.refresh_from_db()
+    membership = NetworkMembership.objects.get(organization=w["hilltop"])
+    assert (application.status, membership.status, poll.status) == ("withdrawn", "left", "closed")
+    assert poll.outcome == "Not carried out: the applicant withdrew before the vote closed"
+
+
 def test_a_mentor_proposed_for_a_network_application_is_a_person_of_a_member(w):
     application = apply_network(w)
     with pytest.raises(DomainError, match="may not mentor"):

@@ -301,6 +301,15 @@ def test_a_payroll_system_subscribes_and_posts_deductions_once_each(w):
     clash = deduct("2025-02-28", "payroll-2025-01")
     assert (clash.status_code, clash.json()["field"]) == (400, "idempotency_key")
     assert deduct("2025-02-28", "payroll-2025-02").json()["paid"] == 41_66
+    # a late retry of January's run answers as January's answer did
+    late = deduct("2025-01-31", "payroll-2025-01").json()
+    assert (late["id"], late["paid"]) == (first.json()["id"], 20_83)
+    other_method = client.post(path, json.dumps({"amount": 20_83, "on": "2025-01-31",
+                                                 "method": "bank"}),
+                               content_type="application/json",
+                               headers={"Idempotency-Key": "payroll-2025-01"})  # fmt: skip
+    assert (other_method.status_code, other_method.json()["field"]) == (400, "idempotency_key")
+    assert post(client, path, {"amount": True, "on": "2025-03-31"}).status_code == 422
     too_much = deduct("2025-03-31", "payroll-2025-03", amount=500_00)
     assert (too_much.status_code, too_much.json()["field"]) == (400, "amount")
     listed = client.get(base + "/subscriptions?open=true").json()["results"]

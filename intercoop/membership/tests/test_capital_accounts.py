@@ -336,14 +336,14 @@ def test_others_get_403_on_the_pages_and_404_from_the_api_and_write_nothing(
         (f"/capital-accounts/{crew['ana'].pk}/payouts",
          {"currency": "USD", "amount": 1, "on": "2025-06-01"}),
         ("/capital-accounts/999999/payouts", {"currency": "USD", "amount": 1, "on": "2025-06-01"}),
-        (f"/patronage/{line.pk}/reverse", {"reason": "x"}),
+        (f"/patronage/{line.pk}/reverse", {"allocation": 1, "reason": "x"}),
         (f"/patronage/{line.pk}/allocate", {"basis": "hours", "weights": []}),
         ("/patronage/999999/allocate", {"basis": "hours", "weights": []}),
     ):  # fmt: skip
         answer = client.post(base + path, json.dumps(body), content_type="application/json")
         assert answer.status_code == 404, path
     for path in ("/capital-accounts", "/patronage"):
-        assert client.get(base + path).status_code == 403
+        assert client.get(base + path).status_code == 404
     assert written() == before
 
 
@@ -407,8 +407,16 @@ def test_the_api_lists_allocates_and_pays_out(org, people, line, crew):
     over = post(f"/capital-accounts/{crew['ben'].pk}/payouts",
                 {"currency": "USD", "amount": 1501, "on": "2025-06-01"})  # fmt: skip
     assert over.status_code == 400
-    reversed_ = post(f"/patronage/{line.pk}/reverse", {"reason": ""})
+    allocation_id = made.json()["allocation"]
+    reversed_ = post(f"/patronage/{line.pk}/reverse", {"allocation": allocation_id, "reason": ""})
     assert (reversed_.status_code, reversed_.json()["field"]) == (400, "reason")
+    assert post(f"/patronage/{line.pk}/reverse",
+                {"allocation": True, "reason": "x"}).status_code == 422  # fmt: skip
+    assert post(f"/capital-accounts/{crew['ben'].pk}/payouts",
+                {"currency": "USD", "amount": True, "on": "2025-06-01"}).status_code == 422  # fmt: skip
+    named = post(f"/patronage/{line.pk}/allocate",
+                 {"basis": "hours", "weights": [{"member": crew["ana"].pk, "weight": "x"}]})  # fmt: skip
+    assert (named.status_code, named.json()["field"]) == (400, "weights[0].weight")
     accounts = client.get(base + "/capital-accounts").json()
     assert [(a["name"], a["credited"], a["paid_out"], a["balance"]) for a in accounts] == [
         ("Ana", 6000, 0, 6000),
@@ -526,3 +534,41 @@ def test_the_accounts_page_and_api_read_the_same_few_queries_for_more_lines_and_
     with django_assert_max_num_queries(7):
         listed = client.get(f"/api/v1/organizations/{org.slug}/patronage").json()
     assert len(listed) == 7 and sum(len(x["parts"]) for x in listed) == 120
+
+
+def test_a_stale_page_never_reverses_a_newer_allocation(org, people, admin, line, crew):
+    first = allocate(admin, line, {crew["ana"]: 1})
+    capital_accounts.patronage_allocation_reverse(actor=admin, allocation=first, reason="wrong")
+    second = allocate(admin, line, {crew["ben"]: 1})
+    client = client_for(people["admin"])
+    stale = client.post(url(org, f"capital-accounts/patronage/{line.pk}/"),
+                        {"allocation": first.pk, "reason": "again"})  # fmt: skip
+    assert "This allocation has already been reversed" in stale.content.decode()
+    second.refresh_from_db()
+    assert second.reversed_at is None
+    api = client.post(f"/api/v1/organizations/{org.slug}/patronage/{line.pk}/reverse",
+                      json.dumps({"allocation": first.pk, "reason": "again"}),
+                      content_type="application/json")  # fmt: skip
+    assert api.status_code == 400
+    done = client.post(url(org, f"capital-accounts/patronage/{line.pk}/"),
+                       {"allocation": second.pk, "reason": "Ben's hours were wrong"})  # fmt: skip
+    assert done.status_code == 302
+    second.refresh_from_db()
+    assert second.reversal_reason == "Ben's hours were wrong"
+
+
+def test_a_replayed_payout_key_with_other_values_is_refused(org, admin, line, crew):
+    allocate(admin, line, {crew["ana"]: 1})
+
+    def pay(on: D, note: str) -> Any:
+        return capital_accounts.capital_account_payout(
+            actor=admin, member=crew["ana"], currency="USD", amount=10_00, on=on, note=note,
+            idempotency_key="k1",
+        )  # fmt: skip
+
+    first = pay(D(2025, 6, 1), "June")
+    assert pay(D(2025, 6, 1), "June") == first
+    for on, note in ((D(2025, 7, 1), "June"), (D(2025, 6, 1), "July")):
+        with pytest.raises(DomainError) as refused:
+            pay(on, note)
+        assert refused.value.field == "idempotency_key"

@@ -14,7 +14,7 @@ from intercoop.conftest import make_user
 from intercoop.core.errors import DomainError, InvalidValues
 from intercoop.core.models import AuditEvent, Notification
 from intercoop.directory.models import OrganizationRole
-from intercoop.membership import mentors, pathways, permissions, selectors
+from intercoop.membership import mentors, pathways, permissions, selectors, steps
 from intercoop.membership.completion import lesson_done
 from intercoop.membership.models import (
     Application,
@@ -477,6 +477,31 @@ def test_resuming_moves_the_due_dates_of_the_steps_left_by_the_days_paused(w):
     pathways.application_pause(actor=w["applicant"], application=application)
     pathways.application_resume(actor=w["applicant"], application=application)
     assert dict(records.values_list("step_id", "due_on")) == after
+    # a second pause adds up with the first
+    pathways.application_pause(actor=w["applicant"], application=application)
+    Application.objects.filter(pk=application.pk).update(paused_on=today() - dt.timedelta(days=4))
+    application.refresh_from_db()
+    pathways.application_resume(actor=w["applicant"], application=application)
+    application.refresh_from_db()
+    assert application.days_paused == 14
+    # withdrawn while paused: no longer paused
+    pathways.application_pause(actor=w["applicant"], application=application)
+    pathways.application_withdraw(actor=w["applicant"], application=application)
+    application.refresh_from_db()
+    assert (application.status, application.paused_on) == ("withdrawn", None)
+
+
+def test_a_probation_runs_longer_by_the_days_paused(w):
+    application = apply(w)
+    before_probation(w, application)
+    pathways.application_make_candidate(actor=w["admin"], application=application)
+    pathways.hours_log(actor=w["applicant"], application=application, on=today(), hours="10")
+    application.refresh_from_db()
+    probation = step_of(w["pathway"], "probation")  # no days, 10 hours: met today
+    assert steps.probation_done(application, probation, today())
+    application.days_paused = 30  # it was paused for 30 days: it runs 30 days more
+    assert not steps.probation_done(application, probation, today() + dt.timedelta(days=29))
+    assert steps.probation_done(application, probation, today() + dt.timedelta(days=30))
 
 
 def test_a_member_leaves_the_register_says_when_and_the_role_goes(w):
