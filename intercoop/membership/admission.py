@@ -190,7 +190,17 @@ def on_poll_closed(poll: Poll) -> None:
     passed = bool(result.get("passed")) and bool(result.get("quorum_met"))
     system = system_actor()
     on = timezone.localtime(poll.closed_at).date() if poll.closed_at else today()
-    if passed:
+    if poll.purpose == Poll.Purpose.ADMISSION and not _applying_to_network(application):
+        # the co-op withdrew its application in the directory while the members voted
+        end(
+            actor=system,
+            application=application,
+            status=Status.WITHDRAWN,
+            reason=_("The co-op withdrew its application to the network"),
+            on=on,
+        )
+        poll.outcome = _("Not carried out: the applicant withdrew before the vote closed")
+    elif passed:
         admit(actor=system, application=application, on=on)
         poll.outcome = _("Admitted by the members' vote")
     else:
@@ -273,6 +283,14 @@ def _enter_register(actor: Any, application: Application, on: dt.date) -> None:
         directory.organization_role_assign(
             actor=keeper, organization=organization, user=user, role=OrganizationRole.Role.MEMBER
         )
+
+
+def _applying_to_network(application: Application) -> bool:
+    return NetworkMembership.objects.filter(
+        network=application.pathway.network_id,
+        organization=application.organization_id,
+        status=NetworkMembership.Status.APPLICANT,
+    ).exists()
 
 
 def _join_network(actor: Any, application: Application, on: dt.date) -> None:

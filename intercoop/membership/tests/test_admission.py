@@ -12,6 +12,7 @@ from django.utils import timezone
 from intercoop.core.audit import system_actor
 from intercoop.core.errors import DomainError
 from intercoop.core.models import AuditEvent, Notification
+from intercoop.directory import services as directory
 from intercoop.directory.models import NetworkMembership, OrganizationRole
 from intercoop.governance import services as governance
 from intercoop.governance.bodies import body_ensure, body_update
@@ -274,6 +275,24 @@ def test_a_co_op_withdrawing_during_the_network_s_vote_is_not_admitted(w):
     application.refresh_from_db()
     membership = NetworkMembership.objects.get(organization=w["hilltop"])
     assert (application.status, membership.status, poll.status) == ("withdrawn", "left", "closed")
+    assert poll.outcome == "Not carried out: the applicant withdrew before the vote closed"
+
+
+def test_a_co_op_leaving_the_directory_during_the_network_s_vote_is_not_admitted(w):
+    body = body_ensure(actor=system_actor(), network=w["network"])
+    body_update(actor=system_actor(), body=body, admission_by_poll=True)
+    application = _network_candidate(w)
+    pathways.admission_to_vote(actor=w["coordinator"], application=application)
+    poll = Poll.objects.get(pk=application.poll_id)
+    vote(w["admin"], poll, "agree")
+    # the co-op withdraws in the directory, not on its pathway
+    directory.network_member_leave(actor=w["hilltop_admin"], network=w["network"],
+                                   organization=w["hilltop"])  # fmt: skip
+    poll = close(poll)
+    application.refresh_from_db()
+    membership = NetworkMembership.objects.get(organization=w["hilltop"])
+    assert (application.status, membership.status) == ("withdrawn", "left")
+    assert application.reason == "The co-op withdrew its application to the network"
     assert poll.outcome == "Not carried out: the applicant withdrew before the vote closed"
 
 
