@@ -83,22 +83,30 @@ class BoardRow:
 def pathway_board(pathway: Pathway, *, on: dt.date | None = None) -> list[BoardRow]:
     """Every open application of the pathway (applicants, candidates, paused), with its
     current step, who must act and by when; overdue ones first, then by due date and
-    application. Three queries, whatever the number of applications."""
+    application. Four queries, whatever the number of applications."""
     on = on or today()
     steps = {step.pk: step for step in Step.objects.filter(pathway=pathway)}
-    rows = (
-        with_current_step(
-            Application.objects.filter(pathway=pathway, status__in=permissions.OPEN)
-        )
+    current = StepRecord.objects.filter(
+        application=OuterRef("pk"), completed_at__isnull=True
+    ).order_by("step__position")
+    rows = list(
+        Application.objects.filter(pathway=pathway, status__in=permissions.OPEN)
+        .annotate(current_record=Subquery(current.values("pk")[:1]))
         .values(
             "pk", "status", "applied_at", "poll_id", "user__username",
-            "user__profile__display_name", "organization__name", "current_step_id",
-            "current_due",
+            "user__profile__display_name", "organization__name", "current_record",
         )
         .order_by("applied_at", "pk")
     )  # fmt: skip
+    # the current steps' records in one query (one subquery a row, not one a field)
+    records = {
+        pk: (step_id, due_on)
+        for pk, step_id, due_on in StepRecord.objects.filter(
+            pk__in=[row["current_record"] for row in rows if row["current_record"]]
+        ).values_list("pk", "step_id", "due_on")
+    }
     mentors: dict[int, list[tuple[str, str]]] = {}
-    for row in (
+    for paired_row in (
         Mentorship.objects.filter(
             application__pathway=pathway,
             application__status__in=permissions.OPEN,
@@ -109,13 +117,15 @@ def pathway_board(pathway: Pathway, *, on: dt.date | None = None) -> list[BoardR
         )
         .order_by("proposed_at", "pk")
     ):
-        mentors.setdefault(row[0], []).append((row[1], row[3] or row[2]))
+        application_id, status, username, display_name = paired_row
+        mentors.setdefault(application_id, []).append((status, display_name or username))
     # each label translated once, not once a row
     labels = {key: str(label) for key, label in Status.choices}
     actors = {key: str(label) for key, label in ACTORS.items()}
     board = []
     for row in rows:
-        step = steps.get(row["current_step_id"])
+        step_id, current_due = records.get(row["current_record"], (0, None))
+        step = steps.get(step_id)
         paired = mentors.get(row["pk"], [])
         accepted = tuple(name for status, name in paired if status == Mentorship.Status.ACCEPTED)
         proposed = any(status == Mentorship.Status.PROPOSED for status, _name in paired)
@@ -125,7 +135,7 @@ def pathway_board(pathway: Pathway, *, on: dt.date | None = None) -> list[BoardR
             who = who_acts(
                 step.kind, mentor=bool(accepted), proposed=proposed, poll=bool(row["poll_id"])
             )
-        due = row["current_due"] if step is not None else None
+        due = current_due if step is not None else None
         board.append(
             BoardRow(
                 application_id=row["pk"],

@@ -78,15 +78,15 @@ def test_the_board_shows_each_open_application_its_step_who_acts_and_by_when(w):
     assert (row.who, row.who_label, row.mentors) == ("mentor", "The mentor", ("mentor",))
 
 
-def test_the_board_reads_in_three_queries_whatever_the_number(w, django_assert_num_queries):
+def test_the_board_reads_in_four_queries_whatever_the_number(w, django_assert_num_queries):
     _board_world(w)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert len(selectors.pathway_board(w["pathway"])) == 4
     for n in range(6):
         pair_with = pathways.application_apply(actor=make_user(f"p{n}"), pathway=w["pathway"])
         if n == 0:
             pair(w, pair_with, mentor="member")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert len(selectors.pathway_board(w["pathway"])) == 10
 
 
